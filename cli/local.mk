@@ -1,0 +1,1 @@
+# cli: rules added by its part

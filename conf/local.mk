@@ -1,0 +1,1 @@
+# conf: rules added by its part

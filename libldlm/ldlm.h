@@ -1,0 +1,297 @@
+/*
+ * ldlm.h - C client library for the LDLM distributed lock server.
+ *
+ * One header, opaque handles, error codes with ldlm_strerror().
+ *
+ * Thread-safety rules (in the spirit of libuv's documentation):
+ *
+ *  - An ldlm_client may be shared by any number of threads. Every function
+ *    taking a client is safe to call concurrently, EXCEPT ldlm_client_free(),
+ *    which must be called once, after every other call on that client and its
+ *    locks has returned.
+ *  - A struct ldlm_lock belongs to whoever received it. Its accessors may be
+ *    called from any thread (the library's background thread may change the
+ *    key when it re-acquires a lost lock); ldlm_lock_unlock() and
+ *    ldlm_lock_free() must not race with each other on the same lock.
+ *  - Process-wide functions (ldlm_set_log_handler) are not thread-safe: call
+ *    them before creating clients.
+ *  - A client must only be used by the process that created it. After fork()
+ *    every call in the child fails with LDLM_ERR_FORKED without touching the
+ *    connection (gRPC state is not fork-safe); ldlm_client_free() in the child
+ *    releases memory only, leaving the parent's connection intact.
+ *
+ * Ownership: strings passed in are copied unless stated otherwise; strings
+ * returned as `char *` are owned by the caller and released with free();
+ * strings returned as `const char *` are owned by the library.
+ */
+#ifndef LDLM_H
+#define LDLM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LDLM_VERSION_MAJOR 0
+#define LDLM_VERSION_MINOR 1
+#define LDLM_VERSION_PATCH 0
+#define LDLM_VERSION_STRING "0.1.0"
+/* Monotonic number for compile-time checks: 0xMMmmpp. */
+#define LDLM_VERSION_NUMBER                                                    \
+    ((LDLM_VERSION_MAJOR << 16) | (LDLM_VERSION_MINOR << 8) | LDLM_VERSION_PATCH)
+
+/* Version of the library actually loaded at run time, e.g. "0.1.0". */
+const char *ldlm_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Every function that can fail returns an ldlm_err. LDLM_OK is 0, errors are
+ * negative. The first group mirrors the server's ErrorCode; the second, gRPC
+ * transport outcomes a caller must tell apart; the third, local problems.
+ */
+typedef enum ldlm_err {
+    LDLM_OK = 0,
+
+    /* Lock logic errors reported by the server (gRPC status OK). */
+    LDLM_ERR_SERVER_UNKNOWN = -1,           /* server "Unknown": see message */
+    LDLM_ERR_LOCK_DOES_NOT_EXIST = -2,
+    LDLM_ERR_INVALID_LOCK_KEY = -3,
+    LDLM_ERR_LOCK_WAIT_TIMEOUT = -4,        /* ldlm_lock's wait timed out */
+    LDLM_ERR_NOT_LOCKED = -5,
+    LDLM_ERR_LOCK_DOES_NOT_EXIST_OR_INVALID_KEY = -6,
+    LDLM_ERR_LOCK_SIZE_MISMATCH = -7,
+    LDLM_ERR_INVALID_LOCK_SIZE = -8,
+
+    /* Transport outcomes (non-OK gRPC status). */
+    LDLM_ERR_UNAVAILABLE = -20,     /* server unreachable or shutting down */
+    LDLM_ERR_UNAUTHENTICATED = -21, /* password missing or wrong, TLS name */
+    LDLM_ERR_CANCELLED = -22,       /* ldlm_client_cancel() */
+    LDLM_ERR_DEADLINE = -23,        /* call_timeout_ms passed */
+    LDLM_ERR_TRANSPORT = -24,       /* any other gRPC failure; see message */
+    LDLM_ERR_PROTOCOL = -25,        /* the server's reply could not be read */
+
+    /* Local problems. */
+    LDLM_ERR_INVALID_ARGUMENT = -40, /* bad name, size, timeout, address... */
+    LDLM_ERR_TLS_FILE = -41,         /* CA, certificate or key file unusable */
+    LDLM_ERR_NO_MEMORY = -42,
+    LDLM_ERR_FORKED = -43,           /* client used from a forked child */
+    LDLM_ERR_LOCK_LOST = -44,        /* lost-lock callback reason */
+    LDLM_ERR_INTERNAL = -45          /* gRPC refused a call we built */
+} ldlm_err;
+
+/* Static English description of an error code; never NULL. */
+const char *ldlm_strerror(ldlm_err err);
+
+/* Symbolic name of an error code ("LDLM_ERR_UNAVAILABLE"); never NULL. */
+const char *ldlm_err_name(ldlm_err err);
+
+/*
+ * Detail of the last error returned to the calling thread: the server's
+ * message text for lock errors, gRPC's status details for transport errors,
+ * or the library's explanation (e.g. which file could not be read). Empty
+ * string if none. Thread-local like errno; valid until the calling thread's
+ * next ldlm_* call.
+ */
+const char *ldlm_last_error_message(void);
+
+/* ------------------------------------------------------------------------ */
+/* Client configuration                                                      */
+/* ------------------------------------------------------------------------ */
+
+typedef struct ldlm_client ldlm_client;
+struct ldlm_lock;
+
+/* An extra gRPC channel argument (the analogue of Go's grpc.DialOption). */
+typedef enum ldlm_channel_arg_type {
+    LDLM_CHANNEL_ARG_INTEGER = 0,
+    LDLM_CHANNEL_ARG_STRING = 1
+} ldlm_channel_arg_type;
+
+typedef struct ldlm_channel_arg {
+    const char *name;               /* e.g. "grpc.primary_user_agent" */
+    ldlm_channel_arg_type type;
+    int integer_value;
+    const char *string_value;
+} ldlm_channel_arg;
+
+/*
+ * Called from the library's background thread when a lock the caller holds
+ * is gone: a renewal failed, or the connection (and with it the server
+ * session that owned the lock) was lost and the lock could not be verified
+ * or re-acquired. `reason` is the error that proved the loss. After the call
+ * ldlm_lock_locked(lock) is false. The lock handle stays owned by the caller;
+ * the callback must not free it nor free the client. It may call other
+ * ldlm_* functions, which delay the library's renewals while they run.
+ */
+typedef void (*ldlm_lost_lock_fn)(struct ldlm_lock *lock, ldlm_err reason,
+                                  void *userdata);
+
+/*
+ * A zeroed ldlm_config (or one reset by ldlm_config_init) is valid and means
+ * "localhost:3144, plaintext, no password, auto-renew on, no retries".
+ * The first nine fields have the meaning of the Go client's Config.
+ */
+typedef struct ldlm_config {
+    const char *address;    /* "host:port", "[v6addr]:port"; NULL = default */
+    const char *password;   /* sent as `authorization` metadata; NULL = none */
+    bool no_auto_renew;     /* do not renew locks that have a lock timeout */
+    bool use_tls;
+    bool skip_verify;       /* TLS without certificate or name checks */
+    const char *ca_file;    /* PEM roots; NULL = system roots */
+    const char *tls_cert;   /* PEM client certificate for mutual TLS */
+    const char *tls_key;    /* PEM private key of tls_cert */
+    int max_retries;        /* retries of a call failing UNAVAILABLE */
+
+    /* Beyond the Go client. */
+    int retry_delay_ms;     /* between retries; 0 = 3000 like Go */
+    /*
+     * Upper bound on each operation, retries and reconnection included.
+     * 0 = unbounded (Go's behaviour). For ldlm_lock with a wait timeout, the
+     * bound is the wait timeout plus this value.
+     */
+    int call_timeout_ms;
+    /* Re-acquire (same name and size) locks lost with the connection. */
+    bool reacquire_lost_locks;
+    ldlm_lost_lock_fn lost_lock_callback;   /* NULL = no notification */
+    void *lost_lock_userdata;
+    const ldlm_channel_arg *channel_args;   /* applied last: they win */
+    size_t channel_args_count;
+} ldlm_config;
+
+/* Resets *config to the defaults (all zero). */
+void ldlm_config_init(ldlm_config *config);
+
+/* ------------------------------------------------------------------------ */
+/* Client                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Creates a client. Validates the configuration and reads TLS files at once
+ * (so LDLM_ERR_TLS_FILE or LDLM_ERR_INVALID_ARGUMENT surface here); the
+ * connection itself is made in the background and on the first call. The
+ * config and everything it points to is copied. Each client has its own
+ * connection, hence its own server session: the server releases every lock
+ * of a client when its connection ends.
+ * On success *out owns a client to release with ldlm_client_free().
+ */
+ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out);
+
+/*
+ * Closes the connection (the server then releases this client's locks),
+ * stops background threads and frees the client. Lock handles still owned
+ * by the caller stay valid, read as not locked, and must still be freed with
+ * ldlm_lock_free(). NULL is a no-op.
+ */
+void ldlm_client_free(ldlm_client *client);
+
+/*
+ * Aborts every call blocked on this client, from any thread, and makes every
+ * later call fail with LDLM_ERR_CANCELLED, like cancelling the Go client's
+ * context. Locks already held stay held (until freed or the client is freed);
+ * background renewal stops.
+ */
+void ldlm_client_cancel(ldlm_client *client);
+
+/* ------------------------------------------------------------------------ */
+/* Locks                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Options of ldlm_lock / ldlm_try_lock. 0 means "not set". NULL = all 0. */
+typedef struct ldlm_lock_options {
+    int lock_timeout_seconds;  /* server releases the lock unless renewed */
+    int wait_timeout_seconds;  /* ldlm_lock only: give up after this long */
+    int size;                  /* holders allowed at once; 0 = server's 1 */
+} ldlm_lock_options;
+
+/*
+ * Acquires `name` (non-empty UTF-8), blocking until acquired, until the wait
+ * timeout (LDLM_ERR_LOCK_WAIT_TIMEOUT), cancellation or call_timeout_ms.
+ * On LDLM_OK *out is a held lock owned by the caller. If a lock timeout is
+ * set and auto-renew is on, the library renews it in the background until
+ * it is unlocked or freed.
+ */
+ldlm_err ldlm_lock(ldlm_client *client, const char *name,
+                   const ldlm_lock_options *opts, struct ldlm_lock **out);
+
+/*
+ * Like ldlm_lock but returns at once. A full lock is not an error: the
+ * result is LDLM_OK with *out a lock whose ldlm_lock_locked() is false (as
+ * the Go client does). A wait timeout in opts is rejected with
+ * LDLM_ERR_INVALID_ARGUMENT.
+ */
+ldlm_err ldlm_try_lock(ldlm_client *client, const char *name,
+                       const ldlm_lock_options *opts, struct ldlm_lock **out);
+
+/*
+ * Releases the lock `name` held under `key` (by any client: keys are
+ * tokens). *unlocked (may be NULL) receives the server's answer. If this
+ * client tracks a lock with that name and key, it stops renewing it.
+ */
+ldlm_err ldlm_unlock(ldlm_client *client, const char *name, const char *key,
+                     bool *unlocked);
+
+/*
+ * Restarts the server's timer of a lock to `seconds` (> 0). On LDLM_OK and
+ * out != NULL, *out is a new handle for the renewed lock (not auto-renewed,
+ * not tracked for connection loss: renewal is not tied to a session).
+ */
+ldlm_err ldlm_renew(ldlm_client *client, const char *name, const char *key,
+                    int seconds, struct ldlm_lock **out);
+
+/* Name of the lock; owned by the handle, constant for its lifetime. */
+const char *ldlm_lock_name(const struct ldlm_lock *lock);
+
+/*
+ * Copy of the lock's current key, to free(); NULL if out of memory. The key
+ * changes when the library re-acquires a lost lock.
+ */
+char *ldlm_lock_key(const struct ldlm_lock *lock);
+
+/* True while the lock is believed held by its owner. */
+bool ldlm_lock_locked(const struct ldlm_lock *lock);
+
+/*
+ * Unlocks a held lock and stops its renewal. Returns
+ * LDLM_ERR_NOT_LOCKED if the handle is not held (never was, already unlocked
+ * or lost) and LDLM_ERR_INVALID_ARGUMENT if its client was freed.
+ */
+ldlm_err ldlm_lock_unlock(struct ldlm_lock *lock);
+
+/*
+ * Frees the handle. It does NOT release a held lock on the server (call
+ * ldlm_lock_unlock first); it stops its renewal and loss tracking. NULL is a
+ * no-op.
+ */
+void ldlm_lock_free(struct ldlm_lock *lock);
+
+/* ------------------------------------------------------------------------ */
+/* Logging (process-wide)                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef enum ldlm_log_level {
+    LDLM_LOG_DEBUG = 0,
+    LDLM_LOG_INFO = 1,
+    LDLM_LOG_ERROR = 2
+} ldlm_log_level;
+
+typedef void (*ldlm_log_fn)(ldlm_log_level level, const char *message,
+                            void *userdata);
+
+/*
+ * Routes gRPC's own log output (normally printed on stderr) and the
+ * library's diagnostics to `fn`; NULL restores gRPC's default. Messages below
+ * `min_level` are dropped. Not thread-safe: call before creating clients.
+ */
+void ldlm_set_log_handler(ldlm_log_fn fn, ldlm_log_level min_level,
+                          void *userdata);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LDLM_H */

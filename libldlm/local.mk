@@ -1,0 +1,31 @@
+# libldlm: everything is compiled once into a convenience library (which the
+# unit tests link to reach internal functions), then wrapped into the
+# installed libldlm.la that exports only the public ldlm_* symbols.
+include_HEADERS += libldlm/ldlm.h
+noinst_LTLIBRARIES += libldlm/libldlm_core.la
+lib_LTLIBRARIES += libldlm/libldlm.la
+pkgconfigdir = $(libdir)/pkgconfig
+pkgconfig_DATA = libldlm/libldlm.pc
+EXTRA_DIST += libldlm/libldlm.sym libldlm/libldlm.pc.in
+
+libldlm_libldlm_core_la_SOURCES = \
+	libldlm/internal.h \
+	libldlm/errors.c \
+	libldlm/address.c \
+	libldlm/tls.c \
+	libldlm/call.c \
+	libldlm/client.c \
+	libldlm/locks.c \
+	libldlm/keeper.c \
+	libldlm/renew_schedule.c \
+	libldlm/log.c \
+	libldlm/utf8.c
+nodist_libldlm_libldlm_core_la_SOURCES = proto/ldlm.pb-c.c proto/ldlm.pb-c.h
+libldlm_libldlm_core_la_CFLAGS = $(AM_CFLAGS) $(GRPC_CFLAGS) $(PROTOBUF_C_CFLAGS) $(OPENSSL_CFLAGS) $(PTHREAD_CFLAGS) -fvisibility=hidden
+libldlm_libldlm_core_la_LIBADD = $(GRPC_LIBS) $(PROTOBUF_C_LIBS) $(OPENSSL_LIBS) $(PTHREAD_LIBS)
+
+libldlm_libldlm_la_SOURCES =
+libldlm_libldlm_la_LIBADD = libldlm/libldlm_core.la
+libldlm_libldlm_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LDLM_LT_VERSION) \
+	-Wl,--version-script=$(top_srcdir)/libldlm/libldlm.sym -no-undefined
+EXTRA_libldlm_libldlm_la_DEPENDENCIES = libldlm/libldlm.sym

@@ -1,0 +1,1 @@
+# nss_helpers: rules added by its part

@@ -1,0 +1,1 @@
+# pam_ldlm: rules added by its part

@@ -1,0 +1,1 @@
+# tests/cli: rules added by its part

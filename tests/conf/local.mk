@@ -1,0 +1,1 @@
+# tests/conf: rules added by its part

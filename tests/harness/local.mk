@@ -1,0 +1,1 @@
+# tests/harness: rules added by its part

@@ -1,0 +1,1 @@
+# tests/nss: rules added by its part

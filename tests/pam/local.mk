@@ -1,0 +1,1 @@
+# tests/pam: rules added by its part
