@@ -17,11 +17,12 @@ libldlm_libldlm_core_la_SOURCES = \
 	libldlm/client.c \
 	libldlm/locks.c \
 	libldlm/keeper.c \
+	libldlm/watcher.c \
 	libldlm/renew_schedule.c \
 	libldlm/log.c \
 	libldlm/utf8.c
 nodist_libldlm_libldlm_core_la_SOURCES = proto/ldlm.pb-c.c proto/ldlm.pb-c.h
-libldlm_libldlm_core_la_CFLAGS = $(AM_CFLAGS) $(GRPC_CFLAGS) $(PROTOBUF_C_CFLAGS) $(OPENSSL_CFLAGS) $(PTHREAD_CFLAGS) -fvisibility=hidden
+libldlm_libldlm_core_la_CFLAGS = $(AM_CFLAGS) $(GRPC_CFLAGS) $(PROTOBUF_C_CFLAGS) $(OPENSSL_CFLAGS) $(PTHREAD_CFLAGS)
 libldlm_libldlm_core_la_LIBADD = $(GRPC_LIBS) $(PROTOBUF_C_LIBS) $(OPENSSL_LIBS) $(PTHREAD_LIBS)
 
 libldlm_libldlm_la_SOURCES =

@@ -1,0 +1,236 @@
+/* client.c - client lifecycle: configuration, channel, cancel, free. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Keepalive pings: the server allows one every 10 s at most (more earns a
+ * GOAWAY "too_many_pings" that drops the connection and every lock with it),
+ * so stay well above that. They detect a dead server for lost-lock reports. */
+#define KEEPALIVE_TIME_MS 20000
+#define KEEPALIVE_TIMEOUT_MS 10000
+/* After an outage, reconnect within a second of the server's return rather
+ * than gRPC's default backoff of up to two minutes: held locks must be
+ * verified or re-acquired quickly. */
+#define MAX_RECONNECT_BACKOFF_MS 1000
+
+const char *ldlm_version(void) { return LDLM_VERSION_STRING; }
+
+void ldlm_config_init(ldlm_config *config) { memset(config, 0, sizeof *config); }
+
+ldlm_err ldlmi_check_owner(const ldlm_client *client) {
+    if (getpid() != client->owner_pid)
+        return ldlmi_fail(LDLM_ERR_FORKED,
+                          "this client belongs to process %ld; a forked child "
+                          "must create its own client",
+                          (long)client->owner_pid);
+    return LDLM_OK;
+}
+
+static grpc_arg int_arg(const char *key, int value) {
+    grpc_arg arg;
+    arg.type = GRPC_ARG_INTEGER;
+    arg.key = (char *)key;
+    arg.value.integer = value;
+    return arg;
+}
+
+static ldlm_err validate_config(const ldlm_config *config) {
+    if (config->max_retries < 0)
+        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "max_retries is negative");
+    if (config->retry_delay_ms < 0)
+        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "retry_delay_ms is negative");
+    if (config->call_timeout_ms < 0)
+        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "call_timeout_ms is negative");
+    if (config->password && strpbrk(config->password, "\r\n"))
+        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
+                          "password contains a line break");
+    if (config->channel_args_count && !config->channel_args)
+        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
+                          "channel_args_count set without channel_args");
+    for (size_t i = 0; i < config->channel_args_count; i++) {
+        const ldlm_channel_arg *a = &config->channel_args[i];
+        if (!a->name || !*a->name ||
+            (a->type != LDLM_CHANNEL_ARG_INTEGER &&
+             a->type != LDLM_CHANNEL_ARG_STRING) ||
+            (a->type == LDLM_CHANNEL_ARG_STRING && !a->string_value))
+            return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
+                              "channel argument %zu is malformed", i);
+    }
+    return LDLM_OK;
+}
+
+static ldlm_err create_channel(ldlm_client *client, const ldlm_config *config) {
+    grpc_channel_credentials *creds = NULL;
+    ldlm_err err = ldlmi_credentials_create(config, &creds);
+    if (err != LDLM_OK)
+        return err;
+
+    size_t count = 8 + config->channel_args_count;
+    grpc_arg *args = calloc(count, sizeof *args);
+    if (!args) {
+        grpc_channel_credentials_release(creds);
+        return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
+    }
+    size_t n = 0;
+    /* Our own connection, hence our own server session: channels to one
+     * target in a process would otherwise share a connection and its locks. */
+    args[n++] = int_arg(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    /* INT_MAX disables the idle timer, which would close an idle connection
+     * after 30 minutes and with it release every lock. */
+    args[n++] = int_arg(GRPC_ARG_CLIENT_IDLE_TIMEOUT_MS, INT_MAX);
+    args[n++] = int_arg(GRPC_ARG_KEEPALIVE_TIME_MS, KEEPALIVE_TIME_MS);
+    args[n++] = int_arg(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, KEEPALIVE_TIMEOUT_MS);
+    args[n++] = int_arg(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+    args[n++] = int_arg(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+    args[n++] = int_arg(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, MAX_RECONNECT_BACKOFF_MS);
+    /* Retries are ours (UNAVAILABLE only, counted, cancellable). */
+    args[n++] = int_arg(GRPC_ARG_ENABLE_RETRIES, 0);
+    for (size_t i = 0; i < config->channel_args_count; i++) {
+        const ldlm_channel_arg *a = &config->channel_args[i];
+        args[n].key = (char *)a->name;
+        if (a->type == LDLM_CHANNEL_ARG_INTEGER) {
+            args[n].type = GRPC_ARG_INTEGER;
+            args[n].value.integer = a->integer_value;
+        } else {
+            args[n].type = GRPC_ARG_STRING;
+            args[n].value.string = (char *)a->string_value;
+        }
+        n++;
+    }
+    grpc_channel_args channel_args = {n, args};
+    client->channel = grpc_channel_create(client->target, creds, &channel_args);
+    free(args);
+    grpc_channel_credentials_release(creds);
+    if (!client->channel)
+        return ldlmi_fail(LDLM_ERR_INTERNAL, "gRPC could not create a channel");
+    return LDLM_OK;
+}
+
+static ldlm_err init_sync(ldlm_client *client) {
+    pthread_condattr_t attr;
+    if (pthread_condattr_init(&attr) != 0)
+        return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
+    /* Timed waits use CLOCK_MONOTONIC: wall clock jumps must not shorten or
+     * stretch renewals. */
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(&client->changed, &attr);
+    pthread_condattr_destroy(&attr);
+    if (rc != 0)
+        return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
+    if (pthread_mutex_init(&client->mutex, NULL) != 0) {
+        pthread_cond_destroy(&client->changed);
+        return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
+    }
+    return LDLM_OK;
+}
+
+ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out) {
+    ldlmi_clear_error();
+    if (!out)
+        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "out is NULL");
+    *out = NULL;
+    ldlm_config defaults;
+    if (!config) {
+        ldlm_config_init(&defaults);
+        config = &defaults;
+    }
+    ldlm_err err = validate_config(config);
+    if (err != LDLM_OK)
+        return err;
+
+    ldlm_client *client = calloc(1, sizeof *client);
+    if (!client)
+        return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
+    client->owner_pid = getpid();
+    client->max_retries = config->max_retries;
+    client->retry_delay_ms = config->retry_delay_ms ? config->retry_delay_ms
+                                                    : LDLM_DEFAULT_RETRY_DELAY_MS;
+    client->call_timeout_ms = config->call_timeout_ms;
+    client->no_auto_renew = config->no_auto_renew;
+    client->reacquire_lost_locks = config->reacquire_lost_locks;
+    client->lost_lock_callback = config->lost_lock_callback;
+    client->lost_lock_userdata = config->lost_lock_userdata;
+
+    if ((err = init_sync(client)) != LDLM_OK) {
+        free(client);
+        return err;
+    }
+    err = ldlmi_address_to_target(config->address, &client->target);
+    if (err == LDLM_OK && config->password && *config->password &&
+        !(client->password = strdup(config->password)))
+        err = ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
+    if (err != LDLM_OK) {
+        ldlm_client_free(client);
+        return err;
+    }
+
+    grpc_init();
+    client->grpc_initialized = true;
+    err = create_channel(client, config);
+    if (err == LDLM_OK)
+        err = ldlmi_background_start(client);
+    if (err != LDLM_OK) {
+        ldlm_client_free(client);
+        return err;
+    }
+    *out = client;
+    return LDLM_OK;
+}
+
+void ldlm_client_cancel(ldlm_client *client) {
+    if (!client || getpid() != client->owner_pid)
+        return;
+    pthread_mutex_lock(&client->mutex);
+    client->cancelled = true;
+    for (ldlmi_active_call *c = client->active_calls; c; c = c->next)
+        grpc_call_cancel(c->call, NULL);
+    pthread_cond_broadcast(&client->changed);
+    pthread_mutex_unlock(&client->mutex);
+}
+
+/* Lock handles outlive the client: detach them, they now read unlocked
+ * (closing the connection makes the server release them). */
+static void detach_locks(ldlm_client *client) {
+    pthread_mutex_lock(&client->mutex);
+    struct ldlm_lock *lock = client->locks;
+    while (lock) {
+        struct ldlm_lock *next = lock->next;
+        lock->client = NULL;
+        lock->locked = false;
+        lock->tracked = false;
+        lock->next = NULL;
+        lock = next;
+    }
+    client->locks = NULL;
+    pthread_mutex_unlock(&client->mutex);
+}
+
+void ldlm_client_free(ldlm_client *client) {
+    if (!client)
+        return;
+    bool owner = getpid() == client->owner_pid;
+    if (owner && client->grpc_initialized) {
+        pthread_mutex_lock(&client->mutex);
+        client->shutting_down = true;
+        pthread_cond_broadcast(&client->changed);
+        pthread_mutex_unlock(&client->mutex);
+        if (client->channel)
+            ldlmi_background_stop(client); /* destroys the channel */
+        grpc_shutdown();
+    }
+    /* In a forked child the channel and gRPC's threads belong to the parent's
+     * copy of memory; touching them would corrupt the parent's connection,
+     * so only our own allocations are released. */
+    detach_locks(client);
+    pthread_mutex_destroy(&client->mutex);
+    pthread_cond_destroy(&client->changed);
+    free(client->target);
+    if (client->password) {
+        explicit_bzero(client->password, strlen(client->password));
+        free(client->password);
+    }
+    free(client);
+}

@@ -1,0 +1,189 @@
+/*
+ * internal.h - shared between libldlm's source files, never installed.
+ *
+ * Internal names start with `ldlmi_` so that the version script, which
+ * exports `ldlm_*`, keeps them private.
+ */
+#ifndef LDLM_INTERNAL_H
+#define LDLM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <grpc/grpc.h>
+#include <grpc/grpc_security.h>
+
+#include "ldlm.h"
+#include "ldlm.pb-c.h"
+
+#define LDLM_DEFAULT_ADDRESS "localhost:3144"
+#define LDLM_DEFAULT_RETRY_DELAY_MS 3000
+/* Extra client deadline on top of a server-side wait timeout, so that the
+ * server, not the client, ends the wait (see the protocol notes: a client
+ * cancel can race an acquisition and leave an unknown key held). */
+#define LDLM_WAIT_DEADLINE_SLACK_MS 5000
+/* Lock timeout used to verify and keep a lock without its own timeout
+ * after a reconnection (the server gives restored locks a timer). */
+#define LDLM_RESTORED_LOCK_TIMEOUT_S 600
+
+/* ---- errors.c ---------------------------------------------------------- */
+
+/* Sets the thread's last error message (printf-style) and returns err. */
+ldlm_err ldlmi_fail(ldlm_err err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Clears the thread's last error message. */
+void ldlmi_clear_error(void);
+/* Maps a gRPC status to our code (GRPC_STATUS_OK maps to LDLM_OK). */
+ldlm_err ldlmi_err_from_status(grpc_status_code status);
+/* Maps a server ErrorCode to our code. */
+ldlm_err ldlmi_err_from_server(Ldlm__ErrorCode code);
+
+/* ---- address.c --------------------------------------------------------- */
+
+/*
+ * Checks and normalises a "host:port" / "[v6]:port" / "host" address into
+ * a gRPC target (malloc'd, port 3144 added when missing). Returns
+ * LDLM_OK or LDLM_ERR_INVALID_ARGUMENT (message set).
+ */
+ldlm_err ldlmi_address_to_target(const char *address, char **target);
+
+/* ---- utf8.c ------------------------------------------------------------ */
+
+/* True if the NUL-terminated string is well-formed UTF-8. */
+bool ldlmi_utf8_valid(const char *s);
+
+/* ---- renew_schedule.c -------------------------------------------------- */
+
+/*
+ * Milliseconds between renewals of a lock with this timeout: half the
+ * timeout for short locks (a 2 s lock is renewed every second), and
+ * timeout - 30 s once that is longer, so that even a lost renewal or two
+ * leave a margin.
+ */
+int64_t ldlmi_renew_interval_ms(int lock_timeout_seconds);
+
+/* ---- tls.c ------------------------------------------------------------- */
+
+/* Builds channel credentials for the config (insecure when !use_tls). */
+ldlm_err ldlmi_credentials_create(const ldlm_config *config,
+                                  grpc_channel_credentials **out);
+
+/* ---- log.c ------------------------------------------------------------- */
+
+void ldlmi_log(ldlm_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- client.c / call.c ------------------------------------------------- */
+
+typedef struct ldlmi_active_call {
+    grpc_call *call;
+    struct ldlmi_active_call *next;
+} ldlmi_active_call;
+
+struct ldlm_client {
+    pid_t owner_pid;            /* fork detection */
+    bool grpc_initialized;      /* grpc_init() called, undo on free */
+    char *target;
+    char *password;
+    grpc_channel *channel;
+    int max_retries;
+    int retry_delay_ms;
+    int call_timeout_ms;
+    bool no_auto_renew;
+    bool reacquire_lost_locks;
+    ldlm_lost_lock_fn lost_lock_callback;
+    void *lost_lock_userdata;
+
+    pthread_mutex_t mutex;      /* guards everything below */
+    pthread_cond_t changed;     /* cancel, shutdown, lock list, connection */
+    bool cancelled;
+    bool shutting_down;
+    ldlmi_active_call *active_calls;
+    struct ldlm_lock *locks;    /* tracked locks (held, renewed/verified) */
+
+    /* Connection generation: incremented by the watcher each time the
+     * channel leaves READY, i.e. the server session (and its locks) ended. */
+    uint64_t connection_generation;
+    bool connection_ready;
+
+    pthread_t watcher_thread;
+    bool watcher_started;
+    grpc_completion_queue *watcher_queue;
+    pthread_t keeper_thread;
+    bool keeper_started;
+    uint64_t next_serial;       /* identifies tracked locks across unlocks */
+    int64_t disconnected_since_ms; /* 0 while READY or never connected */
+    /* Lost-lock callback in progress: ldlm_lock_free of that lock from the
+     * callback itself is deferred, from another thread it waits. */
+    struct ldlm_lock *callback_lock;
+    bool callback_lock_freed;
+};
+
+/* Held-lock handle. Fields below `name` are guarded by client->mutex. */
+struct ldlm_lock {
+    ldlm_client *client;        /* NULL once detached (client freed) */
+    char *name;                 /* immutable */
+    char *key;
+    bool locked;
+    bool tracked;               /* in client->locks */
+    int size;                   /* 0 = not set (server default 1) */
+    int lock_timeout_seconds;   /* 0 = no timer; may become restored */
+    bool auto_renew;
+    int64_t next_renew_ms;      /* monotonic; 0 = no renewal due */
+    int64_t expires_ms;         /* monotonic; server timer end, 0 = none */
+    uint64_t generation;        /* connection generation when acquired */
+    uint64_t serial;            /* unique per tracked acquisition */
+    int64_t retry_at_ms;        /* keeper: earliest retry after a failure */
+    struct ldlm_lock *next;
+};
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+int64_t ldlmi_now_ms(void);
+
+/* Returns LDLM_ERR_FORKED (with message) if called from a forked child. */
+ldlm_err ldlmi_check_owner(const ldlm_client *client);
+
+/*
+ * Makes one unary RPC with retries on UNAVAILABLE (max_retries, retry
+ * delay), honouring cancellation and `deadline_ms` (monotonic; 0 = none).
+ * `request` is packed with its descriptor; on LDLM_OK *response is an
+ * unpacked message to free with protobuf_c_message_free_unpacked.
+ */
+ldlm_err ldlmi_unary_call(ldlm_client *client, const char *method,
+                          const ProtobufCMessage *request,
+                          const ProtobufCMessageDescriptor *response_desc,
+                          int64_t deadline_ms, ProtobufCMessage **response);
+
+/* Deadline for one operation from call_timeout_ms (+extra), or 0. */
+int64_t ldlmi_operation_deadline(const ldlm_client *client, int64_t extra_ms);
+
+/* ---- locks.c ----------------------------------------------------------- */
+
+/* Raw RPCs used by the public functions and by the keeper. */
+ldlm_err ldlmi_rpc_renew(ldlm_client *client, const char *name,
+                         const char *key, int seconds, int64_t deadline_ms,
+                         char **new_key);
+ldlm_err ldlmi_rpc_try_lock(ldlm_client *client, const char *name,
+                            int lock_timeout_seconds, int size,
+                            int64_t deadline_ms, bool *locked, char **key);
+
+/* Unlinks a lock from client->locks (mutex held). */
+void ldlmi_untrack_locked(ldlm_client *client, struct ldlm_lock *lock);
+
+/* ---- watcher.c / keeper.c ---------------------------------------------- */
+
+/* How long a lock without a timer may stay unverified after the connection
+ * dropped before it is reported lost (without reacquire_lost_locks). */
+#define LDLM_UNVERIFIED_GRACE_MS 30000
+
+/* Starts the connection watcher and keeper threads. */
+ldlm_err ldlmi_background_start(ldlm_client *client);
+/* Stops them. Call with shutting_down set; destroys the channel (which is
+ * what ends the watcher's wait). */
+void ldlmi_background_stop(ldlm_client *client);
+void *ldlmi_watcher_main(void *client);
+void *ldlmi_keeper_main(void *client);
+
+#endif /* LDLM_INTERNAL_H */
