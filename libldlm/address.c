@@ -52,12 +52,18 @@ ldlm_err ldlmi_address_to_target(const char *address, char **target) {
             return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
                               "address \"%s\": unterminated or empty [IPv6] "
                               "host", address);
-        for (const char *p = address + 1; p < close; p++)
-            if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.' &&
-                *p != '%')
+        /* Hex digits, ':' and '.' (embedded IPv4), then an optional
+         * "%zone" suffix naming an interface. */
+        bool in_zone = false;
+        for (const char *p = address + 1; p < close; p++) {
+            if (*p == '%' && !in_zone)
+                in_zone = true;
+            else if (in_zone ? !valid_host_char(*p)
+                             : !isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
                 return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
                                   "address \"%s\": invalid IPv6 host",
                                   address);
+        }
         const char *port = DEFAULT_PORT;
         if (close[1] == ':')
             port = close + 2;

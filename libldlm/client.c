@@ -224,9 +224,14 @@ void ldlm_client_free(ldlm_client *client) {
     /* In a forked child the channel and gRPC's threads belong to the parent's
      * copy of memory; touching them would corrupt the parent's connection,
      * so only our own allocations are released. */
-    detach_locks(client);
-    pthread_mutex_destroy(&client->mutex);
-    pthread_cond_destroy(&client->changed);
+    if (owner) {
+        detach_locks(client);
+        pthread_mutex_destroy(&client->mutex);
+        pthread_cond_destroy(&client->changed);
+    }
+    /* In a child, the copies of the mutex and condition variable may be
+     * held or waited on by parent threads that do not exist here: destroying
+     * or locking them can block forever, so they are simply abandoned. */
     free(client->target);
     if (client->password) {
         explicit_bzero(client->password, strlen(client->password));

@@ -1,1 +1,26 @@
-# tests/unit: rules added by its part
+# Unit tests of libldlm (cmocka). They link the convenience library to reach
+# internal functions; none needs a server (offline tests use a closed
+# loopback port).
+if HAVE_CMOCKA
+LIBLDLM_UNIT_TESTS = tests/unit/test_pure tests/unit/test_client_offline
+check_PROGRAMS += $(LIBLDLM_UNIT_TESTS)
+TESTS += $(LIBLDLM_UNIT_TESTS)
+
+LIBLDLM_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(GRPC_CFLAGS) $(PROTOBUF_C_CFLAGS) $(OPENSSL_CFLAGS) $(PTHREAD_CFLAGS)
+tests_unit_test_pure_SOURCES = tests/unit/test_pure.c
+tests_unit_test_pure_CFLAGS = $(LIBLDLM_UNIT_CFLAGS)
+tests_unit_test_pure_LDADD = libldlm/libldlm_core.la $(CMOCKA_LIBS)
+tests_unit_test_pure_LDFLAGS = $(AM_LDFLAGS) -static
+tests_unit_test_client_offline_SOURCES = tests/unit/test_client_offline.c
+tests_unit_test_client_offline_CFLAGS = $(LIBLDLM_UNIT_CFLAGS)
+tests_unit_test_client_offline_LDADD = libldlm/libldlm.la $(CMOCKA_LIBS) $(OPENSSL_LIBS) $(PTHREAD_LIBS)
+
+# The unit tests under valgrind: no leak, no invalid access.
+VALGRIND_FLAGS = --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 --quiet
+check-valgrind: $(LIBLDLM_UNIT_TESTS)
+	@fail=0; for t in $(LIBLDLM_UNIT_TESTS) $(VALGRIND_EXTRA_TESTS); do \
+	  echo "valgrind: $$t"; \
+	  $(LIBTOOL) --mode=execute valgrind $(VALGRIND_FLAGS) ./$$t || fail=1; \
+	done; exit $$fail
+.PHONY: check-valgrind
+endif
