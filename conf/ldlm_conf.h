@@ -26,6 +26,13 @@
 
 #define LDLM_CONF_DEFAULT_PATH "/etc/security/pam_ldlm.conf"
 
+/* Longest accepted line (file) or argument, in bytes, without newline. */
+#define LDLM_CONF_MAX_LINE 4096
+/* Largest accepted configuration file, in bytes. */
+#define LDLM_CONF_MAX_FILE (1024 * 1024)
+/* Largest accepted password file, in bytes. */
+#define LDLM_CONF_MAX_PASSWORD_FILE 4096
+
 typedef struct ldlm_conf_entry {
     char *name;
     char *value;        /* NULL for a bare flag */
@@ -56,6 +63,24 @@ int ldlm_conf_parse_file(ldlm_conf *conf, const char *path, bool missing_ok,
 int ldlm_conf_parse_args(ldlm_conf *conf, int argc, const char **argv,
                          char *err, size_t errlen);
 
+/*
+ * Appends one setting from another source (the ldlm tool uses it for
+ * environment variables and command-line options, so that precedence is
+ * simply "later wins"). `value` may be NULL (a flag). `origin` is copied and
+ * names the source in error messages ("LDLM_SERVER", "option --server");
+ * `line` 0 means "no line number". The name is checked like a parsed one.
+ * 0, or -1 + err.
+ */
+int ldlm_conf_add(ldlm_conf *conf, const char *name, const char *value,
+                  const char *origin, unsigned line, char *err, size_t errlen);
+
+/*
+ * Writes where an entry comes from, for messages: "FILE:LINE",
+ * "argument N", or the origin alone when line is 0.
+ */
+void ldlm_conf_entry_location(const ldlm_conf_entry *e, char *buf,
+                              size_t buflen);
+
 /* Last entry named `name` (the one in force), or NULL. */
 const ldlm_conf_entry *ldlm_conf_get(const ldlm_conf *conf, const char *name);
 
@@ -85,7 +110,12 @@ bool ldlm_conf_is_connection_setting(const char *name);
 void ldlm_conn_settings_init(ldlm_conn_settings *s);
 void ldlm_conn_settings_free(ldlm_conn_settings *s);
 
-/* Fills *s from the connection entries of conf. 0, or -1 + err. */
+/*
+ * Fills *s from the connection entries of conf (the last of each name wins);
+ * settings absent from conf keep their current value. On error *s is left
+ * unchanged. Ranges: max_retries 0..1000, timeout 0..2147483 seconds; string
+ * settings need a non-empty value. 0, or -1 + err.
+ */
 int ldlm_conn_settings_from_conf(ldlm_conn_settings *s, const ldlm_conf *conf,
                                  char *err, size_t errlen);
 
@@ -101,6 +131,8 @@ int ldlm_read_password_file(const char *path, uid_t allowed_owner, char **out,
 /*
  * Fills an ldlm_config from settings; `password` (may be NULL) is borrowed,
  * as are the strings of s: keep both alive while the config is used.
+ * *config is reset to the defaults first (so set callbacks, re-acquire and
+ * channel arguments AFTER this call); timeout becomes call_timeout_ms.
  */
 void ldlm_conn_settings_to_config(const ldlm_conn_settings *s,
                                   const char *password, ldlm_config *config);

@@ -1,1 +1,11 @@
-# conf: rules added by its part
+# conf: the one parser of pam_ldlm.conf, shared by pam_ldlm and ldlm(1).
+# A convenience library: it ends up inside the PAM module and the tool.
+noinst_LTLIBRARIES += conf/libldlm_conf.la
+conf_libldlm_conf_la_SOURCES = \
+	conf/ldlm_conf.h \
+	conf/conf_internal.h \
+	conf/messages.c \
+	conf/parser.c \
+	conf/values.c \
+	conf/connection.c \
+	conf/password_file.c

@@ -312,6 +312,25 @@ static void forget_tracked(ldlm_client *client, const char *name,
     pthread_mutex_unlock(&client->mutex);
 }
 
+/* A manual renewal of a lock this client tracks sets its new timeout: the
+ * keeper's schedule and expiry follow it. */
+static void adopt_renewal(ldlm_client *client, const char *name,
+                          const char *key, int seconds) {
+    pthread_mutex_lock(&client->mutex);
+    int64_t now = ldlmi_now_ms();
+    for (struct ldlm_lock *l = client->locks; l; l = l->next) {
+        if (strcmp(l->name, name) != 0 || strcmp(l->key, key) != 0)
+            continue;
+        l->lock_timeout_seconds = seconds;
+        l->expires_ms = now + (int64_t)seconds * 1000;
+        l->auto_renew = !client->no_auto_renew;
+        if (l->auto_renew)
+            l->next_renew_ms = now + ldlmi_renew_interval_ms(seconds);
+    }
+    pthread_cond_broadcast(&client->changed);
+    pthread_mutex_unlock(&client->mutex);
+}
+
 ldlm_err ldlm_unlock(ldlm_client *client, const char *name, const char *key,
                      bool *unlocked) {
     ldlmi_clear_error();
@@ -347,6 +366,8 @@ ldlm_err ldlm_renew(ldlm_client *client, const char *name, const char *key,
     char *new_key = NULL;
     err = ldlmi_rpc_renew(client, name, key, seconds,
                           ldlmi_operation_deadline(client, 0), &new_key);
+    if (err == LDLM_OK)
+        adopt_renewal(client, name, key, seconds);
     if (err == LDLM_OK && out && !(*out = new_handle(client, name, new_key, true)))
         err = ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
     free(new_key);

@@ -122,8 +122,10 @@ static grpc_channel_credentials *skip_verify_credentials(const char *cert_pem,
         grpc_tls_credentials_options_watch_identity_key_cert_pairs(options);
     }
     grpc_tls_credentials_options_set_verify_server_cert(options, 0);
-    grpc_tls_credentials_options_set_certificate_verifier(
-        options, grpc_tls_certificate_verifier_no_op_create());
+    grpc_tls_certificate_verifier *verifier =
+        grpc_tls_certificate_verifier_no_op_create();
+    grpc_tls_credentials_options_set_certificate_verifier(options, verifier);
+    grpc_tls_certificate_verifier_release(verifier); /* options hold a ref */
     grpc_tls_credentials_options_set_check_call_host(options, 0);
     return grpc_tls_credentials_create(options);
 }

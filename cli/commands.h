@@ -1,0 +1,38 @@
+/*
+ * commands.h - the commands of ldlm(1). Each returns the process's exit
+ * code and has already reported any problem on stderr.
+ */
+#ifndef LDLM_CLI_COMMANDS_H
+#define LDLM_CLI_COMMANDS_H
+
+#include <ldlm.h>
+
+#include "options.h"
+#include "settings.h"
+
+/* Shared by run and lock/try-lock: takes the lock per --wait. Returns 0
+ * with *out held, or an exit code (the conflict code when busy). */
+int cli_acquire(ldlm_client *client, const cli_options *o,
+                const cli_settings *st, struct ldlm_lock **out);
+
+/* run NAME -- COMMAND...: holds the lock while COMMAND runs. */
+int cli_cmd_run(ldlm_client *client, const cli_options *o,
+                const cli_settings *st);
+
+/* lock / try-lock NAME: prints the key, holds until EOF on stdin or a
+ * signal. */
+int cli_cmd_hold(ldlm_client *client, const cli_options *o,
+                 const cli_settings *st);
+
+/* unlock NAME KEY, renew NAME KEY SECONDS. */
+int cli_cmd_unlock(ldlm_client *client, const cli_options *o,
+                   const cli_settings *st);
+int cli_cmd_renew(ldlm_client *client, const cli_options *o,
+                  const cli_settings *st);
+
+/* Releases a held lock after use; reports a failure as a warning only (the
+ * server also releases it when our connection closes). */
+void cli_release(struct ldlm_lock *lock, const cli_options *o,
+                 const cli_settings *st);
+
+#endif /* LDLM_CLI_COMMANDS_H */

@@ -1,0 +1,63 @@
+/*
+ * run.c - `ldlm run NAME -- COMMAND...`: takes the lock, runs the command
+ * while holding it (child.h), releases it, and exits with the command's
+ * status, or 75 if the lock was lost meanwhile.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "child.h"
+#include "commands.h"
+#include "events.h"
+#include "exit_codes.h"
+#include "report.h"
+
+int cli_cmd_run(ldlm_client *client, const cli_options *o,
+                const cli_settings *st)
+{
+    static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD};
+    struct ldlm_lock *lock = NULL;
+    int rc = cli_acquire(client, o, st, &lock);
+    if (rc != 0)
+        return rc;
+
+    /* Default actions while waiting for the lock; from here on the
+     * command must be supervised. */
+    if (cli_events_catch(forwarded, 4) < 0) {
+        cli_say("sigaction: %s", strerror(errno));
+        rc = CLI_EXIT_INTERNAL;
+        goto release;
+    }
+    char *key = ldlm_lock_key(lock);
+    char **env = key != NULL ? cli_child_environment(o->name, key) : NULL;
+    free(key);
+    if (env == NULL) {
+        cli_say("out of memory");
+        rc = CLI_EXIT_INTERNAL;
+        goto release;
+    }
+    int exec_errno = 0;
+    pid_t pid = cli_child_start(o->run_argv, env, &exec_errno);
+    cli_child_environment_free(env);
+    if (pid < 0) {
+        cli_say("cannot start '%s': %s", o->run_argv[0], strerror(errno));
+        rc = CLI_EXIT_INTERNAL;
+        goto release;
+    }
+    if (exec_errno != 0)
+        cli_say("cannot run '%s': %s", o->run_argv[0], strerror(exec_errno));
+
+    bool lost = false;
+    int wstatus = cli_child_supervise(pid, o->name, o->grace_seconds, &lost);
+    if (lost) {
+        ldlm_lock_free(lock); /* nothing left to unlock */
+        return CLI_EXIT_LOST;
+    }
+    rc = cli_child_exit_status(wstatus);
+release:
+    cli_release(lock, o, st);
+    ldlm_lock_free(lock);
+    return rc;
+}

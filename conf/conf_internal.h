@@ -1,0 +1,37 @@
+/*
+ * conf_internal.h - helpers shared by the files of the configuration
+ * library (not part of its API).
+ */
+#ifndef LDLM_CONF_INTERNAL_H
+#define LDLM_CONF_INTERNAL_H
+
+#include <stddef.h>
+
+#include "ldlm_conf.h"
+
+/* snprintf into err when the caller gave a buffer (err may be NULL). */
+void conf_set_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Like conf_set_error, prefixed with the entry's location:
+ * "FILE:LINE: <message>".
+ */
+void conf_entry_error(const ldlm_conf_entry *e, char *err, size_t errlen,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/*
+ * Copies `s` into buf for an error message: printable ASCII as is, other
+ * bytes as \xHH, cut with "..." when too long, so that a message stays one
+ * readable line whatever the input holds.
+ */
+void conf_quote_for_message(const char *s, char *buf, size_t buflen);
+
+/* Size of a buffer holding conf_quote_for_message output. */
+#define CONF_QUOTED_MAX 96
+
+/* Size of a buffer holding ldlm_conf_entry_location output. */
+#define CONF_LOCATION_MAX 512
+
+#endif /* LDLM_CONF_INTERNAL_H */

@@ -1,0 +1,89 @@
+/*
+ * values.c - strict interpretation of setting values: integers in a range
+ * and yes/no flags. Anything not exactly a valid value is an error that
+ * names where the setting comes from; nothing is silently clamped.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf_internal.h"
+
+int ldlm_conf_int(const ldlm_conf_entry *e, long min, long max, long *out,
+                  char *err, size_t errlen)
+{
+    if (e == NULL || out == NULL) {
+        conf_set_error(err, errlen, "no setting given");
+        return -1;
+    }
+    char name[CONF_QUOTED_MAX];
+    conf_quote_for_message(e->name, name, sizeof name);
+    if (e->value == NULL || e->value[0] == '\0') {
+        conf_entry_error(e, err, errlen, "%s needs a number (%s=N)", name, name);
+        return -1;
+    }
+    char shown[CONF_QUOTED_MAX];
+    conf_quote_for_message(e->value, shown, sizeof shown);
+
+    /* Only an optional '-' and decimal digits: no blanks, '+', hex, octal
+     * prefixes or trailing text, which strtol alone would accept. */
+    const char *p = e->value;
+    if (*p == '-')
+        p++;
+    if (*p == '\0')
+        goto not_a_number;
+    for (const char *q = p; *q; q++)
+        if (!isdigit((unsigned char)*q))
+            goto not_a_number;
+
+    errno = 0;
+    char *end = NULL;
+    long v = strtol(e->value, &end, 10);
+    if (errno == ERANGE || v < min || v > max) {
+        conf_entry_error(e, err, errlen, "%s=%s is out of range (%ld to %ld)",
+                    name, shown, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+
+not_a_number:
+    conf_entry_error(e, err, errlen, "%s=%s is not a whole number", name, shown);
+    return -1;
+}
+
+int ldlm_conf_bool(const ldlm_conf_entry *e, bool *out, char *err,
+                   size_t errlen)
+{
+    static const char *const yes[] = {"yes", "true", "1", "on"};
+    static const char *const no[] = {"no", "false", "0", "off"};
+
+    if (e == NULL || out == NULL) {
+        conf_set_error(err, errlen, "no setting given");
+        return -1;
+    }
+    if (e->value == NULL) { /* a bare flag */
+        *out = true;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        if (strcasecmp(e->value, yes[i]) == 0) {
+            *out = true;
+            return 0;
+        }
+        if (strcasecmp(e->value, no[i]) == 0) {
+            *out = false;
+            return 0;
+        }
+    }
+    char name[CONF_QUOTED_MAX];
+    char shown[CONF_QUOTED_MAX];
+    conf_quote_for_message(e->name, name, sizeof name);
+    conf_quote_for_message(e->value, shown, sizeof shown);
+    conf_entry_error(e, err, errlen,
+                "%s=%s: expected yes/no, true/false, on/off or 1/0", name,
+                shown);
+    return -1;
+}

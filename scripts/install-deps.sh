@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12's packages, everything needed to build libldlm,
+# pam_ldlm and ldlm(1) and to run the whole test suite. Run as root.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  build-essential autoconf automake libtool pkg-config
+  libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
+  libpam0g-dev libssl-dev openssl
+  libcmocka-dev libpam-wrapper libnss-wrapper libuid-wrapper
+  openssh-server openssh-client valgrind ca-certificates
+)
+# Go builds the real LDLM server for the tests; keep a Go the machine has.
+command -v go >/dev/null 2>&1 || packages+=(golang-go)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt-get update
+  # The sshd package must not start a system service: the tests run their
+  # own sshd on a loopback port.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
+  apt-get install -y --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (as root, on Debian 12):
+#   1. installs the build and test dependencies (scripts/install-deps.sh);
+#   2. installs the real LDLM server with `go install` (cached; tests that
+#      need it skip, saying why, when the Go module proxy refuses it);
+#   3. builds with -Werror and runs `make check` (unit, integration, PAM,
+#      CLI and OpenSSH end-to-end tests);
+#   4. runs the unit tests under valgrind;
+#   5. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
+#      `make check` again;
+#   6. `make distcheck`.
+# Ends with one line "N passed, N failed, N skipped".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=${LDLM_TEST_OUT:-$top/build-test}
+cd "$top"
+
+"$top/scripts/install-deps.sh" || { echo "dependency installation failed"; echo "0 passed, 1 failed"; exit 1; }
+
+export LDLM_TEST_CACHE=${LDLM_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/libldlm-test}
+if ! "$top/tests/harness/install-server.sh"; then
+  echo "NOTE: the real LDLM server is not installed; tests that need it will SKIP."
+fi
+
+(cd "$top" && autoreconf -fi >/dev/null 2>&1) || { echo "autoreconf failed"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0 failed=0 skipped=0
+tally() { # tally LOGFILE: adds the counts of an automake test-suite.log
+  local f=$1 p=0 fl=0 s=0 x=0 e=0
+  if [ -f "$f" ]; then
+    p=$(sed -n 's/^# PASS: *//p' "$f" | head -1)
+    fl=$(sed -n 's/^# FAIL: *//p' "$f" | head -1)
+    s=$(sed -n 's/^# SKIP: *//p' "$f" | head -1)
+    x=$(sed -n 's/^# XPASS: *//p' "$f" | head -1)
+    e=$(sed -n 's/^# ERROR: *//p' "$f" | head -1)
+  else
+    fl=1
+  fi
+  passed=$((passed + ${p:-0})); failed=$((failed + ${fl:-0} + ${x:-0} + ${e:-0}))
+  skipped=$((skipped + ${s:-0}))
+}
+stage() { # stage NAME COMMAND...: runs a step that is one test of its own
+  local name=$1; shift
+  echo "=== $name"
+  if "$@"; then passed=$((passed + 1)); echo "=== $name: ok"
+  else failed=$((failed + 1)); echo "=== $name: FAILED"; fi
+}
+show_failures() { # prints the logs of failed tests
+  local dir=$1
+  grep -l -E '^:test-result: (FAIL|ERROR)' $(find "$dir" -name '*.trs' 2>/dev/null) 2>/dev/null |
+    while read -r trs; do echo "----- ${trs%.trs}.log"; tail -n 60 "${trs%.trs}.log"; done
+}
+
+# Plain build, all tests.
+rm -rf "$out"; mkdir -p "$out"
+if "$top/scripts/build.sh" "$out/plain" >"$out/plain-build.log" 2>&1; then
+  (cd "$out/plain" && make -j2 check >"$out/plain-check.log" 2>&1)
+  tally "$out/plain/test-suite.log"; show_failures "$out/plain"
+  grep -E '^(PASS|FAIL|SKIP|ERROR|XFAIL|XPASS):' "$out/plain-check.log"
+  stage "unit tests under valgrind" make -C "$out/plain" check-valgrind
+else
+  tail -n 40 "$out/plain-build.log"; failed=$((failed + 1))
+fi
+
+# Sanitizer build, all tests again.
+if "$top/scripts/build.sh" "$out/asan" --enable-sanitizers >"$out/asan-build.log" 2>&1; then
+  (cd "$out/asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+     make -j2 check >"$out/asan-check.log" 2>&1)
+  tally "$out/asan/test-suite.log"; show_failures "$out/asan"
+  grep -E '^(PASS|FAIL|SKIP|ERROR|XFAIL|XPASS):' "$out/asan-check.log" | sed 's/^/asan /'
+else
+  tail -n 40 "$out/asan-build.log"; failed=$((failed + 1))
+fi
+
+# The release tarball builds and passes its own tests.
+stage "make distcheck" make -C "$out/plain" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+[ "$failed" -eq 0 ]

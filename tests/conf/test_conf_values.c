@@ -1,0 +1,270 @@
+/*
+ * test_conf_values.c - strict integers and flags, connection settings and
+ * their mapping onto ldlm_config.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ldlm_conf.h"
+
+static ldlm_conf_entry entry(const char *name, const char *value)
+{
+    return (ldlm_conf_entry){.name = (char *)name, .value = (char *)value,
+                             .origin = "/etc/t.conf", .line = 7};
+}
+
+static void integers_accepted(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        long min, max, expected;
+    } cases[] = {
+        {"0", 0, 10, 0},
+        {"10", 0, 10, 10},
+        {"007", 0, 10, 7},
+        {"-5", -10, 10, -5},
+        {"-10", -10, 10, -10},
+        {"2147483647", 0, LONG_MAX, 2147483647L},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ldlm_conf_entry e = entry("n", cases[i].text);
+        long v = -999;
+        char err[256] = "";
+        assert_int_equal(ldlm_conf_int(&e, cases[i].min, cases[i].max, &v,
+                                       err, sizeof err), 0);
+        assert_int_equal(v, cases[i].expected);
+    }
+}
+
+static void integers_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        const char *message;
+    } cases[] = {
+        {"abc", "/etc/t.conf:7: n=abc is not a whole number"},
+        {"4x", "/etc/t.conf:7: n=4x is not a whole number"},
+        {" 4", "/etc/t.conf:7: n= 4 is not a whole number"},
+        {"4 ", "/etc/t.conf:7: n=4  is not a whole number"},
+        {"+4", "/etc/t.conf:7: n=+4 is not a whole number"},
+        {"0x10", "/etc/t.conf:7: n=0x10 is not a whole number"},
+        {"-", "/etc/t.conf:7: n=- is not a whole number"},
+        {"1.5", "/etc/t.conf:7: n=1.5 is not a whole number"},
+        {"", "/etc/t.conf:7: n needs a number (n=N)"},
+        {NULL, "/etc/t.conf:7: n needs a number (n=N)"},
+        {"11", "/etc/t.conf:7: n=11 is out of range (1 to 10)"},
+        {"0", "/etc/t.conf:7: n=0 is out of range (1 to 10)"},
+        {"-1", "/etc/t.conf:7: n=-1 is out of range (1 to 10)"},
+        {"99999999999999999999",
+         "/etc/t.conf:7: n=99999999999999999999 is out of range (1 to 10)"},
+        {"-99999999999999999999",
+         "/etc/t.conf:7: n=-99999999999999999999 is out of range (1 to 10)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ldlm_conf_entry e = entry("n", cases[i].text);
+        long v = 42;
+        char err[256] = "";
+        assert_int_equal(ldlm_conf_int(&e, 1, 10, &v, err, sizeof err), -1);
+        assert_string_equal(err, cases[i].message);
+        assert_int_equal(v, 42); /* untouched on error */
+    }
+}
+
+static void flags(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        bool expected;
+    } cases[] = {
+        {NULL, true},   {"yes", true},  {"YES", true},   {"true", true},
+        {"On", true},   {"1", true},    {"no", false},   {"False", false},
+        {"off", false}, {"0", false},   {"NO", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ldlm_conf_entry e = entry("tls", cases[i].text);
+        bool v = !cases[i].expected;
+        char err[256] = "";
+        assert_int_equal(ldlm_conf_bool(&e, &v, err, sizeof err), 0);
+        assert_true(v == cases[i].expected);
+    }
+    static const char *const bad[] = {"", "maybe", "yes ", "2", "y"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ldlm_conf_entry e = entry("tls", bad[i]);
+        bool v = false;
+        char err[256] = "";
+        assert_int_equal(ldlm_conf_bool(&e, &v, err, sizeof err), -1);
+        assert_non_null(strstr(err, "/etc/t.conf:7: tls="));
+        assert_non_null(strstr(err, "expected yes/no"));
+    }
+}
+
+static void connection_names(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "server", "password_file", "tls", "ca_file", "cert",
+        "key", "skip_verify", "max_retries", "timeout"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        assert_true(ldlm_conf_is_connection_setting(names[i]));
+    assert_false(ldlm_conf_is_connection_setting("max_sessions"));
+    assert_false(ldlm_conf_is_connection_setting("Server"));
+    assert_false(ldlm_conf_is_connection_setting(""));
+    assert_false(ldlm_conf_is_connection_setting(NULL));
+}
+
+static void add(ldlm_conf *conf, const char *name, const char *value)
+{
+    char err[256];
+    if (ldlm_conf_add(conf, name, value, "test", 0, err, sizeof err) < 0)
+        fail_msg("%s", err);
+}
+
+static void settings_from_conf(void **state)
+{
+    (void)state;
+    ldlm_conf conf;
+    ldlm_conf_init(&conf);
+    add(&conf, "server", "old:1");
+    add(&conf, "server", "ldlm.example:3144");
+    add(&conf, "password_file", "/etc/ldlm/password");
+    add(&conf, "tls", NULL);
+    add(&conf, "ca_file", "/ca.pem");
+    add(&conf, "cert", "/c.pem");
+    add(&conf, "key", "/k.pem");
+    add(&conf, "skip_verify", "off");
+    add(&conf, "max_retries", "3");
+    add(&conf, "timeout", "5");
+    add(&conf, "max_sessions", "2"); /* not a connection setting */
+
+    ldlm_conn_settings s;
+    ldlm_conn_settings_init(&s);
+    char err[256] = "";
+    assert_int_equal(ldlm_conn_settings_from_conf(&s, &conf, err, sizeof err),
+                     0);
+    assert_string_equal(s.server, "ldlm.example:3144");
+    assert_string_equal(s.password_file, "/etc/ldlm/password");
+    assert_true(s.tls);
+    assert_string_equal(s.ca_file, "/ca.pem");
+    assert_string_equal(s.cert, "/c.pem");
+    assert_string_equal(s.key, "/k.pem");
+    assert_false(s.skip_verify);
+    assert_int_equal(s.max_retries, 3);
+    assert_int_equal(s.timeout_seconds, 5);
+
+    ldlm_config cfg;
+    memset(&cfg, 0xa5, sizeof cfg); /* garbage that must not survive */
+    ldlm_conn_settings_to_config(&s, "secret", &cfg);
+    assert_string_equal(cfg.address, "ldlm.example:3144");
+    assert_string_equal(cfg.password, "secret");
+    assert_true(cfg.use_tls);
+    assert_false(cfg.skip_verify);
+    assert_string_equal(cfg.ca_file, "/ca.pem");
+    assert_string_equal(cfg.tls_cert, "/c.pem");
+    assert_string_equal(cfg.tls_key, "/k.pem");
+    assert_int_equal(cfg.max_retries, 3);
+    assert_int_equal(cfg.call_timeout_ms, 5000);
+    assert_false(cfg.no_auto_renew);
+    assert_false(cfg.reacquire_lost_locks);
+    assert_int_equal(cfg.retry_delay_ms, 0);
+    assert_null(cfg.lost_lock_callback);
+    assert_null(cfg.lost_lock_userdata);
+    assert_null(cfg.channel_args);
+    assert_int_equal(cfg.channel_args_count, 0);
+
+    ldlm_conn_settings_free(&s);
+    ldlm_conf_free(&conf);
+}
+
+static void absent_settings_keep_their_value(void **state)
+{
+    (void)state;
+    ldlm_conf conf;
+    ldlm_conf_init(&conf);
+    ldlm_conn_settings s;
+    ldlm_conn_settings_init(&s);
+    char err[256];
+    s.server = strdup("kept:1");
+    s.max_retries = 2;
+    add(&conf, "tls", "yes");
+    assert_int_equal(ldlm_conn_settings_from_conf(&s, &conf, err, sizeof err),
+                     0);
+    assert_string_equal(s.server, "kept:1");
+    assert_int_equal(s.max_retries, 2);
+    assert_true(s.tls);
+    assert_null(s.password_file);
+
+    ldlm_config cfg;
+    ldlm_conn_settings_free(&s); /* back to the empty settings */
+    ldlm_conn_settings_to_config(&s, NULL, &cfg);
+    assert_null(cfg.address); /* library default */
+    assert_null(cfg.password);
+    assert_int_equal(cfg.call_timeout_ms, 0);
+    ldlm_conf_free(&conf);
+}
+
+static void invalid_settings_change_nothing(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        const char *value;
+        const char *message;
+    } cases[] = {
+        {"server", "", "test: server needs a value (server=HOST:PORT)"},
+        {"server", NULL, "test: server needs a value (server=HOST:PORT)"},
+        {"password_file", "", "test: password_file needs a value"},
+        {"ca_file", NULL, "test: ca_file needs a value (ca_file=PATH)"},
+        {"max_retries", "1001",
+         "test: max_retries=1001 is out of range (0 to 1000)"},
+        {"max_retries", "-1",
+         "test: max_retries=-1 is out of range (0 to 1000)"},
+        {"timeout", "2147484",
+         "test: timeout=2147484 is out of range (0 to 2147483)"},
+        {"timeout", "soon", "test: timeout=soon is not a whole number"},
+        {"skip_verify", "perhaps", "test: skip_verify=perhaps: expected"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ldlm_conf conf;
+        ldlm_conf_init(&conf);
+        add(&conf, "server", "new:2");
+        add(&conf, "max_retries", "9");
+        add(&conf, cases[i].name, cases[i].value);
+        ldlm_conn_settings s;
+        ldlm_conn_settings_init(&s);
+        s.server = strdup("kept:1");
+        char err[256] = "";
+        assert_int_equal(ldlm_conn_settings_from_conf(&s, &conf, err,
+                                                      sizeof err), -1);
+        if (strncmp(err, cases[i].message, strlen(cases[i].message)) != 0)
+            fail_msg("case %zu: \"%s\" does not start with \"%s\"", i, err,
+                     cases[i].message);
+        assert_string_equal(s.server, "kept:1");
+        assert_int_equal(s.max_retries, 0);
+        ldlm_conn_settings_free(&s);
+        ldlm_conf_free(&conf);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(integers_accepted),
+        cmocka_unit_test(integers_refused),
+        cmocka_unit_test(flags),
+        cmocka_unit_test(connection_names),
+        cmocka_unit_test(settings_from_conf),
+        cmocka_unit_test(absent_settings_keep_their_value),
+        cmocka_unit_test(invalid_settings_change_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
