@@ -193,8 +193,11 @@ void ldlm_client_cancel(ldlm_client *client) {
 
 /* Lock handles outlive the client: detach them, they now read unlocked
  * (closing the connection makes the server release them). */
-static void detach_locks(ldlm_client *client) {
-    pthread_mutex_lock(&client->mutex);
+static void detach_locks(ldlm_client *client, bool owner) {
+    /* In a forked child no other thread exists, and the mutex may have been
+     * copied in a locked state: walk the list without it. */
+    if (owner)
+        pthread_mutex_lock(&client->mutex);
     struct ldlm_lock *lock = client->locks;
     while (lock) {
         struct ldlm_lock *next = lock->next;
@@ -205,7 +208,8 @@ static void detach_locks(ldlm_client *client) {
         lock = next;
     }
     client->locks = NULL;
-    pthread_mutex_unlock(&client->mutex);
+    if (owner)
+        pthread_mutex_unlock(&client->mutex);
 }
 
 void ldlm_client_free(ldlm_client *client) {
@@ -224,8 +228,8 @@ void ldlm_client_free(ldlm_client *client) {
     /* In a forked child the channel and gRPC's threads belong to the parent's
      * copy of memory; touching them would corrupt the parent's connection,
      * so only our own allocations are released. */
+    detach_locks(client, owner);
     if (owner) {
-        detach_locks(client);
         pthread_mutex_destroy(&client->mutex);
         pthread_cond_destroy(&client->changed);
     }

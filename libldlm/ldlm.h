@@ -18,7 +18,8 @@
  *  - A client must only be used by the process that created it. After fork()
  *    every call in the child fails with LDLM_ERR_FORKED without touching the
  *    connection (gRPC state is not fork-safe); ldlm_client_free() in the child
- *    releases memory only, leaving the parent's connection intact.
+ *    releases memory only, leaving the parent's connection intact, and lock
+ *    handles freed with ldlm_lock_free() afterwards release memory only.
  *
  * Ownership: strings passed in are copied unless stated otherwise; strings
  * returned as `char *` are owned by the caller and released with free();

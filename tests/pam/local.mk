@@ -1,1 +1,52 @@
-# tests/pam: rules added by its part
+# tests/pam: pam_ldlm. Unit tests of its parts (cmocka), then the module
+# itself loaded by a driver program under pam_wrapper + nss_wrapper.
+PAM_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -I$(top_srcdir)/pam_ldlm \
+	-I$(top_srcdir)/tests/nss
+PAM_UNIT_LDADD = pam_ldlm/libpam_ldlm_core.la tests/nss/libtmpfiles.la \
+	$(CMOCKA_LIBS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/pam/test_lock_name tests/pam/test_messages \
+	tests/pam/test_options
+tests_pam_test_lock_name_SOURCES = tests/pam/test_lock_name.c
+tests_pam_test_lock_name_CFLAGS = $(PAM_UNIT_CFLAGS)
+tests_pam_test_lock_name_LDADD = $(PAM_UNIT_LDADD)
+tests_pam_test_messages_SOURCES = tests/pam/test_messages.c
+tests_pam_test_messages_CFLAGS = $(PAM_UNIT_CFLAGS)
+tests_pam_test_messages_LDADD = $(PAM_UNIT_LDADD)
+tests_pam_test_options_SOURCES = tests/pam/test_options.c
+tests_pam_test_options_CFLAGS = $(PAM_UNIT_CFLAGS)
+tests_pam_test_options_LDADD = $(PAM_UNIT_LDADD)
+TESTS += tests/pam/test_lock_name tests/pam/test_messages \
+	tests/pam/test_options
+
+if HAVE_CWRAP
+check_PROGRAMS += tests/pam/test_rules
+tests_pam_test_rules_SOURCES = tests/pam/test_rules.c
+tests_pam_test_rules_CFLAGS = $(PAM_UNIT_CFLAGS)
+tests_pam_test_rules_LDADD = $(PAM_UNIT_LDADD)
+TESTS += tests/pam/rules.sh
+endif
+endif
+
+# The login program stand-in used by the shell tests below.
+check_PROGRAMS += tests/pam/pam_driver
+tests_pam_pam_driver_SOURCES = tests/pam/pam_driver.c
+tests_pam_pam_driver_LDADD = $(PAM_LIBS)
+
+PAM_MODULE_TESTS = \
+	tests/pam/config_errors.sh \
+	tests/pam/password_file.sh \
+	tests/pam/exemptions.sh \
+	tests/pam/server_down.sh \
+	tests/pam/limits.sh \
+	tests/pam/groups_pools.sh \
+	tests/pam/server_failures.sh \
+	tests/pam/tls_auth.sh \
+	tests/pam/odd_names.sh \
+	tests/pam/size_mismatch.sh \
+	tests/pam/measure.sh
+if HAVE_CWRAP
+TESTS += $(PAM_MODULE_TESTS)
+endif
+EXTRA_DIST += $(PAM_MODULE_TESTS) tests/pam/pam_lib.sh tests/pam/rules.sh

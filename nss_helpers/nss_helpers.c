@@ -1,0 +1,282 @@
+/*
+ * nss_helpers.c - reentrant NSS lookups with buffers grown on ERANGE.
+ */
+#include "nss_helpers.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * First buffer size for the *_r functions. Deliberately small: most entries
+ * fit, and the ERANGE path is exercised by any large group.
+ */
+#define NSSH_FIRST_BUFFER 1024
+/*
+ * Upper bound on the buffer: a group entry larger than this is treated as an
+ * error rather than letting a broken directory make us allocate without end.
+ */
+#define NSSH_MAX_BUFFER (64u * 1024u * 1024u)
+/* Same idea for the number of groups of one user. */
+#define NSSH_MAX_GROUPS (1u << 20)
+
+/*
+ * The *_r functions report "no such entry" as 0 with a NULL result, but some
+ * NSS modules return one of these errors instead (see getpwnam_r(3)).
+ */
+static bool is_not_found_error(int err)
+{
+    return err == 0 || err == ENOENT || err == ESRCH || err == EBADF ||
+           err == EPERM;
+}
+
+/*
+ * The *_r functions return an error number; some NSS layers (nss_wrapper
+ * 1.1.12, for one) return -1 and leave the number in errno instead.
+ */
+static int lookup_error(int rc, int saved_errno)
+{
+    return rc < 0 ? saved_errno : rc;
+}
+
+/* Turns an error number into this library's negative return value. */
+static int failure(int err)
+{
+    return err > 0 ? -err : -EIO;
+}
+
+int nssh_user_lookup(const char *name, nssh_user **out)
+{
+    *out = NULL;
+    if (name == NULL || name[0] == '\0')
+        return NSSH_NOT_FOUND;
+
+    size_t size = NSSH_FIRST_BUFFER;
+    for (;;) {
+        char *buf = malloc(size);
+        if (buf == NULL)
+            return -ENOMEM;
+        struct passwd pw;
+        struct passwd *result = NULL;
+        errno = 0;
+        int err = getpwnam_r(name, &pw, buf, size, &result);
+        err = lookup_error(err, errno);
+        if (err == ERANGE) {
+            free(buf);
+            if (size >= NSSH_MAX_BUFFER)
+                return -ERANGE;
+            size *= 2;
+            continue;
+        }
+        if (result == NULL) {
+            free(buf);
+            return is_not_found_error(err) ? NSSH_NOT_FOUND : failure(err);
+        }
+        nssh_user *user = calloc(1, sizeof(*user));
+        if (user == NULL || (user->name = strdup(pw.pw_name)) == NULL) {
+            free(user);
+            free(buf);
+            return -ENOMEM;
+        }
+        user->uid = pw.pw_uid;
+        user->gid = pw.pw_gid;
+        free(buf);
+        *out = user;
+        return NSSH_OK;
+    }
+}
+
+/* Copies a struct group (whose strings live in a temporary buffer). */
+static int copy_group(const struct group *gr, nssh_group **out)
+{
+    nssh_group *group = calloc(1, sizeof(*group));
+    if (group == NULL)
+        return -ENOMEM;
+    group->gid = gr->gr_gid;
+    group->name = strdup(gr->gr_name);
+    size_t count = 0;
+    if (gr->gr_mem != NULL)
+        while (gr->gr_mem[count] != NULL)
+            count++;
+    group->members = calloc(count + 1, sizeof(char *));
+    if (group->name == NULL || group->members == NULL) {
+        nssh_group_free(group);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < count; i++) {
+        group->members[i] = strdup(gr->gr_mem[i]);
+        if (group->members[i] == NULL) {
+            nssh_group_free(group);
+            return -ENOMEM;
+        }
+        group->member_count = i + 1;
+    }
+    *out = group;
+    return NSSH_OK;
+}
+
+/* One group lookup, by name when name != NULL, else by gid. */
+static int group_lookup(const char *name, gid_t gid, nssh_group **out)
+{
+    *out = NULL;
+    size_t size = NSSH_FIRST_BUFFER;
+    for (;;) {
+        char *buf = malloc(size);
+        if (buf == NULL)
+            return -ENOMEM;
+        struct group gr;
+        struct group *result = NULL;
+        errno = 0;
+        int err = name != NULL ? getgrnam_r(name, &gr, buf, size, &result)
+                               : getgrgid_r(gid, &gr, buf, size, &result);
+        err = lookup_error(err, errno);
+        if (err == ERANGE) {
+            free(buf);
+            if (size >= NSSH_MAX_BUFFER)
+                return -ERANGE;
+            size *= 2;
+            continue;
+        }
+        if (result == NULL) {
+            free(buf);
+            return is_not_found_error(err) ? NSSH_NOT_FOUND : failure(err);
+        }
+        int rc = copy_group(&gr, out);
+        free(buf);
+        return rc;
+    }
+}
+
+int nssh_group_lookup(const char *name, nssh_group **out)
+{
+    if (name == NULL || name[0] == '\0') {
+        *out = NULL;
+        return NSSH_NOT_FOUND;
+    }
+    return group_lookup(name, 0, out);
+}
+
+int nssh_group_lookup_gid(gid_t gid, nssh_group **out)
+{
+    return group_lookup(NULL, gid, out);
+}
+
+/*
+ * getgrouplist() into a buffer grown until it fits. The primary group comes
+ * first (glibc puts it there; we enforce it below for other NSS sources).
+ */
+static int fetch_gids(const char *name, gid_t primary_gid, gid_t **out,
+                      size_t *count)
+{
+    int capacity = 32;
+    for (;;) {
+        gid_t *gids = calloc((size_t)capacity, sizeof(gid_t));
+        if (gids == NULL)
+            return -ENOMEM;
+        int n = capacity;
+        if (getgrouplist(name, primary_gid, gids, &n) >= 0) {
+            *out = gids;
+            *count = (size_t)n;
+            return NSSH_OK;
+        }
+        free(gids);
+        /* n now holds the number needed (glibc); grow at least twofold in
+         * case another source answers differently on the next call. */
+        if ((size_t)capacity >= NSSH_MAX_GROUPS)
+            return -ERANGE;
+        capacity = n > capacity * 2 ? n : capacity * 2;
+    }
+}
+
+int nssh_user_groups(const char *name, gid_t primary_gid,
+                     nssh_group_list **out)
+{
+    *out = NULL;
+    if (name == NULL || name[0] == '\0')
+        return NSSH_NOT_FOUND;
+
+    gid_t *raw = NULL;
+    size_t raw_count = 0;
+    int rc = fetch_gids(name, primary_gid, &raw, &raw_count);
+    if (rc != NSSH_OK)
+        return rc;
+
+    nssh_group_list *list = calloc(1, sizeof(*list));
+    if (list != NULL) {
+        list->gids = calloc(raw_count + 1, sizeof(gid_t));
+        list->names = calloc(raw_count + 1, sizeof(char *));
+    }
+    if (list == NULL || list->gids == NULL || list->names == NULL) {
+        free(raw);
+        nssh_group_list_free(list);
+        return -ENOMEM;
+    }
+
+    /* Primary group first, then the others once each. */
+    list->gids[list->count++] = primary_gid;
+    for (size_t i = 0; i < raw_count; i++)
+        if (!nssh_group_list_contains(list, raw[i]))
+            list->gids[list->count++] = raw[i];
+    free(raw);
+
+    for (size_t i = 0; i < list->count; i++) {
+        nssh_group *group = NULL;
+        rc = nssh_group_lookup_gid(list->gids[i], &group);
+        if (rc < 0) {
+            nssh_group_list_free(list);
+            return rc;
+        }
+        if (group != NULL) {
+            /* Keep the name, drop the rest. */
+            list->names[i] = group->name;
+            group->name = NULL;
+            nssh_group_free(group);
+        }
+    }
+    *out = list;
+    return NSSH_OK;
+}
+
+bool nssh_group_list_contains(const nssh_group_list *list, gid_t gid)
+{
+    if (list == NULL)
+        return false;
+    for (size_t i = 0; i < list->count; i++)
+        if (list->gids[i] == gid)
+            return true;
+    return false;
+}
+
+void nssh_user_free(nssh_user *user)
+{
+    if (user == NULL)
+        return;
+    free(user->name);
+    free(user);
+}
+
+void nssh_group_free(nssh_group *group)
+{
+    if (group == NULL)
+        return;
+    free(group->name);
+    if (group->members != NULL)
+        for (size_t i = 0; group->members[i] != NULL; i++)
+            free(group->members[i]);
+    free(group->members);
+    free(group);
+}
+
+void nssh_group_list_free(nssh_group_list *list)
+{
+    if (list == NULL)
+        return;
+    if (list->names != NULL)
+        for (size_t i = 0; i < list->count; i++)
+            free(list->names[i]);
+    free(list->names);
+    free(list->gids);
+    free(list);
+}

@@ -1,0 +1,50 @@
+/*
+ * messages.h - what pam_ldlm tells the user and the system log.
+ *
+ * User-facing texts are templates with placeholders:
+ *   %u  the user name (made printable, see text.h)
+ *   %l  the limit that was reached
+ *   %g  the group of a pool (empty for a per-user limit)
+ *   %%  a percent sign
+ * Any other '%' sequence is refused when the configuration is read.
+ */
+#ifndef PAM_LDLM_MESSAGES_H
+#define PAM_LDLM_MESSAGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <security/pam_modules.h>
+
+#define PLDLM_DEFAULT_DENY_MESSAGE                                             \
+    "Too many sessions for %u (limit %l): close one of your other sessions "  \
+    "and try again."
+#define PLDLM_DEFAULT_POOL_DENY_MESSAGE                                        \
+    "Too many sessions for group %g (limit %l): try again later."
+#define PLDLM_DEFAULT_ERROR_MESSAGE                                            \
+    "Session limits cannot be checked right now: login refused."
+
+/* 0 if every '%' in tmpl is a known placeholder, else -1 + err. */
+int pldlm_template_check(const char *tmpl, char *err, size_t errlen);
+
+/* Expands a checked template; a string to free(), NULL if out of memory. */
+char *pldlm_template_expand(const char *tmpl, const char *user, long limit,
+                            const char *group);
+
+/*
+ * Shows `text` to the user through the application's conversation function
+ * (PAM_ERROR_MSG or PAM_TEXT_INFO), unless PAM_SILENT is in flags. Failures
+ * of the conversation are logged, never fatal.
+ */
+void pldlm_tell_user(pam_handle_t *pamh, int flags, int style,
+                     const char *text);
+
+/*
+ * Routes libldlm's and gRPC's log output to syslog (facility authpriv) for
+ * the whole process, once: a PAM module must never write on the terminal of
+ * the application that loaded it. Lines below "error" are forwarded only
+ * while some configuration has `debug` on.
+ */
+void pldlm_route_library_logs(bool debug);
+
+#endif /* PAM_LDLM_MESSAGES_H */

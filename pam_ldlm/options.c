@@ -1,0 +1,534 @@
+/*
+ * options.c - reading and validating pam_ldlm's settings (see options.h).
+ */
+#include "options.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "messages.h"
+#include "text.h"
+
+/* Bounds of the time settings, in seconds. */
+#define PLDLM_MAX_SECONDS 3600L
+/* Longest lock_prefix accepted (the server takes any string, but a prefix
+ * this long is a mistake). */
+#define PLDLM_MAX_PREFIX 256
+
+const char *pldlm_on_error_name(pldlm_on_error on_error)
+{
+    return on_error == PLDLM_ON_ERROR_DENY ? "on_error=deny"
+                                           : "on_error=allow";
+}
+
+static bool from_file(const ldlm_conf_entry *e)
+{
+    return e->origin != NULL && strcmp(e->origin, "argument") != 0;
+}
+
+/* Formats "<origin>: <name>: <message>" into err; always returns -1. */
+static int entry_error(const ldlm_conf_entry *e, char *err, size_t errlen,
+                       const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int entry_error(const ldlm_conf_entry *e, char *err, size_t errlen,
+                       const char *fmt, ...)
+{
+    char where[512];
+    char what[512];
+    ldlm_conf_entry_location(e, where, sizeof(where));
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    char *name = pldlm_printable(e->name);
+    snprintf(err, errlen, "%s: %s: %s", where, name != NULL ? name : "?",
+             what);
+    free(name);
+    return -1;
+}
+
+/* Strict decimal number in [min, max]; 0 or -1. */
+static int parse_number(const char *s, long min, long max, long *out)
+{
+    if (s == NULL || *s == '\0' || *s == '+' || *s == ' ')
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* A limit: "unlimited" or a number in [0, PLDLM_MAX_LIMIT]. */
+static int parse_limit(const char *s, bool unlimited_ok, long *out)
+{
+    if (unlimited_ok && s != NULL && strcmp(s, "unlimited") == 0) {
+        *out = PLDLM_UNLIMITED;
+        return 0;
+    }
+    return parse_number(s, 0, PLDLM_MAX_LIMIT, out);
+}
+
+/* Strips blanks at both ends, in place. */
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* "@group" or "user" into a target (name copied). 0 or -1. */
+static int parse_target(const char *s, pldlm_target *t)
+{
+    t->is_group = s[0] == '@';
+    const char *name = t->is_group ? s + 1 : s;
+    if (*name == '\0')
+        return -1;
+    t->name = strdup(name);
+    return t->name != NULL ? 0 : -1;
+}
+
+static void free_target(pldlm_target *t)
+{
+    free(t->name);
+    t->name = NULL;
+}
+
+/* Grows an array by one element; returns the new element, zeroed. */
+static void *push(void **array, size_t *count, size_t size)
+{
+    void *grown = realloc(*array, (*count + 1) * size);
+    if (grown == NULL)
+        return NULL;
+    *array = grown;
+    void *slot = (char *)grown + *count * size;
+    memset(slot, 0, size);
+    (*count)++;
+    return slot;
+}
+
+/*
+ * Calls handle(item) for each comma-separated item of the entry's value.
+ * Items are trimmed; an empty item is an error.
+ */
+typedef int (*item_fn)(pldlm_options *o, const ldlm_conf_entry *e, char *item,
+                       char *err, size_t errlen);
+
+static int for_each_item(pldlm_options *o, const ldlm_conf_entry *e,
+                         item_fn handle, char *err, size_t errlen)
+{
+    char *copy = strdup(e->value);
+    if (copy == NULL)
+        return entry_error(e, err, errlen, "out of memory");
+    int rc = 0;
+    char *rest = copy;
+    for (;;) {
+        char *comma = strchr(rest, ',');
+        if (comma != NULL)
+            *comma = '\0';
+        char *item = trim(rest);
+        if (*item == '\0') {
+            rc = entry_error(e, err, errlen, "empty item in list \"%s\"",
+                             e->value);
+            break;
+        }
+        rc = handle(o, e, item, err, errlen);
+        if (rc != 0 || comma == NULL)
+            break;
+        rest = comma + 1;
+    }
+    free(copy);
+    return rc;
+}
+
+/* Splits "TARGET:VALUE" at the last ':'; false if there is none. */
+static bool split_pair(char *item, char **target, char **value)
+{
+    char *colon = strrchr(item, ':');
+    if (colon == NULL)
+        return false;
+    *colon = '\0';
+    *target = trim(item);
+    *value = trim(colon + 1);
+    return true;
+}
+
+static int add_limit_rule(pldlm_options *o, const ldlm_conf_entry *e,
+                          const char *target, long limit, char *err,
+                          size_t errlen)
+{
+    pldlm_limit_rule *rule =
+        push((void **)&o->limits, &o->limit_count, sizeof(*rule));
+    if (rule == NULL)
+        return entry_error(e, err, errlen, "out of memory");
+    rule->limit = limit;
+    if (parse_target(target, &rule->target) != 0) {
+        o->limit_count--;
+        return entry_error(e, err, errlen,
+                           "\"%s\" is not a user or @group name", target);
+    }
+    return 0;
+}
+
+static int handle_limit_item(pldlm_options *o, const ldlm_conf_entry *e,
+                             char *item, char *err, size_t errlen)
+{
+    char *target, *value;
+    long limit;
+    if (!split_pair(item, &target, &value))
+        return entry_error(e, err, errlen,
+                           "\"%s\" should be USER:N or @GROUP:N (N a number "
+                           "or \"unlimited\")",
+                           item);
+    if (parse_limit(value, true, &limit) != 0)
+        return entry_error(e, err, errlen,
+                           "\"%s\" is not a limit (a number from 0 to %ld, "
+                           "or \"unlimited\")",
+                           value, PLDLM_MAX_LIMIT);
+    return add_limit_rule(o, e, target, limit, err, errlen);
+}
+
+static int handle_unlimited_item(pldlm_options *o, const ldlm_conf_entry *e,
+                                 char *item, char *err, size_t errlen)
+{
+    return add_limit_rule(o, e, item, PLDLM_UNLIMITED, err, errlen);
+}
+
+static int handle_pool_item(pldlm_options *o, const ldlm_conf_entry *e,
+                            char *item, char *err, size_t errlen)
+{
+    char *target, *value;
+    long size;
+    char shown[256];
+    snprintf(shown, sizeof(shown), "%s", item); /* split_pair cuts item */
+    if (!split_pair(item, &target, &value) || target[0] != '@' ||
+        target[1] == '\0')
+        return entry_error(e, err, errlen,
+                           "\"%s\" should be @GROUP:N (a pool is shared by "
+                           "the members of a group)",
+                           shown);
+    if (parse_limit(value, false, &size) != 0)
+        return entry_error(e, err, errlen,
+                           "\"%s\" is not a pool size (a number from 0 to "
+                           "%ld)",
+                           value, PLDLM_MAX_LIMIT);
+    pldlm_pool_rule *pool =
+        push((void **)&o->pools, &o->pool_count, sizeof(*pool));
+    if (pool == NULL || (pool->group = strdup(target + 1)) == NULL)
+        return entry_error(e, err, errlen, "out of memory");
+    pool->size = size;
+    return 0;
+}
+
+static int handle_exempt_item(pldlm_options *o, const ldlm_conf_entry *e,
+                              char *item, char *err, size_t errlen)
+{
+    pldlm_target *t =
+        push((void **)&o->exempt, &o->exempt_count, sizeof(*t));
+    if (t == NULL)
+        return entry_error(e, err, errlen, "out of memory");
+    if (parse_target(item, t) != 0) {
+        o->exempt_count--;
+        return entry_error(e, err, errlen,
+                           "\"%s\" is not a user or @group name", item);
+    }
+    return 0;
+}
+
+static int set_string(char **slot, const ldlm_conf_entry *e, char *err,
+                      size_t errlen)
+{
+    char *copy = strdup(e->value);
+    if (copy == NULL)
+        return entry_error(e, err, errlen, "out of memory");
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+static int set_template(char **slot, const ldlm_conf_entry *e, char *err,
+                        size_t errlen)
+{
+    char why[256];
+    if (pldlm_template_check(e->value, why, sizeof(why)) != 0)
+        return entry_error(e, err, errlen, "%s", why);
+    return set_string(slot, e, err, errlen);
+}
+
+static int set_flag(bool *slot, const ldlm_conf_entry *e, char *err,
+                    size_t errlen)
+{
+    /* The shared parser's message already names the entry and its place. */
+    return ldlm_conf_bool(e, slot, err, errlen);
+}
+
+/* The settings of pam_ldlm besides the connection ones, and whether each is
+ * a flag (a bare name allowed) or needs a value. */
+static const struct {
+    const char *name;
+    bool flag;
+} known_settings[] = {
+    {"conf", false},         {"wait", false},
+    {"on_error", false},     {"max_sessions", false},
+    {"limit", false},        {"unlimited", false},
+    {"pool", false},         {"exempt", false},
+    {"even_deny_root", true}, {"lock_prefix", false},
+    {"deny_message", false}, {"pool_deny_message", false},
+    {"error_message", false}, {"debug", true},
+};
+
+/* Applies one non-connection entry. 0, or -1 + err. */
+static int apply_entry(pldlm_options *o, const ldlm_conf_entry *e,
+                       char *err, size_t errlen)
+{
+    const char *n = e->name;
+    size_t k = 0;
+    size_t known_count = sizeof(known_settings) / sizeof(known_settings[0]);
+    while (k < known_count && strcmp(known_settings[k].name, n) != 0)
+        k++;
+    if (k == known_count)
+        return entry_error(e, err, errlen, "unknown option");
+    if (!known_settings[k].flag && e->value == NULL)
+        return entry_error(e, err, errlen, "needs a value (%s=...)", n);
+
+    if (strcmp(n, "conf") == 0) {
+        if (from_file(e))
+            return entry_error(e, err, errlen,
+                               "only valid as a module argument");
+        return 0; /* already used to find the file */
+    }
+    if (strcmp(n, "wait") == 0) {
+        long v;
+        if (parse_number(e->value, 0, PLDLM_MAX_SECONDS, &v) != 0)
+            return entry_error(e, err, errlen,
+                               "\"%s\" is not a number of seconds from 0 to "
+                               "%ld",
+                               e->value, PLDLM_MAX_SECONDS);
+        o->wait_seconds = (int)v;
+        return 0;
+    }
+    if (strcmp(n, "on_error") == 0) {
+        if (strcmp(e->value, "allow") == 0)
+            o->on_error = PLDLM_ON_ERROR_ALLOW;
+        else if (strcmp(e->value, "deny") == 0)
+            o->on_error = PLDLM_ON_ERROR_DENY;
+        else
+            return entry_error(e, err, errlen,
+                               "\"%s\" is neither \"allow\" nor \"deny\"",
+                               e->value);
+        return 0;
+    }
+    if (strcmp(n, "max_sessions") == 0) {
+        if (parse_limit(e->value, true, &o->max_sessions) != 0)
+            return entry_error(e, err, errlen,
+                               "\"%s\" is not a limit (a number from 0 to "
+                               "%ld, or \"unlimited\")",
+                               e->value, PLDLM_MAX_LIMIT);
+        return 0;
+    }
+    if (strcmp(n, "limit") == 0)
+        return for_each_item(o, e, handle_limit_item, err, errlen);
+    if (strcmp(n, "unlimited") == 0)
+        return for_each_item(o, e, handle_unlimited_item, err, errlen);
+    if (strcmp(n, "pool") == 0)
+        return for_each_item(o, e, handle_pool_item, err, errlen);
+    if (strcmp(n, "exempt") == 0)
+        return for_each_item(o, e, handle_exempt_item, err, errlen);
+    if (strcmp(n, "even_deny_root") == 0)
+        return set_flag(&o->even_deny_root, e, err, errlen);
+    if (strcmp(n, "debug") == 0)
+        return set_flag(&o->debug, e, err, errlen);
+    if (strcmp(n, "lock_prefix") == 0) {
+        size_t len = strlen(e->value);
+        if (len > PLDLM_MAX_PREFIX)
+            return entry_error(e, err, errlen, "longer than %d bytes",
+                               PLDLM_MAX_PREFIX);
+        if (!pldlm_utf8_valid(e->value, len))
+            return entry_error(e, err, errlen,
+                               "not valid UTF-8 (lock names must be)");
+        return set_string(&o->lock_prefix, e, err, errlen);
+    }
+    if (strcmp(n, "deny_message") == 0)
+        return set_template(&o->deny_message, e, err, errlen);
+    if (strcmp(n, "pool_deny_message") == 0)
+        return set_template(&o->pool_deny_message, e, err, errlen);
+    if (strcmp(n, "error_message") == 0)
+        return set_template(&o->error_message, e, err, errlen);
+    return entry_error(e, err, errlen, "unknown option"); /* not reached */
+}
+
+/* Defaults for everything not given. 0 or -1 (out of memory). */
+static int fill_defaults(pldlm_options *o, char *err, size_t errlen)
+{
+    if (o->lock_prefix == NULL)
+        o->lock_prefix = strdup(PLDLM_DEFAULT_PREFIX);
+    if (o->deny_message == NULL)
+        o->deny_message = strdup(PLDLM_DEFAULT_DENY_MESSAGE);
+    if (o->pool_deny_message == NULL)
+        o->pool_deny_message = strdup(PLDLM_DEFAULT_POOL_DENY_MESSAGE);
+    if (o->error_message == NULL)
+        o->error_message = strdup(PLDLM_DEFAULT_ERROR_MESSAGE);
+    if (o->lock_prefix == NULL || o->deny_message == NULL ||
+        o->pool_deny_message == NULL || o->error_message == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Checks between settings, once all are known. */
+static int check_consistency(pldlm_options *o, const ldlm_conf *conf,
+                             char *err, size_t errlen)
+{
+    const ldlm_conf_entry *timeout = ldlm_conf_get(conf, "timeout");
+    if (timeout != NULL) {
+        if (o->conn.timeout_seconds < 1 ||
+            o->conn.timeout_seconds > PLDLM_MAX_SECONDS)
+            return entry_error(timeout, err, errlen,
+                               "must be from 1 to %ld seconds",
+                               PLDLM_MAX_SECONDS);
+        o->timeout_seconds = o->conn.timeout_seconds;
+        if (o->wait_seconds >= o->timeout_seconds)
+            return entry_error(timeout, err, errlen,
+                               "%d seconds leaves no time beyond wait=%d: "
+                               "timeout= bounds the whole login, waiting "
+                               "included, so it must be larger",
+                               o->timeout_seconds, o->wait_seconds);
+    } else {
+        o->timeout_seconds = o->wait_seconds + PLDLM_DEFAULT_TIMEOUT;
+    }
+    o->max_retries_set = ldlm_conf_get(conf, "max_retries") != NULL;
+
+    bool has_cert = o->conn.cert != NULL, has_key = o->conn.key != NULL;
+    if (has_cert != has_key) {
+        snprintf(err, errlen,
+                 "cert= and key= must be given together (mutual TLS needs "
+                 "both the client certificate and its key)");
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * The config file must not be writable by anyone but its owner: it decides
+ * who is exempt from the limits.
+ */
+static int check_file_mode(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0; /* missing: the parser reports it (or it may be missing) */
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        snprintf(err, errlen,
+                 "%s: refused: writable by group or others (mode %04o); it "
+                 "decides who is limited, so only its owner may change it",
+                 path, (unsigned)(st.st_mode & 07777));
+        return -1;
+    }
+    return 0;
+}
+
+int pldlm_options_load(pldlm_options *o, const char *default_path, int argc,
+                       const char **argv, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof(*o));
+    ldlm_conn_settings_init(&o->conn);
+    o->max_sessions = PLDLM_UNLIMITED;
+    o->on_error = PLDLM_ON_ERROR_ALLOW;
+
+    ldlm_conf args, all;
+    ldlm_conf_init(&args);
+    ldlm_conf_init(&all);
+    int rc = -1;
+    char why[512];
+
+    /* The arguments first, only to learn conf=. */
+    if (ldlm_conf_parse_args(&args, argc, argv, why, sizeof(why)) != 0) {
+        snprintf(err, errlen, "module arguments: %s", why);
+        goto out;
+    }
+    const ldlm_conf_entry *conf_arg = ldlm_conf_get(&args, "conf");
+    if (conf_arg != NULL && (conf_arg->value == NULL ||
+                             conf_arg->value[0] == '\0')) {
+        entry_error(conf_arg, err, errlen, "needs a path (conf=FILE)");
+        goto out;
+    }
+    const char *path = conf_arg != NULL ? conf_arg->value : default_path;
+    bool missing_ok = conf_arg == NULL;
+
+    if (path != NULL) {
+        if (check_file_mode(path, err, errlen) != 0)
+            goto out;
+        if (ldlm_conf_parse_file(&all, path, missing_ok, why,
+                                 sizeof(why)) != 0) {
+            snprintf(err, errlen, "%s", why);
+            goto out;
+        }
+        if (all.count > 0 || !missing_ok) {
+            o->conf_path = strdup(path);
+            if (o->conf_path == NULL) {
+                snprintf(err, errlen, "out of memory");
+                goto out;
+            }
+        }
+    }
+    /* Then the arguments again, after the file: they override it. */
+    if (ldlm_conf_parse_args(&all, argc, argv, why, sizeof(why)) != 0) {
+        snprintf(err, errlen, "module arguments: %s", why);
+        goto out;
+    }
+
+    for (size_t i = 0; i < all.count; i++) {
+        const ldlm_conf_entry *e = &all.entries[i];
+        if (ldlm_conf_is_connection_setting(e->name))
+            continue;
+        if (apply_entry(o, e, err, errlen) != 0)
+            goto out;
+    }
+    if (ldlm_conn_settings_from_conf(&o->conn, &all, why, sizeof(why)) != 0) {
+        snprintf(err, errlen, "%s", why);
+        goto out;
+    }
+    if (check_consistency(o, &all, err, errlen) != 0 ||
+        fill_defaults(o, err, errlen) != 0)
+        goto out;
+    rc = 0;
+
+out:
+    ldlm_conf_free(&args);
+    ldlm_conf_free(&all);
+    if (rc != 0)
+        pldlm_options_free(o);
+    return rc;
+}
+
+void pldlm_options_free(pldlm_options *o)
+{
+    free(o->conf_path);
+    ldlm_conn_settings_free(&o->conn);
+    for (size_t i = 0; i < o->limit_count; i++)
+        free_target(&o->limits[i].target);
+    free(o->limits);
+    for (size_t i = 0; i < o->pool_count; i++)
+        free(o->pools[i].group);
+    free(o->pools);
+    for (size_t i = 0; i < o->exempt_count; i++)
+        free_target(&o->exempt[i]);
+    free(o->exempt);
+    free(o->lock_prefix);
+    free(o->deny_message);
+    free(o->pool_deny_message);
+    free(o->error_message);
+    memset(o, 0, sizeof(*o));
+}

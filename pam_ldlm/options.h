@@ -1,0 +1,84 @@
+/*
+ * options.h - pam_ldlm's settings: the config file, then module arguments.
+ *
+ * Everything is read with the shared parser (conf/ldlm_conf.h), so the file
+ * and the module line have one syntax, and validated completely before any
+ * decision is made: an unknown name or a malformed value is an error that
+ * names the setting and where it came from, never a guess.
+ */
+#ifndef PAM_LDLM_OPTIONS_H
+#define PAM_LDLM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ldlm_conf.h>
+
+/* A limit value meaning "no limit". Finite limits are >= 0. */
+#define PLDLM_UNLIMITED (-1L)
+/* Largest finite limit or pool size accepted. */
+#define PLDLM_MAX_LIMIT 1000000L
+/* Default of timeout= when neither it nor wait= is given. */
+#define PLDLM_DEFAULT_TIMEOUT 5
+/* Default lock name prefix. */
+#define PLDLM_DEFAULT_PREFIX "pam_ldlm/"
+
+/* A user name, or a group name when is_group (written "@name"). */
+typedef struct pldlm_target {
+    char *name;
+    bool is_group;
+} pldlm_target;
+
+/* limit=TARGET:N, limit=TARGET:unlimited, unlimited=TARGET. */
+typedef struct pldlm_limit_rule {
+    pldlm_target target;
+    long limit; /* >= 0, or PLDLM_UNLIMITED */
+} pldlm_limit_rule;
+
+/* pool=@GROUP:N: all members of GROUP share N sessions. */
+typedef struct pldlm_pool_rule {
+    char *group;
+    long size; /* >= 0 */
+} pldlm_pool_rule;
+
+typedef enum pldlm_on_error {
+    PLDLM_ON_ERROR_ALLOW = 0,
+    PLDLM_ON_ERROR_DENY = 1
+} pldlm_on_error;
+
+typedef struct pldlm_options {
+    char *conf_path;          /* the file that was read, NULL if none */
+    ldlm_conn_settings conn;  /* server=, password_file=, tls, ... */
+    bool max_retries_set;     /* max_retries= was given explicitly */
+    int timeout_seconds;      /* bound on a login's time on the server */
+    int wait_seconds;         /* wait this long for a free slot; 0 = no */
+    pldlm_on_error on_error;
+    long max_sessions;        /* default per-user limit, or unlimited */
+    pldlm_limit_rule *limits; /* in the order given: later ones win */
+    size_t limit_count;
+    pldlm_pool_rule *pools;
+    size_t pool_count;
+    pldlm_target *exempt;
+    size_t exempt_count;
+    bool even_deny_root;
+    char *lock_prefix;
+    char *deny_message;       /* templates, see messages.h */
+    char *pool_deny_message;
+    char *error_message;
+    bool debug;
+} pldlm_options;
+
+/*
+ * Reads the config file (conf= among the arguments, else `default_path`,
+ * which may be missing) and then the module arguments. Returns 0, or -1 with
+ * a one-line explanation in err. On -1 *o needs no freeing.
+ */
+int pldlm_options_load(pldlm_options *o, const char *default_path, int argc,
+                       const char **argv, char *err, size_t errlen);
+
+void pldlm_options_free(pldlm_options *o);
+
+/* "on_error=allow" / "on_error=deny" for log lines. */
+const char *pldlm_on_error_name(pldlm_on_error on_error);
+
+#endif /* PAM_LDLM_OPTIONS_H */

@@ -1,0 +1,350 @@
+/*
+ * slots.c - acquisition and release of session slots through libldlm.
+ */
+#include "slots.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <security/pam_ext.h>
+
+#include <ldlm_conf.h>
+
+#include "messages.h"
+
+/* Shortest deadline given to one call, whatever the budget arithmetic says:
+ * below this even a healthy server on a LAN cannot answer reliably. */
+#define PLDLM_MIN_CALL_MS 100
+/* Longest pause between two retries of a call that failed UNAVAILABLE. */
+#define PLDLM_MAX_RETRY_DELAY_MS 250
+
+struct pldlm_slots {
+    pid_t owner;
+    ldlm_client *client;
+    struct ldlm_lock **locks;
+    size_t count;
+    /* Copies for the lost-lock log line, which runs on libldlm's thread
+     * after the PAM call that created the slots has returned. */
+    char *user;
+    char *service;
+    char *rhost;
+};
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/*
+ * Called by libldlm's background thread when a held slot is gone and could
+ * not be re-acquired (e.g. the server restarted and the lock was full by the
+ * time this session's connection came back). The session itself goes on:
+ * ending a user's login from here is not ours to do.
+ */
+static void on_slot_lost(struct ldlm_lock *lock, ldlm_err reason,
+                         void *userdata)
+{
+    const pldlm_slots *s = userdata;
+    syslog(LOG_AUTHPRIV | LOG_WARNING,
+           "pam_ldlm: the session of user %s (service %s, rhost %s, pid %ld) "
+           "lost its slot in lock %s and could not get it back (%s); the "
+           "session continues but no longer counts against the limit",
+           s->user, s->service, s->rhost, (long)s->owner,
+           ldlm_lock_name(lock), ldlm_strerror(reason));
+}
+
+static pldlm_slots *slots_new(const pldlm_identity *who, size_t capacity)
+{
+    pldlm_slots *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return NULL;
+    s->owner = getpid();
+    s->locks = calloc(capacity > 0 ? capacity : 1, sizeof(*s->locks));
+    s->user = strdup(who->user);
+    s->service = strdup(who->service);
+    s->rhost = strdup(who->rhost);
+    if (s->locks == NULL || s->user == NULL || s->service == NULL ||
+        s->rhost == NULL) {
+        pldlm_slots_forget(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Frees the handles and the structure; the client must be gone already. */
+static void slots_free_memory(pldlm_slots *s)
+{
+    for (size_t i = 0; i < s->count; i++)
+        ldlm_lock_free(s->locks[i]);
+    free(s->locks);
+    free(s->user);
+    free(s->service);
+    free(s->rhost);
+    free(s);
+}
+
+/* How a libldlm error is handled: the server's fault or ours. */
+static pldlm_acquire_status classify(ldlm_err err)
+{
+    switch (err) {
+    case LDLM_ERR_LOCK_SIZE_MISMATCH:
+        return PLDLM_SIZE_MISMATCH;
+    case LDLM_ERR_INVALID_ARGUMENT:
+    case LDLM_ERR_TLS_FILE:
+    case LDLM_ERR_INVALID_LOCK_SIZE:
+    case LDLM_ERR_FORKED:
+    case LDLM_ERR_INTERNAL:
+        return PLDLM_LOCAL_ERROR;
+    default:
+        return PLDLM_SERVER_ERROR;
+    }
+}
+
+static void set_failure(pldlm_acquire_result *res, pldlm_acquire_status st,
+                        size_t request, ldlm_err err, const char *what)
+{
+    char detail[256];
+    snprintf(detail, sizeof(detail), "%s", ldlm_last_error_message());
+    res->status = st;
+    res->request = request;
+    res->err = err;
+    snprintf(res->detail, sizeof(res->detail), "%s: %s%s%s", what,
+             ldlm_strerror(err), detail[0] != '\0' ? ": " : "", detail);
+}
+
+/*
+ * The client configuration: connection settings, deadlines from the time
+ * budget, and re-acquisition of slots lost with the connection.
+ */
+static void build_config(const pldlm_options *o, const char *password,
+                         size_t count, pldlm_slots *s, ldlm_config *cfg)
+{
+    ldlm_config_init(cfg);
+    ldlm_conn_settings_to_config(&o->conn, password, cfg);
+
+    long budget_ms = (long)(o->timeout_seconds - o->wait_seconds) * 1000L;
+    /* Each lock costs a try, and a wait when the try finds it full. */
+    long calls = (long)count * (o->wait_seconds > 0 ? 2 : 1);
+    long call_ms = budget_ms / (calls > 0 ? calls : 1);
+    if (call_ms < PLDLM_MIN_CALL_MS)
+        call_ms = PLDLM_MIN_CALL_MS;
+    cfg->call_timeout_ms = (int)call_ms;
+
+    /* Retries ride out a short outage (a server restarting) within each
+     * call's deadline, which cuts them off anyway. */
+    long delay_ms = call_ms / 4;
+    if (delay_ms > PLDLM_MAX_RETRY_DELAY_MS)
+        delay_ms = PLDLM_MAX_RETRY_DELAY_MS;
+    if (delay_ms < 1)
+        delay_ms = 1;
+    cfg->retry_delay_ms = (int)delay_ms;
+    if (!o->max_retries_set)
+        cfg->max_retries = (int)(call_ms / delay_ms);
+
+    cfg->reacquire_lost_locks = true;
+    cfg->lost_lock_callback = on_slot_lost;
+    cfg->lost_lock_userdata = s;
+}
+
+/* Tells the user that the login waits for a slot. */
+static void announce_wait(pam_handle_t *pamh, int flags,
+                          const pldlm_slot_request *r, const char *user,
+                          long seconds)
+{
+    char *text = NULL;
+    int rc;
+    if (r->group != NULL)
+        rc = asprintf(&text,
+                      "All %d session slots of group %s are in use; waiting "
+                      "up to %ld seconds for one to become free...",
+                      r->size, r->group, seconds);
+    else
+        rc = asprintf(&text,
+                      "All %d of your session slots (user %s) are in use; "
+                      "waiting up to %ld seconds for one to become free...",
+                      r->size, user, seconds);
+    if (rc >= 0) {
+        pldlm_tell_user(pamh, flags, PAM_TEXT_INFO, text);
+        free(text);
+    }
+}
+
+/*
+ * Holds one request: a try first; if full and waiting time is left, a
+ * bounded wait. Returns PLDLM_ACQUIRED with the lock appended to s.
+ */
+static pldlm_acquire_status hold_one(pam_handle_t *pamh, int flags,
+                                     const pldlm_slot_request *r, size_t index,
+                                     long *wait_left_ms, pldlm_slots *s,
+                                     pldlm_acquire_result *res)
+{
+    ldlm_lock_options lo = {.size = r->size};
+    struct ldlm_lock *lock = NULL;
+    ldlm_err err = ldlm_try_lock(s->client, r->lock_name, &lo, &lock);
+    if (err != LDLM_OK) {
+        /* Read the error's detail before any other ldlm_* call resets it. */
+        set_failure(res, classify(err), index, err, r->lock_name);
+        ldlm_lock_free(lock);
+        return res->status;
+    }
+    if (ldlm_lock_locked(lock)) {
+        s->locks[s->count++] = lock;
+        return PLDLM_ACQUIRED;
+    }
+    ldlm_lock_free(lock);
+    lock = NULL;
+
+    if (*wait_left_ms < 1000) {
+        res->status = PLDLM_SLOTS_FULL;
+        res->request = index;
+        snprintf(res->detail, sizeof(res->detail), "%s: all %d slots in use",
+                 r->lock_name, r->size);
+        return res->status;
+    }
+
+    lo.wait_timeout_seconds = (int)(*wait_left_ms / 1000);
+    announce_wait(pamh, flags, r, s->user, lo.wait_timeout_seconds);
+    long started = now_ms();
+    err = ldlm_lock(s->client, r->lock_name, &lo, &lock);
+    *wait_left_ms -= now_ms() - started;
+    if (err == LDLM_OK && lock != NULL && ldlm_lock_locked(lock)) {
+        s->locks[s->count++] = lock;
+        return PLDLM_ACQUIRED;
+    }
+    if (err == LDLM_OK || err == LDLM_ERR_LOCK_WAIT_TIMEOUT) {
+        res->status = PLDLM_SLOTS_FULL;
+        res->request = index;
+        snprintf(res->detail, sizeof(res->detail),
+                 "%s: all %d slots still in use after waiting %d seconds",
+                 r->lock_name, r->size, lo.wait_timeout_seconds);
+    } else {
+        set_failure(res, classify(err), index, err, r->lock_name);
+    }
+    ldlm_lock_free(lock);
+    return res->status;
+}
+
+pldlm_acquire_status pldlm_slots_acquire(pam_handle_t *pamh, int flags,
+                                         const pldlm_options *o,
+                                         const pldlm_slot_request *requests,
+                                         size_t count,
+                                         const pldlm_identity *who,
+                                         pldlm_slots **out,
+                                         pldlm_acquire_result *res)
+{
+    long started = now_ms();
+    memset(res, 0, sizeof(*res));
+    *out = NULL;
+
+    pldlm_slots *s = slots_new(who, count);
+    if (s == NULL) {
+        res->status = PLDLM_LOCAL_ERROR;
+        snprintf(res->detail, sizeof(res->detail), "out of memory");
+        goto done;
+    }
+
+    char *password = NULL;
+    if (o->conn.password_file != NULL) {
+        char why[400];
+        if (ldlm_read_password_file(o->conn.password_file, (uid_t)0,
+                                    &password, why, sizeof(why)) != 0) {
+            res->status = PLDLM_LOCAL_ERROR;
+            snprintf(res->detail, sizeof(res->detail), "password_file: %s",
+                     why);
+            goto fail;
+        }
+    }
+
+    pldlm_route_library_logs(o->debug);
+    ldlm_config cfg;
+    build_config(o, password, count, s, &cfg);
+    ldlm_err err = ldlm_client_new(&cfg, &s->client);
+    if (password != NULL) {
+        /* The client keeps its own copy. */
+        explicit_bzero(password, strlen(password));
+        free(password);
+    }
+    if (err != LDLM_OK) {
+        set_failure(res, classify(err), 0, err, "creating the client");
+        goto fail;
+    }
+
+    long wait_left_ms = (long)o->wait_seconds * 1000L;
+    for (size_t i = 0; i < count; i++) {
+        if (hold_one(pamh, flags, &requests[i], i, &wait_left_ms, s, res) !=
+            PLDLM_ACQUIRED)
+            goto fail;
+    }
+    res->status = PLDLM_ACQUIRED;
+    *out = s;
+    goto done;
+
+fail:
+    if (s != NULL) {
+        /*
+         * Give back what this attempt got. When the server answered (a full
+         * lock), unlock explicitly so the slot is free at once. After a
+         * server error another call would only eat into the time budget:
+         * closing the connection frees the holds on the server instead.
+         */
+        if (res->status == PLDLM_SLOTS_FULL) {
+            for (size_t i = s->count; i-- > 0;)
+                (void)ldlm_lock_unlock(s->locks[i]);
+        }
+        ldlm_client_free(s->client);
+        s->client = NULL;
+        slots_free_memory(s);
+    }
+done:
+    res->elapsed_ms = now_ms() - started;
+    return res->status;
+}
+
+pid_t pldlm_slots_owner(const pldlm_slots *s)
+{
+    return s->owner;
+}
+
+size_t pldlm_slots_count(const pldlm_slots *s)
+{
+    return s->count;
+}
+
+void pldlm_slots_release(pam_handle_t *pamh, pldlm_slots *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = s->count; i-- > 0;) {
+        ldlm_err err = ldlm_lock_unlock(s->locks[i]);
+        if (err != LDLM_OK && err != LDLM_ERR_NOT_LOCKED) {
+            char detail[256];
+            snprintf(detail, sizeof(detail), "%s", ldlm_last_error_message());
+            pam_syslog(pamh, LOG_NOTICE,
+                       "releasing slot %s: %s%s%s (the server frees it when "
+                       "the connection closes)",
+                       ldlm_lock_name(s->locks[i]), ldlm_strerror(err),
+                       detail[0] != '\0' ? ": " : "", detail);
+        }
+    }
+    ldlm_client_free(s->client);
+    s->client = NULL;
+    slots_free_memory(s);
+}
+
+void pldlm_slots_forget(pldlm_slots *s)
+{
+    if (s == NULL)
+        return;
+    /* Documented safe after fork(): releases memory only, the parent's
+     * connection (and so its slots) stays intact. */
+    ldlm_client_free(s->client);
+    s->client = NULL;
+    slots_free_memory(s);
+}

@@ -1,0 +1,95 @@
+/*
+ * slots.h - taking and giving back session slots on the LDLM server.
+ *
+ * A slot is one hold of a counting lock whose size is the limit: the user's
+ * own lock, plus one lock per pool the user belongs to. All of a session's
+ * holds go through one libldlm client, i.e. one connection: if the process
+ * or its host dies, the server ends the connection and frees the slots.
+ *
+ * Time: pldlm_slots_acquire never takes longer than the configured
+ * timeout= in total. wait= (the time a login may wait for a slot to free up)
+ * is part of that budget; the rest is split evenly between the calls the
+ * acquisition may make, and each call's deadline (libldlm's call_timeout_ms,
+ * retries included) is its share.
+ *
+ * Processes: the slots belong to the process that acquired them. Only that
+ * process may release them; any other process (a fork) may only forget its
+ * copy, which frees memory without touching the connection.
+ */
+#ifndef PAM_LDLM_SLOTS_H
+#define PAM_LDLM_SLOTS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <security/pam_modules.h>
+
+#include <ldlm.h>
+
+#include "options.h"
+
+typedef struct pldlm_slots pldlm_slots;
+
+/* One lock to hold. */
+typedef struct pldlm_slot_request {
+    const char *lock_name;
+    int size;          /* the limit: > 0 */
+    const char *group; /* the pool's group; NULL for the user's own lock */
+} pldlm_slot_request;
+
+typedef enum pldlm_acquire_status {
+    PLDLM_ACQUIRED = 0,
+    PLDLM_SLOTS_FULL,    /* every slot of some lock is taken */
+    PLDLM_SIZE_MISMATCH, /* the server has the lock with another size */
+    PLDLM_SERVER_ERROR,  /* unreachable, too slow, refused, ... */
+    PLDLM_LOCAL_ERROR    /* our side: password file, TLS files, address */
+} pldlm_acquire_status;
+
+typedef struct pldlm_acquire_result {
+    pldlm_acquire_status status;
+    size_t request;   /* index of the request that failed */
+    ldlm_err err;     /* libldlm's error, LDLM_OK if none */
+    long elapsed_ms;  /* time spent in pldlm_slots_acquire */
+    char detail[512]; /* explanation for the log */
+} pldlm_acquire_result;
+
+/* Who the slots are for, as shown in log lines (printable strings). */
+typedef struct pldlm_identity {
+    const char *user;
+    const char *service;
+    const char *rhost;
+} pldlm_identity;
+
+/*
+ * Acquires every request in order, all or nothing. When a lock is full and
+ * wait= is set, tells the user (PAM_TEXT_INFO, unless PAM_SILENT) and waits.
+ * Returns res->status; on PLDLM_ACQUIRED *out holds the slots.
+ */
+pldlm_acquire_status pldlm_slots_acquire(pam_handle_t *pamh, int flags,
+                                         const pldlm_options *o,
+                                         const pldlm_slot_request *requests,
+                                         size_t count,
+                                         const pldlm_identity *who,
+                                         pldlm_slots **out,
+                                         pldlm_acquire_result *res);
+
+/* The process that acquired the slots. */
+pid_t pldlm_slots_owner(const pldlm_slots *s);
+
+/* Number of locks held. */
+size_t pldlm_slots_count(const pldlm_slots *s);
+
+/*
+ * In the owner process: unlocks every hold (bounded by the call deadline),
+ * closes the connection and frees everything. Failures are logged; the
+ * server frees whatever is left when the connection closes.
+ */
+void pldlm_slots_release(pam_handle_t *pamh, pldlm_slots *s);
+
+/*
+ * In any other process (after fork): frees this process's copy of the
+ * memory without touching the connection, which stays the owner's.
+ */
+void pldlm_slots_forget(pldlm_slots *s);
+
+#endif /* PAM_LDLM_SLOTS_H */

@@ -1,0 +1,68 @@
+#!/bin/sh
+# OpenSSH end to end with the real LDLM server: a limit of 2 for the user
+# across all connections. Two held connections (one of them ssh -N, which
+# has no session) are admitted, a third is refused; ending one admits the
+# next; killing the sshd process that holds a session's slot frees the slot
+# once the server notices the dead connection.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+. "${LDLM_TEST_SRCDIR:-.}/tests/pam/pam_lib.sh"
+. "${LDLM_TEST_SRCDIR:-.}/tests/e2e/sshd_lib.sh"
+sshdt_require
+pamt_require_server
+pamt_init
+pamt_empty_conf
+# Short keepalive: a client that died without closing its connection (the
+# killed sshd's socket lives on in its orphaned child) is dropped after
+# about 3 + 3 seconds.
+ldlm_srv_start --keepalive_interval 3s --keepalive_timeout 3s ||
+    pamt_fail "the LDLM server did not start"
+
+sshdt_setup "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5 \
+    max_sessions=2 on_error=deny
+sshdt_start
+
+# hold_eventually ID SECONDS -N|COMMAND : retried until admitted (slots are
+# freed asynchronously: sshd ends sessions after the client has gone).
+hold_eventually() {
+    local id=$1 deadline=$((SECONDS + $2))
+    shift 2
+    until sshdt_hold "$id" "$@"; do
+        [ "$SECONDS" -lt "$deadline" ] || pamt_fail "connection $id still refused after $2 s"
+        sleep 0.2
+    done
+}
+
+sshdt_hold tunnel -N || pamt_fail "the ssh -N connection was refused"
+sshdt_hold shell shell || pamt_fail "the second connection was refused"
+sshdt_run 'echo third'
+[ "$SSHDT_STATUS" = 255 ] || pamt_fail "a third connection got in ($SSHDT_STATUS): $SSHDT_OUT"
+sshdt_expect_log "denied user=$SSHDT_USER limit=2 lock=pam_ldlm/user/$SSHDT_USER service=sshd rhost=127\\.0\\.0\\.1: all slots are in use"
+sshdt_hold tunnel2 -N && pamt_fail "a third connection (ssh -N) got in"
+pamt_log "ok: 2 admitted (one ssh -N), the third refused"
+
+sshdt_end tunnel
+hold_eventually next 20 shell
+sshdt_run 'echo again'
+[ "$SSHDT_STATUS" = 255 ] || pamt_fail "admitted beyond the limit after ending one"
+pamt_log "ok: ending a connection admits the next"
+
+# Kill the sshd process that took the slot of connection "victim".
+sshdt_end next
+before=$(sshdt_session_monitor_pids)
+hold_eventually victim 20 shell
+victim_pid=
+for pid in $(sshdt_session_monitor_pids); do
+    grep -qx "$pid" <<< "$before" || victim_pid+=" $pid"
+done
+victim_pid=${victim_pid# }
+case $victim_pid in
+'' | *' '*) pamt_fail "cannot tell the sshd process of the new connection ('$victim_pid')" ;;
+esac
+sshdt_run 'echo full'
+[ "$SSHDT_STATUS" = 255 ] || pamt_fail "admitted beyond the limit before the kill"
+sshdt_kill9 "$victim_pid"
+hold_eventually after_kill 40 shell
+pamt_log "ok: killing a session's sshd process frees its slot"
+
+pamt_log "PASS"

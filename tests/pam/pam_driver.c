@@ -1,0 +1,257 @@
+/*
+ * pam_driver - plays the part of a login program (sshd, login, cron...) for
+ * the pam_ldlm tests. One process is one login, like one host would have.
+ *
+ *   pam_driver [options] SERVICE USER
+ *
+ * It runs pam_start(SERVICE, USER), pam_acct_mgmt, pam_open_session, and
+ * reports on stdout, one line each (flushed at once, so a test can wait for
+ * them):
+ *   CONV <ERROR_MSG|TEXT_INFO|...> <text>   a message of the conversation
+ *   ACCOUNT <PAM_CODE> <milliseconds>
+ *   OPEN_SESSION <PAM_CODE> <milliseconds>
+ *   HOLDING <pid>                            with --hold, session is open
+ *   CHILD_END <PAM_CODE>                     with --fork-end
+ *   CLOSE_SESSION <PAM_CODE> <milliseconds>
+ *   END <PAM_CODE>
+ * With --hold it then waits for a line on stdin, end of file, or SIGTERM /
+ * SIGINT / SIGHUP before closing the session.
+ *
+ * The system log is opened with LOG_PERROR: every syslog line of the module
+ * (and of libpam) is copied to stderr, where tests look for them.
+ *
+ * Options:
+ *   --rhost HOST       set PAM_RHOST
+ *   --no-account       skip pam_acct_mgmt
+ *   --no-session       skip pam_open_session / pam_close_session
+ *   --silent           pass PAM_SILENT to every call
+ *   --hold             keep the session open until told (see above)
+ *   --fork-end MODE    after opening, fork a child that calls pam_end() and
+ *                      exits, as login programs do before exec: MODE
+ *                      "silent" passes PAM_DATA_SILENT, "plain" does not
+ *
+ * Exit status: 0 if every PAM call returned PAM_SUCCESS, 1 if one did not,
+ * 2 on usage errors or when pam_start fails.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <security/pam_appl.h>
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static const char *code_name(int rc)
+{
+    switch (rc) {
+    case PAM_SUCCESS: return "PAM_SUCCESS";
+    case PAM_OPEN_ERR: return "PAM_OPEN_ERR";
+    case PAM_SYMBOL_ERR: return "PAM_SYMBOL_ERR";
+    case PAM_SERVICE_ERR: return "PAM_SERVICE_ERR";
+    case PAM_SYSTEM_ERR: return "PAM_SYSTEM_ERR";
+    case PAM_BUF_ERR: return "PAM_BUF_ERR";
+    case PAM_PERM_DENIED: return "PAM_PERM_DENIED";
+    case PAM_AUTH_ERR: return "PAM_AUTH_ERR";
+    case PAM_USER_UNKNOWN: return "PAM_USER_UNKNOWN";
+    case PAM_ACCT_EXPIRED: return "PAM_ACCT_EXPIRED";
+    case PAM_SESSION_ERR: return "PAM_SESSION_ERR";
+    case PAM_CONV_ERR: return "PAM_CONV_ERR";
+    case PAM_MODULE_UNKNOWN: return "PAM_MODULE_UNKNOWN";
+    case PAM_IGNORE: return "PAM_IGNORE";
+    case PAM_ABORT: return "PAM_ABORT";
+    default: return "PAM_OTHER";
+    }
+}
+
+static const char *style_name(int style)
+{
+    switch (style) {
+    case PAM_ERROR_MSG: return "ERROR_MSG";
+    case PAM_TEXT_INFO: return "TEXT_INFO";
+    case PAM_PROMPT_ECHO_ON: return "PROMPT_ECHO_ON";
+    case PAM_PROMPT_ECHO_OFF: return "PROMPT_ECHO_OFF";
+    default: return "OTHER";
+    }
+}
+
+/* Prints each message; answers prompts with an empty string. */
+static int conversation(int n, const struct pam_message **msg,
+                        struct pam_response **resp, void *appdata)
+{
+    (void)appdata;
+    if (n <= 0)
+        return PAM_CONV_ERR;
+    struct pam_response *r = calloc((size_t)n, sizeof(*r));
+    if (r == NULL)
+        return PAM_BUF_ERR;
+    for (int i = 0; i < n; i++) {
+        /* One line per message: newlines inside become spaces. */
+        const char *text = msg[i]->msg != NULL ? msg[i]->msg : "";
+        printf("CONV %s ", style_name(msg[i]->msg_style));
+        for (const char *p = text; *p != '\0'; p++)
+            putchar(*p == '\n' ? ' ' : *p);
+        putchar('\n');
+        if (msg[i]->msg_style == PAM_PROMPT_ECHO_ON ||
+            msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
+            r[i].resp = strdup("");
+    }
+    fflush(stdout);
+    *resp = r;
+    return PAM_SUCCESS;
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void report(const char *what, int rc, long started)
+{
+    printf("%s %s %ld\n", what, code_name(rc), now_ms() - started);
+    fflush(stdout);
+}
+
+/* Waits for a line or end of file on stdin, or a stop signal. */
+static void hold_until_told(void)
+{
+    char c;
+    while (!stop_requested) {
+        ssize_t n = read(STDIN_FILENO, &c, 1);
+        if (n == 0 || (n == 1 && c == '\n'))
+            return;
+        if (n < 0 && errno != EINTR)
+            return;
+    }
+}
+
+/* Forks a child that ends its copy of the PAM handle, then waits for it. */
+static int fork_and_end(pam_handle_t *pamh, bool silent)
+{
+    fflush(stdout);
+    pid_t child = fork();
+    if (child < 0) {
+        perror("pam_driver: fork");
+        return PAM_SYSTEM_ERR;
+    }
+    if (child == 0) {
+        int rc = pam_end(pamh, PAM_SUCCESS | (silent ? PAM_DATA_SILENT : 0));
+        printf("CHILD_END %s\n", code_name(rc));
+        fflush(stdout);
+        _exit(rc == PAM_SUCCESS ? 0 : 1);
+    }
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? PAM_SUCCESS
+                                                         : PAM_SYSTEM_ERR;
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: pam_driver [--rhost HOST] [--no-account] [--no-session] "
+            "[--silent] [--hold] [--fork-end silent|plain] SERVICE USER\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *rhost = NULL;
+    const char *fork_end = NULL;
+    bool account = true, session = true, hold = false;
+    int flags = 0;
+    int i = 1;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        if (strcmp(argv[i], "--rhost") == 0 && i + 1 < argc)
+            rhost = argv[++i];
+        else if (strcmp(argv[i], "--fork-end") == 0 && i + 1 < argc)
+            fork_end = argv[++i];
+        else if (strcmp(argv[i], "--no-account") == 0)
+            account = false;
+        else if (strcmp(argv[i], "--no-session") == 0)
+            session = false;
+        else if (strcmp(argv[i], "--silent") == 0)
+            flags |= PAM_SILENT;
+        else if (strcmp(argv[i], "--hold") == 0)
+            hold = true;
+        else {
+            usage();
+            return 2;
+        }
+    }
+    if (argc - i != 2 || (fork_end != NULL && strcmp(fork_end, "silent") != 0 &&
+                          strcmp(fork_end, "plain") != 0)) {
+        usage();
+        return 2;
+    }
+    const char *service = argv[i], *user = argv[i + 1];
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal; /* no SA_RESTART: read() returns EINTR */
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    openlog("pam_driver", LOG_PERROR | LOG_PID, LOG_AUTHPRIV);
+
+    struct pam_conv conv = {.conv = conversation, .appdata_ptr = NULL};
+    pam_handle_t *pamh = NULL;
+    int rc = pam_start(service, user, &conv, &pamh);
+    if (rc != PAM_SUCCESS) {
+        fprintf(stderr, "pam_driver: pam_start: %s\n", code_name(rc));
+        return 2;
+    }
+    if (rhost != NULL)
+        pam_set_item(pamh, PAM_RHOST, rhost);
+
+    bool all_ok = true;
+    long started;
+    if (account) {
+        started = now_ms();
+        rc = pam_acct_mgmt(pamh, flags);
+        report("ACCOUNT", rc, started);
+        all_ok = rc == PAM_SUCCESS;
+    }
+    bool opened = false;
+    if (all_ok && session) {
+        started = now_ms();
+        rc = pam_open_session(pamh, flags);
+        report("OPEN_SESSION", rc, started);
+        opened = rc == PAM_SUCCESS;
+        all_ok = opened;
+    }
+    if (all_ok && fork_end != NULL)
+        all_ok = fork_and_end(pamh, strcmp(fork_end, "silent") == 0) ==
+                 PAM_SUCCESS;
+    if (all_ok && hold) {
+        printf("HOLDING %ld\n", (long)getpid());
+        fflush(stdout);
+        hold_until_told();
+    }
+    if (opened) {
+        started = now_ms();
+        rc = pam_close_session(pamh, flags);
+        report("CLOSE_SESSION", rc, started);
+        all_ok = all_ok && rc == PAM_SUCCESS;
+    }
+    rc = pam_end(pamh, all_ok ? PAM_SUCCESS : PAM_ABORT);
+    printf("END %s\n", code_name(rc));
+    fflush(stdout);
+    closelog();
+    return all_ok ? 0 : 1;
+}

@@ -1,0 +1,354 @@
+/*
+ * test_options.c - pam_ldlm's settings: defaults, file then arguments,
+ * every option's syntax, and refusals that name the culprit.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "messages.h"
+#include "options.h"
+#include "tmpfiles.h"
+
+/* A default path that does not exist: the module may run without a file. */
+static char missing_default[4200];
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *dir = tmpdir_create("pam-ldlm-options");
+    if (dir == NULL)
+        return -1;
+    snprintf(missing_default, sizeof(missing_default), "%s/absent.conf", dir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tmpdir_remove();
+    return 0;
+}
+
+#define ARGS(...) (const char *[]){__VA_ARGS__}
+#define COUNT(...) ((int)(sizeof((const char *[]){__VA_ARGS__}) /           \
+                          sizeof(const char *)))
+
+static int load(pldlm_options *o, int argc, const char **argv, char *err)
+{
+    return pldlm_options_load(o, missing_default, argc, argv, err, 512);
+}
+
+/* Loading must fail and the message must contain `needle`. */
+static void assert_refused(int argc, const char **argv, const char *needle)
+{
+    pldlm_options o;
+    char err[512] = "";
+    assert_int_equal(load(&o, argc, argv, err), -1);
+    if (strstr(err, needle) == NULL)
+        fail_msg("error \"%s\" does not mention \"%s\"", err, needle);
+}
+
+#define REFUSED(needle, ...) assert_refused(COUNT(__VA_ARGS__), ARGS(__VA_ARGS__), needle)
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    pldlm_options o;
+    char err[512];
+    assert_int_equal(load(&o, 0, NULL, err), 0);
+    assert_null(o.conf_path);
+    assert_int_equal(o.timeout_seconds, PLDLM_DEFAULT_TIMEOUT);
+    assert_int_equal(o.wait_seconds, 0);
+    assert_int_equal(o.on_error, PLDLM_ON_ERROR_ALLOW);
+    assert_int_equal(o.max_sessions, PLDLM_UNLIMITED);
+    assert_int_equal(o.limit_count, 0);
+    assert_int_equal(o.pool_count, 0);
+    assert_int_equal(o.exempt_count, 0);
+    assert_false(o.even_deny_root);
+    assert_false(o.debug);
+    assert_false(o.max_retries_set);
+    assert_string_equal(o.lock_prefix, PLDLM_DEFAULT_PREFIX);
+    assert_string_equal(o.deny_message, PLDLM_DEFAULT_DENY_MESSAGE);
+    assert_string_equal(o.pool_deny_message, PLDLM_DEFAULT_POOL_DENY_MESSAGE);
+    assert_string_equal(o.error_message, PLDLM_DEFAULT_ERROR_MESSAGE);
+    assert_null(o.conn.server);
+    pldlm_options_free(&o);
+}
+
+static void test_everything_set(void **state)
+{
+    (void)state;
+    pldlm_options o;
+    char err[512];
+    const char *argv[] = {
+        "server=127.0.0.1:3144", "tls", "ca_file=/ca.pem", "cert=/c.pem",
+        "key=/c.key", "skip_verify", "timeout=9", "wait=4", "on_error=deny",
+        "max_sessions=3", "limit=alice:5,@admins:unlimited",
+        "unlimited=@ops", "pool=@students:50", "exempt=carol,@staff",
+        "even_deny_root", "lock_prefix=site/", "deny_message=no %u (%l)",
+        "pool_deny_message=%g full", "error_message=try later", "debug",
+        "max_retries=2"};
+    int rc = load(&o, (int)(sizeof(argv) / sizeof(argv[0])), argv, err);
+    if (rc != 0)
+        fail_msg("%s", err);
+    assert_string_equal(o.conn.server, "127.0.0.1:3144");
+    assert_true(o.conn.tls);
+    assert_true(o.conn.skip_verify);
+    assert_string_equal(o.conn.ca_file, "/ca.pem");
+    assert_string_equal(o.conn.cert, "/c.pem");
+    assert_string_equal(o.conn.key, "/c.key");
+    assert_int_equal(o.timeout_seconds, 9);
+    assert_int_equal(o.wait_seconds, 4);
+    assert_true(o.max_retries_set);
+    assert_int_equal(o.on_error, PLDLM_ON_ERROR_DENY);
+    assert_int_equal(o.max_sessions, 3);
+    assert_int_equal(o.limit_count, 3);
+    assert_string_equal(o.limits[0].target.name, "alice");
+    assert_false(o.limits[0].target.is_group);
+    assert_int_equal(o.limits[0].limit, 5);
+    assert_string_equal(o.limits[1].target.name, "admins");
+    assert_true(o.limits[1].target.is_group);
+    assert_int_equal(o.limits[1].limit, PLDLM_UNLIMITED);
+    assert_string_equal(o.limits[2].target.name, "ops");
+    assert_int_equal(o.limits[2].limit, PLDLM_UNLIMITED);
+    assert_int_equal(o.pool_count, 1);
+    assert_string_equal(o.pools[0].group, "students");
+    assert_int_equal(o.pools[0].size, 50);
+    assert_int_equal(o.exempt_count, 2);
+    assert_string_equal(o.exempt[0].name, "carol");
+    assert_false(o.exempt[0].is_group);
+    assert_string_equal(o.exempt[1].name, "staff");
+    assert_true(o.exempt[1].is_group);
+    assert_true(o.even_deny_root);
+    assert_true(o.debug);
+    assert_string_equal(o.lock_prefix, "site/");
+    assert_string_equal(o.deny_message, "no %u (%l)");
+    assert_string_equal(o.pool_deny_message, "%g full");
+    assert_string_equal(o.error_message, "try later");
+    pldlm_options_free(&o);
+}
+
+static void test_file_then_arguments(void **state)
+{
+    (void)state;
+    char *path = tmpdir_write_str("site.conf",
+                                  "# site policy\n"
+                                  "server = 10.0.0.1:3144\n"
+                                  "max_sessions = 3\n"
+                                  "limit = alice:2\n"
+                                  "deny_message = \"Sorry %u, %l is the max\"\n"
+                                  "debug\n",
+                                  0644);
+    assert_non_null(path);
+    char conf_arg[4300];
+    snprintf(conf_arg, sizeof(conf_arg), "conf=%s", path);
+    pldlm_options o;
+    char err[512];
+    const char *argv[] = {conf_arg, "max_sessions=5", "limit=alice:4",
+                          "debug=no"};
+    if (load(&o, 4, argv, err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(o.conf_path, path);
+    assert_string_equal(o.conn.server, "10.0.0.1:3144");
+    assert_int_equal(o.max_sessions, 5); /* the argument wins */
+    /* Both limit rules are kept, in order: the later one decides. */
+    assert_int_equal(o.limit_count, 2);
+    assert_int_equal(o.limits[0].limit, 2);
+    assert_int_equal(o.limits[1].limit, 4);
+    assert_string_equal(o.deny_message, "Sorry %u, %l is the max");
+    assert_false(o.debug);
+    pldlm_options_free(&o);
+    free(path);
+}
+
+static void test_wait_extends_default_timeout(void **state)
+{
+    (void)state;
+    pldlm_options o;
+    char err[512];
+    assert_int_equal(load(&o, COUNT("wait=10"), ARGS("wait=10"), err), 0);
+    assert_int_equal(o.wait_seconds, 10);
+    assert_int_equal(o.timeout_seconds, 10 + PLDLM_DEFAULT_TIMEOUT);
+    pldlm_options_free(&o);
+}
+
+static void test_unknown_options(void **state)
+{
+    (void)state;
+    REFUSED("frobnicate", "max_sessions=2", "frobnicate=1");
+    REFUSED("argument 2", "max_sessions=2", "frobnicate=1");
+    REFUSED("unknown option", "even_deny_roots");
+    REFUSED("password", "password=s3cret"); /* never on the module line */
+
+    char *path = tmpdir_write_str("unknown.conf",
+                                  "max_sessions=2\n\nmax_session=3\n", 0644);
+    char conf_arg[4300];
+    snprintf(conf_arg, sizeof(conf_arg), "conf=%s", path);
+    char where[4300];
+    snprintf(where, sizeof(where), "%s:3", path);
+    REFUSED(where, conf_arg);
+    REFUSED("max_session", conf_arg);
+    free(path);
+}
+
+static void test_malformed_values(void **state)
+{
+    (void)state;
+    REFUSED("max_sessions", "max_sessions=abc");
+    REFUSED("max_sessions", "max_sessions=-1");
+    REFUSED("max_sessions", "max_sessions=3x");
+    REFUSED("max_sessions", "max_sessions=99999999999999999999");
+    REFUSED("needs a value", "max_sessions");
+    REFUSED("USER:N", "limit=alice");
+    REFUSED("not a limit", "limit=alice:many");
+    REFUSED("not a user or @group", "limit=:3");
+    REFUSED("not a user or @group", "limit=@:3");
+    REFUSED("empty item", "limit=alice:3,,bob:2");
+    REFUSED("@GROUP:N", "pool=alice:3");
+    REFUSED("@GROUP:N", "pool=@:3");
+    REFUSED("pool size", "pool=@students:unlimited");
+    REFUSED("pool size", "pool=@students:-2");
+    REFUSED("neither", "on_error=maybe");
+    REFUSED("wait", "wait=-1");
+    REFUSED("wait", "wait=soon");
+    REFUSED("timeout", "timeout=0");
+    REFUSED("wait=10", "wait=10", "timeout=5");
+    REFUSED("wait=5", "wait=5", "timeout=5");
+    REFUSED("UTF-8", "lock_prefix=bad\xff");
+    REFUSED("%x", "deny_message=limit %x");
+    REFUSED("lone", "pool_deny_message=100%");
+    REFUSED("even_deny_root", "even_deny_root=maybe");
+    REFUSED("empty item", "exempt=alice,,@ops");
+    REFUSED("not a user or @group", "exempt=@");
+    REFUSED("cert= and key=", "cert=/c.pem");
+    REFUSED("cert= and key=", "key=/c.key");
+    REFUSED("needs a path", "conf=");
+}
+
+static void test_file_problems(void **state)
+{
+    (void)state;
+    /* conf= naming a missing file is an error (only the default may be
+     * missing). */
+    char conf_arg[4300];
+    snprintf(conf_arg, sizeof(conf_arg), "conf=%s.nope", missing_default);
+    REFUSED(".nope", conf_arg);
+
+    /* conf= is a module argument, not a file setting. */
+    char *nested = tmpdir_write_str("nested.conf", "conf=/etc/passwd\n", 0644);
+    snprintf(conf_arg, sizeof(conf_arg), "conf=%s", nested);
+    REFUSED("only valid as a module argument", conf_arg);
+    free(nested);
+
+    /* A file others may write could exempt anyone: refused. */
+    char *open_file = tmpdir_write_str("open.conf", "max_sessions=1\n", 0666);
+    snprintf(conf_arg, sizeof(conf_arg), "conf=%s", open_file);
+    REFUSED("writable by group or others", conf_arg);
+    free(open_file);
+
+    /* A syntax error of the file is reported with its place. */
+    char *broken = tmpdir_write_str("broken.conf",
+                                    "max_sessions=1\n\"unterminated\n", 0644);
+    snprintf(conf_arg, sizeof(conf_arg), "conf=%s", broken);
+    char where[4300];
+    snprintf(where, sizeof(where), "%s:2", broken);
+    REFUSED(where, conf_arg);
+    free(broken);
+}
+
+/* The example configuration shipped with the module is valid. */
+static void test_example_config(void **state)
+{
+    (void)state;
+    const char *srcdir = getenv("LDLM_TEST_SRCDIR");
+    char path[4300];
+    snprintf(path, sizeof(path), "%s/pam_ldlm/pam_ldlm.conf.example",
+             srcdir != NULL ? srcdir : ".");
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        fail_msg("cannot open %s", path);
+    char text[16384];
+    size_t n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    /* A copy with the mode an administrator would give it. */
+    char *copy = tmpdir_write_str("example.conf", text, 0644);
+    assert_non_null(copy);
+    char conf_arg[4300];
+    snprintf(conf_arg, sizeof(conf_arg), "conf=%s", copy);
+    const char *argv[] = {conf_arg};
+    pldlm_options o;
+    char err[512];
+    if (load(&o, 1, argv, err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(o.conn.server, "ldlm.example.org:3144");
+    assert_int_equal(o.max_sessions, 3);
+    assert_int_equal(o.timeout_seconds, 5);
+    assert_int_equal(o.on_error, PLDLM_ON_ERROR_ALLOW);
+    pldlm_options_free(&o);
+    free(copy);
+}
+
+/* Whatever the arguments, loading returns 0 or -1 and never crashes (the
+ * sanitizer build checks the memory side). */
+static void test_random_arguments_never_crash(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "limit", "pool", "exempt", "unlimited", "max_sessions", "wait",
+        "timeout", "on_error", "lock_prefix", "deny_message", "debug",
+        "server", "tls", "conf", "x", ""};
+    static const char alphabet[] = "@:,=%\"# 0123456789abc\xff\t-";
+    uint32_t x = 42;
+    for (int round = 0; round < 3000; round++) {
+        char storage[4][48];
+        const char *argv[4];
+        x = x * 1664525u + 1013904223u;
+        int argc = (int)((x >> 24) % 5);
+        for (int a = 0; a < argc; a++) {
+            x = x * 1664525u + 1013904223u;
+            const char *name = names[(x >> 20) % (sizeof(names) / sizeof(names[0]))];
+            int n = snprintf(storage[a], sizeof(storage[a]), "%s", name);
+            x = x * 1664525u + 1013904223u;
+            int extra = (int)((x >> 24) % 12);
+            for (int k = 0; k < extra && n < 47; k++) {
+                x = x * 1664525u + 1013904223u;
+                storage[a][n++] = alphabet[(x >> 24) % (sizeof(alphabet) - 1)];
+            }
+            storage[a][n] = '\0';
+            argv[a] = storage[a];
+        }
+        pldlm_options o;
+        char err[512];
+        int rc = load(&o, argc, argv, err);
+        assert_true(rc == 0 || rc == -1);
+        if (rc == 0)
+            pldlm_options_free(&o);
+        else
+            assert_true(err[0] != '\0');
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_everything_set),
+        cmocka_unit_test(test_file_then_arguments),
+        cmocka_unit_test(test_wait_extends_default_timeout),
+        cmocka_unit_test(test_unknown_options),
+        cmocka_unit_test(test_malformed_values),
+        cmocka_unit_test(test_file_problems),
+        cmocka_unit_test(test_example_config),
+        cmocka_unit_test(test_random_arguments_never_crash),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

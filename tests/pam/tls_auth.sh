@@ -1,0 +1,78 @@
+#!/bin/sh
+# TLS, mutual TLS and password authentication against the real LDLM server:
+# the limit is enforced over each; each misconfiguration is refused in the
+# right way (a server error under on_error=deny, or a configuration error).
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+. "${LDLM_TEST_SRCDIR:-.}/tests/pam/pam_lib.sh"
+pamt_require_server
+pamt_init
+pamt_empty_conf
+ldlm_srv_certs || pamt_fail "no TLS material"
+c="conf=$PAMT_EMPTY_CONF"
+
+# enforced SERVICE : one login admitted, a second refused for the limit.
+enforced() {
+    pamt_hold t1 "$1" alice || pamt_fail "$1: login refused"
+    pamt_hold t2 "$1" alice && pamt_fail "$1: limit not enforced"
+    pamt_expect_out 'Too many sessions for alice \(limit 1\)'
+    pamt_release t1
+    pamt_log "ok: $1"
+}
+
+# server_error SERVICE REGEX : refused under on_error=deny, reason logged.
+server_error() {
+    pamt_run "$1" alice
+    pamt_expect_code ACCOUNT PAM_PERM_DENIED
+    pamt_expect_log "did not grant a slot .*$2.*on_error=deny"
+    pamt_log "ok: $1 refused"
+}
+
+# ---- server-side TLS ----
+ldlm_srv_start --tls_cert "$LDLM_SRV_SERVER_CERT" --tls_key "$LDLM_SRV_SERVER_KEY" ||
+    pamt_fail "the TLS server did not start"
+common=("$c" "server=$LDLM_SRV_ADDR" timeout=5 max_sessions=1 on_error=deny)
+pamt_service tls "${common[@]}" tls "ca_file=$LDLM_SRV_CA"
+enforced tls
+pamt_service tls_skip "${common[@]}" tls skip_verify
+enforced tls_skip
+pamt_service tls_other_ca "${common[@]}" tls "ca_file=$LDLM_SRV_OTHER_CA"
+server_error tls_other_ca ''
+pamt_service plain_to_tls "${common[@]}"
+server_error plain_to_tls ''
+pamt_service tls_missing_ca "${common[@]}" tls "ca_file=$PAMT_DIR/none.pem"
+pamt_run tls_missing_ca alice
+pamt_expect_code ACCOUNT PAM_SERVICE_ERR
+pamt_expect_log 'configuration error: '
+ldlm_srv_stop
+
+# ---- mutual TLS ----
+ldlm_srv_start --tls_cert "$LDLM_SRV_SERVER_CERT" --tls_key "$LDLM_SRV_SERVER_KEY" \
+    --client_ca "$LDLM_SRV_CA" || pamt_fail "the mTLS server did not start"
+pamt_service mtls "${common[@]}" tls "ca_file=$LDLM_SRV_CA" \
+    "cert=$LDLM_SRV_CLIENT_CERT" "key=$LDLM_SRV_CLIENT_KEY"
+enforced mtls
+pamt_service mtls_no_cert "${common[@]}" tls "ca_file=$LDLM_SRV_CA"
+server_error mtls_no_cert ''
+ldlm_srv_stop
+
+# ---- password ----
+if [ "$(id -u)" = 0 ]; then
+    secret=S3cret-$$
+    ldlm_srv_start --password "$secret" || pamt_fail "the server did not start"
+    good=$(printf '%s\n' "$secret" | pamt_file good.pw 600)
+    bad=$(printf 'not-%s\n' "$secret" | pamt_file bad.pw 600)
+    pamt_service pw_good "${common[@]}" "password_file=$good"
+    enforced pw_good
+    pamt_service pw_bad "${common[@]}" "password_file=$bad"
+    server_error pw_bad 'authentication with the lock server failed'
+    pamt_service pw_none "${common[@]}"
+    server_error pw_none 'authentication with the lock server failed'
+    case "$PAMT_OUT$PAMT_ERR$(cat "$PAMT_DIR"/hold-*.err 2> /dev/null)" in
+    *"$secret"*) pamt_fail "the password was printed" ;;
+    esac
+else
+    pamt_log "note: password tests need root (root-owned password files)"
+fi
+
+pamt_log "PASS"
