@@ -206,7 +206,8 @@ void ldlm_client_cancel(ldlm_client *client);
 typedef struct ldlm_lock_options {
     int lock_timeout_seconds;  /* server releases the lock unless renewed */
     int wait_timeout_seconds;  /* ldlm_lock only: give up after this long */
-    int size;                  /* holders allowed at once; 0 = server's 1 */
+    int size;                  /* holders allowed at once; 0 = server's 1;
+                                  < 0: LDLM_ERR_INVALID_LOCK_SIZE */
 } ldlm_lock_options;
 
 /*

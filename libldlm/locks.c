@@ -30,8 +30,9 @@ static ldlm_err check_name(const char *what, const char *value) {
 static ldlm_err check_options(const ldlm_lock_options *o) {
     if (o->lock_timeout_seconds < 0 || o->wait_timeout_seconds < 0)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "negative timeout");
-    if (o->size < 0)
-        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "negative lock size");
+    if (o->size < 0) /* what the server answers for a size <= 0 */
+        return ldlmi_fail(LDLM_ERR_INVALID_LOCK_SIZE,
+                          "lock size must be at least 1 (0 means default)");
     return LDLM_OK;
 }
 

@@ -91,7 +91,7 @@ static void invalid_arguments_are_refused_before_any_call(void **state) {
     assert_int_equal(ldlm_lock(client, "bad\xff", NULL, &lock), LDLM_ERR_INVALID_ARGUMENT);
     assert_true(strstr(ldlm_last_error_message(), "UTF-8") != NULL);
     ldlm_lock_options neg = {.size = -1};
-    assert_int_equal(ldlm_lock(client, "x", &neg, &lock), LDLM_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ldlm_lock(client, "x", &neg, &lock), LDLM_ERR_INVALID_LOCK_SIZE);
     ldlm_lock_options negt = {.lock_timeout_seconds = -1};
     assert_int_equal(ldlm_try_lock(client, "x", &negt, &lock), LDLM_ERR_INVALID_ARGUMENT);
     ldlm_lock_options wait = {.wait_timeout_seconds = 3};

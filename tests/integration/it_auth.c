@@ -1,0 +1,131 @@
+/*
+ * it_auth.c - password authentication against the real server started
+ * with --password: right, wrong and missing password.
+ */
+#include "it_common.h"
+
+#define PASSWORD "correct horse: battery staple"
+
+static int setup_password_server(void **state)
+{
+    if (it_setup_server_dir(state) != 0)
+        return -1;
+    const char *flags[] = {"--password", PASSWORD, NULL};
+    if (ldlm_test_server_start(*state, flags) != 0) {
+        it_teardown_server(state);
+        return -1;
+    }
+    return 0;
+}
+
+static ldlm_client *client_with_password(const ldlm_test_server *srv,
+                                         const char *password)
+{
+    ldlm_config cfg;
+    it_config(&cfg, srv);
+    cfg.password = password;
+    return it_client_new(&cfg);
+}
+
+static void test_right_password(void **state)
+{
+    ldlm_test_server *srv = *state;
+    ldlm_client *a = client_with_password(srv, PASSWORD);
+    ldlm_lock_options opts = {.lock_timeout_seconds = 30};
+    struct ldlm_lock *lock = NULL;
+    char key[256];
+
+    /* Every kind of call carries the password. */
+    it_assert_ok(ldlm_lock(a, "authed", &opts, &lock));
+    assert_true(ldlm_lock_locked(lock));
+    it_key(lock, key, sizeof key);
+    it_assert_ok(ldlm_renew(a, "authed", key, 30, NULL));
+    struct ldlm_lock *tried = NULL;
+    it_assert_ok(ldlm_try_lock(a, "authed-2", NULL, &tried));
+    assert_true(ldlm_lock_locked(tried));
+    bool unlocked = false;
+    it_assert_ok(ldlm_unlock(a, "authed", key, &unlocked));
+    assert_true(unlocked);
+    it_assert_ok(ldlm_lock_unlock(tried));
+
+    ldlm_lock_free(tried);
+    ldlm_lock_free(lock);
+    ldlm_client_free(a);
+}
+
+static void expect_unauthenticated(ldlm_client *client)
+{
+    struct ldlm_lock *lock = NULL;
+    it_assert_err(ldlm_lock(client, "not-for-you", NULL, &lock),
+                  LDLM_ERR_UNAUTHENTICATED);
+    ldlm_lock_free(lock);
+    lock = NULL;
+    it_assert_err(ldlm_try_lock(client, "not-for-you", NULL, &lock),
+                  LDLM_ERR_UNAUTHENTICATED);
+    ldlm_lock_free(lock);
+    it_assert_err(ldlm_unlock(client, "not-for-you", "key", NULL),
+                  LDLM_ERR_UNAUTHENTICATED);
+    it_assert_err(ldlm_renew(client, "not-for-you", "key", 10, NULL),
+                  LDLM_ERR_UNAUTHENTICATED);
+}
+
+static void test_wrong_password(void **state)
+{
+    ldlm_test_server *srv = *state;
+    ldlm_client *a = client_with_password(srv, "battery staple");
+    expect_unauthenticated(a);
+
+    /* Nothing was taken: a client with the password gets the lock. */
+    ldlm_client *ok = client_with_password(srv, PASSWORD);
+    struct ldlm_lock *lock = it_try_acquire(ok, "not-for-you", 0);
+    assert_non_null(lock);
+    it_assert_ok(ldlm_lock_unlock(lock));
+    ldlm_lock_free(lock);
+    ldlm_client_free(ok);
+    ldlm_client_free(a);
+}
+
+static void test_missing_password(void **state)
+{
+    ldlm_test_server *srv = *state;
+    ldlm_client *a = client_with_password(srv, NULL);
+    expect_unauthenticated(a);
+    ldlm_client_free(a);
+}
+
+static void test_empty_password_is_not_the_password(void **state)
+{
+    ldlm_test_server *srv = *state;
+    ldlm_config cfg;
+    it_config(&cfg, srv);
+    cfg.password = "";
+    ldlm_client *a = NULL;
+    /* Either refused at creation or by the server; never let in. */
+    ldlm_err err = ldlm_client_new(&cfg, &a);
+    if (err == LDLM_OK) {
+        expect_unauthenticated(a);
+        ldlm_client_free(a);
+    } else {
+        it_assert_err(err, LDLM_ERR_INVALID_ARGUMENT);
+    }
+}
+
+int main(void)
+{
+    ldlm_test_require_server();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_right_password,
+                                        setup_password_server,
+                                        it_teardown_server),
+        cmocka_unit_test_setup_teardown(test_wrong_password,
+                                        setup_password_server,
+                                        it_teardown_server),
+        cmocka_unit_test_setup_teardown(test_missing_password,
+                                        setup_password_server,
+                                        it_teardown_server),
+        cmocka_unit_test_setup_teardown(test_empty_password_is_not_the_password,
+                                        setup_password_server,
+                                        it_teardown_server),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

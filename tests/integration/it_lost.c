@@ -1,0 +1,274 @@
+/*
+ * it_lost.c - the lost-lock callback against the real server: when the
+ * server forgets a renewed lock, when it restarts without a state file
+ * (locks lost) and with one (locks kept, no callback), and re-acquisition
+ * of lost locks after a restart.
+ */
+#include "it_common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Long enough for the library to notice a loss it would wrongly report. */
+#define SETTLE_MS 8000
+
+/*
+ * Waits (bounded) until `client` completes calls again after a server
+ * restart: its connection is back.
+ */
+static void wait_reconnected(ldlm_client *client)
+{
+    int64_t deadline = ldlm_test_now_ms() + IT_RECONNECT_TIMEOUT_MS;
+    ldlm_err last = LDLM_OK;
+    for (;;) {
+        struct ldlm_lock *probe = NULL;
+        last = ldlm_try_lock(client, "reconnect-probe", NULL, &probe);
+        if (last == LDLM_OK) {
+            assert_true(ldlm_lock_locked(probe));
+            it_assert_ok(ldlm_lock_unlock(probe));
+            ldlm_lock_free(probe);
+            return;
+        }
+        ldlm_lock_free(probe);
+        if (ldlm_test_now_ms() >= deadline)
+            break;
+        ldlm_test_sleep_ms(100);
+    }
+    fail_msg("the client did not reconnect within %d ms (last error %s)",
+             IT_RECONNECT_TIMEOUT_MS, ldlm_err_name(last));
+}
+
+static void test_lost_when_server_forgets(void **state)
+{
+    ldlm_test_server *srv = *state;
+    it_lost_log lost;
+    it_lost_log_init(&lost);
+    ldlm_config cfg;
+    it_config(&cfg, srv);
+    cfg.lost_lock_callback = it_lost_lock_cb;
+    cfg.lost_lock_userdata = &lost;
+    ldlm_client *a = it_client_new(&cfg);
+    ldlm_client *b = it_client_for(srv);
+    ldlm_lock_options opts = {.lock_timeout_seconds = 2};
+    struct ldlm_lock *lock = NULL;
+    char key[256];
+
+    it_assert_ok(ldlm_lock(a, "forgotten", &opts, &lock));
+    it_key(lock, key, sizeof key);
+
+    /* Another client releases it with the key: A's next renewal fails. */
+    bool unlocked = false;
+    it_assert_ok(ldlm_unlock(b, "forgotten", key, &unlocked));
+    assert_true(unlocked);
+
+    if (!ldlm_test_event_wait(&lost.event, 1, 15000))
+        fail_msg("no lost-lock callback within 15 s of the lock's release");
+    ldlm_err reason = LDLM_OK;
+    assert_true(it_lost_reported(&lost, lock, &reason));
+    assert_int_not_equal(reason, LDLM_OK);
+    assert_false(ldlm_lock_locked(lock));
+    it_assert_err(ldlm_lock_unlock(lock), LDLM_ERR_NOT_LOCKED);
+
+    /* Reported once, and the renewer is gone: over two more periods. */
+    ldlm_test_sleep_ms(3000);
+    assert_int_equal(it_lost_count(&lost), 1);
+
+    /* The client itself still works. */
+    struct ldlm_lock *again = it_try_acquire(a, "forgotten", 0);
+    assert_non_null(again);
+    it_assert_ok(ldlm_lock_unlock(again));
+
+    ldlm_lock_free(again);
+    ldlm_lock_free(lock);
+    ldlm_client_free(b);
+    ldlm_client_free(a);
+    it_lost_log_destroy(&lost);
+}
+
+static void test_lost_on_restart_without_state_file(void **state)
+{
+    ldlm_test_server *srv = *state;
+    it_lost_log lost;
+    it_lost_log_init(&lost);
+    ldlm_config cfg;
+    it_config(&cfg, srv);
+    cfg.lost_lock_callback = it_lost_lock_cb;
+    cfg.lost_lock_userdata = &lost;
+    ldlm_client *a = it_client_new(&cfg);
+    ldlm_lock_options timed = {.lock_timeout_seconds = 30};
+    struct ldlm_lock *plain = NULL, *renewed = NULL;
+
+    it_assert_ok(ldlm_lock(a, "restart-plain", NULL, &plain));
+    it_assert_ok(ldlm_lock(a, "restart-timed", &timed, &renewed));
+
+    /* Without a state file the restarted server knows no lock. */
+    assert_int_equal(ldlm_test_server_restart(srv), 0);
+
+    if (!ldlm_test_event_wait(&lost.event, 2, IT_RECONNECT_TIMEOUT_MS))
+        fail_msg("%d lost-lock callbacks within %d ms of the restart, "
+                 "expected 2",
+                 it_lost_count(&lost), IT_RECONNECT_TIMEOUT_MS);
+    ldlm_err reason = LDLM_OK;
+    assert_true(it_lost_reported(&lost, plain, &reason));
+    assert_int_not_equal(reason, LDLM_OK);
+    assert_true(it_lost_reported(&lost, renewed, &reason));
+    assert_int_not_equal(reason, LDLM_OK);
+    assert_false(ldlm_lock_locked(plain));
+    assert_false(ldlm_lock_locked(renewed));
+    assert_int_equal(it_lost_count(&lost), 2);
+
+    /* Indeed free for others. */
+    assert_true(it_lock_is_free(srv, "restart-plain", 0));
+    assert_true(it_lock_is_free(srv, "restart-timed", 0));
+
+    ldlm_lock_free(plain);
+    ldlm_lock_free(renewed);
+    ldlm_client_free(a);
+    it_lost_log_destroy(&lost);
+}
+
+static void test_kept_on_restart_with_state_file(void **state)
+{
+    ldlm_test_server *srv = *state;
+    const char *flags[] = {"--state_file", srv->state_file, NULL};
+    it_start_server(srv, flags);
+
+    it_lost_log lost;
+    it_lost_log_init(&lost);
+    ldlm_config cfg;
+    it_config(&cfg, srv);
+    cfg.lost_lock_callback = it_lost_lock_cb;
+    cfg.lost_lock_userdata = &lost;
+    ldlm_client *a = it_client_new(&cfg);
+    ldlm_lock_options timed = {.lock_timeout_seconds = 6};
+    struct ldlm_lock *plain = NULL, *renewed = NULL;
+    char plain_key[256], renewed_key[256], key_now[256];
+
+    it_assert_ok(ldlm_lock(a, "state-plain", NULL, &plain));
+    it_assert_ok(ldlm_lock(a, "state-timed", &timed, &renewed));
+    it_key(plain, plain_key, sizeof plain_key);
+    it_key(renewed, renewed_key, sizeof renewed_key);
+
+    /*
+     * SIGKILL: the server writes its state file on every change, so a
+     * crash keeps the locks (a clean stop could first release the locks
+     * of the sessions it closes).
+     */
+    assert_int_equal(ldlm_test_server_kill9(srv), 0);
+    assert_int_equal(ldlm_test_server_restart(srv), 0);
+
+    wait_reconnected(a);
+    /*
+     * Time passes on purpose: the library verifies its locks after the
+     * reconnection (renewals succeed); a wrong loss report would come
+     * within this window, which spans several renewals of the 6 s lock.
+     */
+    ldlm_test_sleep_ms(SETTLE_MS);
+    assert_int_equal(it_lost_count(&lost), 0);
+    assert_true(ldlm_lock_locked(plain));
+    assert_true(ldlm_lock_locked(renewed));
+    /* Verified, not re-acquired: same keys. */
+    assert_string_equal(it_key(plain, key_now, sizeof key_now), plain_key);
+    assert_string_equal(it_key(renewed, key_now, sizeof key_now), renewed_key);
+
+    /* Still held on the server: nobody else can take them. */
+    assert_false(it_lock_is_free(srv, "state-plain", 0));
+    assert_false(it_lock_is_free(srv, "state-timed", 0));
+
+    it_assert_ok(ldlm_lock_unlock(plain));
+    it_assert_ok(ldlm_lock_unlock(renewed));
+    assert_true(it_lock_is_free(srv, "state-plain", 0));
+    assert_true(it_lock_is_free(srv, "state-timed", 0));
+
+    ldlm_lock_free(plain);
+    ldlm_lock_free(renewed);
+    ldlm_client_free(a);
+    it_lost_log_destroy(&lost);
+}
+
+/* Polls until the lock's key differs from `old` (re-acquired), bounded. */
+static bool key_changes(const struct ldlm_lock *lock, const char *old)
+{
+    int64_t deadline = ldlm_test_now_ms() + IT_RECONNECT_TIMEOUT_MS;
+    for (;;) {
+        char *key = ldlm_lock_key(lock);
+        bool changed = key && strcmp(key, old) != 0;
+        free(key);
+        if (changed)
+            return true;
+        if (ldlm_test_now_ms() >= deadline)
+            return false;
+        ldlm_test_sleep_ms(50);
+    }
+}
+
+static void test_reacquired_after_restart(void **state)
+{
+    ldlm_test_server *srv = *state;
+    it_lost_log lost;
+    it_lost_log_init(&lost);
+    ldlm_config cfg;
+    it_config(&cfg, srv);
+    cfg.reacquire_lost_locks = true;
+    cfg.lost_lock_callback = it_lost_lock_cb;
+    cfg.lost_lock_userdata = &lost;
+    ldlm_client *a = it_client_new(&cfg);
+    ldlm_lock_options sized = {.size = 2, .lock_timeout_seconds = 30};
+    struct ldlm_lock *plain = NULL, *shared = NULL;
+    char plain_key[256], shared_key[256];
+
+    it_assert_ok(ldlm_lock(a, "reacquire-plain", NULL, &plain));
+    it_assert_ok(ldlm_lock(a, "reacquire-sized", &sized, &shared));
+    it_key(plain, plain_key, sizeof plain_key);
+    it_key(shared, shared_key, sizeof shared_key);
+
+    /* Without a state file the server forgets; the library takes them back. */
+    assert_int_equal(ldlm_test_server_restart(srv), 0);
+
+    if (!key_changes(plain, plain_key) || !key_changes(shared, shared_key))
+        fail_msg("locks not re-acquired (new keys) within %d ms; %d lost",
+                 IT_RECONNECT_TIMEOUT_MS, it_lost_count(&lost));
+    assert_int_equal(it_lost_count(&lost), 0);
+    assert_true(ldlm_lock_locked(plain));
+    assert_true(ldlm_lock_locked(shared));
+
+    /* Held on the new server, with the same size (2: one hold left). */
+    ldlm_client *b = it_client_for(srv);
+    ldlm_client *c = it_client_for(srv);
+    assert_null(it_try_acquire(b, "reacquire-plain", 0));
+    struct ldlm_lock *second = it_try_acquire(b, "reacquire-sized", 2);
+    assert_non_null(second);
+    assert_null(it_try_acquire(c, "reacquire-sized", 2));
+
+    /* The new keys work for unlocking. */
+    it_assert_ok(ldlm_lock_unlock(plain));
+    it_assert_ok(ldlm_lock_unlock(shared));
+    it_assert_ok(ldlm_lock_unlock(second));
+    assert_true(it_lock_is_free(srv, "reacquire-plain", 0));
+    assert_int_equal(it_lost_count(&lost), 0);
+
+    ldlm_lock_free(second);
+    ldlm_lock_free(plain);
+    ldlm_lock_free(shared);
+    ldlm_client_free(c);
+    ldlm_client_free(b);
+    ldlm_client_free(a);
+    it_lost_log_destroy(&lost);
+}
+
+int main(void)
+{
+    ldlm_test_require_server();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_lost_when_server_forgets,
+                                        it_setup_server, it_teardown_server),
+        cmocka_unit_test_setup_teardown(test_lost_on_restart_without_state_file,
+                                        it_setup_server, it_teardown_server),
+        cmocka_unit_test_setup_teardown(test_kept_on_restart_with_state_file,
+                                        it_setup_server_dir,
+                                        it_teardown_server),
+        cmocka_unit_test_setup_teardown(test_reacquired_after_restart,
+                                        it_setup_server, it_teardown_server),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
