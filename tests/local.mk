@@ -23,3 +23,4 @@ include tests/cli/local.mk
 include tests/nss/local.mk
 include tests/pam/local.mk
 include tests/e2e/local.mk
+include tests/packaging/local.mk

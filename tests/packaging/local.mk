@@ -1,0 +1,4 @@
+# Packaging: install into a scratch DESTDIR, build a program with pkg-config,
+# check exported symbols.
+TESTS += tests/packaging/install.sh
+EXTRA_DIST += tests/packaging/install.sh
