@@ -1,1 +1,23 @@
-# bench: rules added by its part
+# bench: side-by-side benchmarks of libldlm against the official Go and
+# Python clients, and the cost of pam_ldlm to a login. bench/run.sh is the
+# one command (it builds what it needs in a build tree, runs everything
+# against one real LDLM server and prints the table); the programs below are
+# check programs so that `make check` keeps them compiling.
+check_PROGRAMS += bench/ldlm_bench bench/pam_bench
+
+bench_ldlm_bench_SOURCES = bench/ldlm_bench.c bench/bench_stats.c \
+	bench/bench_stats.h
+bench_ldlm_bench_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
+bench_ldlm_bench_LDADD = libldlm/libldlm.la $(PTHREAD_LIBS) -lm
+
+bench_pam_bench_SOURCES = bench/pam_bench.c bench/bench_stats.c \
+	bench/bench_stats.h
+bench_pam_bench_LDADD = $(PAM_LIBS) -lm
+
+EXTRA_DIST += \
+	bench/run.sh \
+	bench/report.awk \
+	bench/go/go.mod \
+	bench/go/main.go \
+	bench/python/bench.py \
+	bench/python/requirements.txt

@@ -10,6 +10,7 @@ packages=(
   libpam0g-dev libssl-dev openssl
   libcmocka-dev libpam-wrapper libnss-wrapper libuid-wrapper
   openssh-server openssh-client valgrind ca-certificates
+  python3 python3-venv
 )
 # Go builds the real LDLM server for the tests; keep a Go the machine has.
 command -v go >/dev/null 2>&1 || packages+=(golang-go)

@@ -8,7 +8,8 @@
 #   4. runs the unit tests under valgrind;
 #   5. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
 #      `make check` again;
-#   6. `make distcheck`.
+#   6. `make distcheck`;
+#   and runs the benchmark in quick mode (bench/run.sh --quick).
 # Ends with one line "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,6 +61,11 @@ if "$top/scripts/build.sh" "$out/plain" >"$out/plain-build.log" 2>&1; then
   stage "unit tests under valgrind" make -C "$out/plain" check-valgrind
 else
   tail -n 40 "$out/plain-build.log"; failed=$((failed + 1))
+fi
+
+# The benchmark keeps working (quick mode; figures are printed, never judged).
+if [ -d "$out/plain" ]; then
+  stage "benchmark (quick mode)" bash "$top/bench/run.sh" --quick --build-dir "$out/plain"
 fi
 
 # Sanitizer build, all tests again.

@@ -1,0 +1,303 @@
+// Command goclient is the Go side of the client benchmark (bench/run.sh):
+// the same workloads as bench/ldlm_bench.c, with the same options and the
+// same output, through the official Go client.
+//
+//	goclient --address HOST:PORT [options] WORKLOAD...
+//
+// Workloads: lock_unlock, trylock_size8, lock_unlock_mt (--threads
+// goroutines sharing one client), connect_plain, connect_tls (needs --ca).
+// Prints one line per measured repetition:
+//
+//	rep go WORKLOAD REP OPS SECONDS P50_US P99_US
+//
+// or "error go WORKLOAD MESSAGE" and exits 1 when a workload fails.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/imoore76/ldlm/client"
+)
+
+const clientName = "go"
+
+// The calls of the official client that the workloads use. (New returns an
+// unexported type; this interface lets the code name it.)
+type ldlmClient interface {
+	Lock(name string, o *client.LockOptions) (*client.Lock, error)
+	TryLock(name string, o *client.LockOptions) (*client.Lock, error)
+	Unlock(name string, key string) (bool, error)
+	Close() error
+}
+
+type options struct {
+	address    string
+	caFile     string
+	tag        string
+	run        string
+	reps       int
+	warmup     int
+	ops        int
+	threads    int
+	mtOps      int
+	connectOps int
+}
+
+func lockName(o *options, workload string, rep, thread, i int) string {
+	label := "warm"
+	if rep >= 0 {
+		label = fmt.Sprintf("r%d", rep)
+	}
+	return fmt.Sprintf("bench/%s/%s/%s/%s/t%d/%d", o.run, o.tag, workload, label, thread, i)
+}
+
+func newClient(o *options, tls bool) (ldlmClient, error) {
+	conf := client.Config{Address: o.address}
+	if tls {
+		conf.UseTls = true
+		conf.CAFile = o.caFile
+	}
+	c, err := client.New(context.Background(), conf)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// acquireRelease takes the lock (Lock, or TryLock when try) and releases
+// it; the lock must be free.
+func acquireRelease(c ldlmClient, name string, lo *client.LockOptions, try bool) error {
+	var l *client.Lock
+	var err error
+	if try {
+		l, err = c.TryLock(name, lo)
+	} else {
+		l, err = c.Lock(name, lo)
+	}
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", name, err)
+	}
+	if !l.Locked {
+		return fmt.Errorf("lock %s: not acquired (lock busy)", name)
+	}
+	unlocked, err := c.Unlock(l.Name, l.Key)
+	if err != nil {
+		return fmt.Errorf("unlock %s: %w", name, err)
+	}
+	if !unlocked {
+		return fmt.Errorf("unlock %s: not unlocked", name)
+	}
+	return nil
+}
+
+// percentileUs is the nearest-rank percentile, in microseconds; sorts lat.
+func percentileUs(lat []time.Duration, p float64) float64 {
+	if len(lat) == 0 {
+		return 0
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	rank := int(math.Ceil(p / 100 * float64(len(lat))))
+	if rank < 1 {
+		rank = 1
+	}
+	if rank > len(lat) {
+		rank = len(lat)
+	}
+	return float64(lat[rank-1].Nanoseconds()) / 1e3
+}
+
+func printRep(workload string, rep int, wall time.Duration, lat []time.Duration) {
+	p50 := percentileUs(lat, 50)
+	p99 := percentileUs(lat, 99)
+	fmt.Printf("rep\t%s\t%s\t%d\t%d\t%.6f\t%.1f\t%.1f\n", clientName, workload, rep,
+		len(lat), wall.Seconds(), p50, p99)
+}
+
+func printError(workload string, err error) {
+	msg := strings.NewReplacer("\t", " ", "\n", " ").Replace(err.Error())
+	fmt.Printf("error\t%s\t%s\t%s\n", clientName, workload, msg)
+}
+
+// runSingle runs a one-goroutine workload on one client: warm-up, then reps.
+func runSingle(o *options, workload string, iter func(c ldlmClient, rep, i int) error) error {
+	c, err := newClient(o, false)
+	if err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	defer c.Close()
+	for i := 0; i < o.warmup; i++ {
+		if err := iter(c, -1, i); err != nil {
+			return err
+		}
+	}
+	lat := make([]time.Duration, o.ops)
+	for rep := 0; rep < o.reps; rep++ {
+		start := time.Now()
+		for i := 0; i < o.ops; i++ {
+			t0 := time.Now()
+			if err := iter(c, rep, i); err != nil {
+				return err
+			}
+			lat[i] = time.Since(t0)
+		}
+		printRep(workload, rep, time.Since(start), lat)
+	}
+	return nil
+}
+
+// mtRound: every goroutine does ops iterations of lock_unlock on the shared
+// client, starting together.
+func mtRound(o *options, c ldlmClient, workload string, rep, ops int, lat []time.Duration) (time.Duration, error) {
+	var wg sync.WaitGroup
+	var once sync.Once
+	var firstErr error
+	gate := make(chan struct{})
+	for t := 0; t < o.threads; t++ {
+		wg.Add(1)
+		go func(t int) {
+			defer wg.Done()
+			<-gate
+			for i := 0; i < ops; i++ {
+				t0 := time.Now()
+				err := acquireRelease(c, lockName(o, workload, rep, t, i), nil, false)
+				lat[t*ops+i] = time.Since(t0)
+				if err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+			}
+		}(t)
+	}
+	start := time.Now()
+	close(gate)
+	wg.Wait()
+	return time.Since(start), firstErr
+}
+
+func runMulti(o *options, workload string) error {
+	c, err := newClient(o, false)
+	if err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	defer c.Close()
+	warm := o.warmup / o.threads
+	if warm < 1 {
+		warm = 1
+	}
+	if _, err := mtRound(o, c, workload, -1, warm, make([]time.Duration, warm*o.threads)); err != nil {
+		return err
+	}
+	lat := make([]time.Duration, o.threads*o.mtOps)
+	for rep := 0; rep < o.reps; rep++ {
+		wall, err := mtRound(o, c, workload, rep, o.mtOps, lat)
+		if err != nil {
+			return err
+		}
+		printRep(workload, rep, wall, lat)
+	}
+	return nil
+}
+
+// connectOnce: new client, first try-lock of a fresh name, close (which
+// releases it).
+func connectOnce(o *options, tls bool, workload string, rep, i int) error {
+	c, err := newClient(o, tls)
+	if err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	l, err := c.TryLock(lockName(o, workload, rep, 0, i), nil)
+	if err == nil && !l.Locked {
+		err = fmt.Errorf("try-lock: not acquired")
+	}
+	if cerr := c.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close: %w", cerr)
+	}
+	return err
+}
+
+func runConnect(o *options, workload string, tls bool) error {
+	if tls && o.caFile == "" {
+		return fmt.Errorf("--ca is required")
+	}
+	warm := o.warmup
+	if warm > 3 {
+		warm = 3
+	}
+	for i := 0; i < warm; i++ {
+		if err := connectOnce(o, tls, workload, -1, i); err != nil {
+			return err
+		}
+	}
+	lat := make([]time.Duration, o.connectOps)
+	for rep := 0; rep < o.reps; rep++ {
+		start := time.Now()
+		for i := 0; i < o.connectOps; i++ {
+			t0 := time.Now()
+			if err := connectOnce(o, tls, workload, rep, i); err != nil {
+				return err
+			}
+			lat[i] = time.Since(t0)
+		}
+		printRep(workload, rep, time.Since(start), lat)
+	}
+	return nil
+}
+
+func main() {
+	o := &options{}
+	flag.StringVar(&o.address, "address", "", "the LDLM server, HOST:PORT")
+	flag.StringVar(&o.caFile, "ca", "", "CA of the TLS server's certificate")
+	flag.StringVar(&o.tag, "tag", "G", "tag in every lock name")
+	flag.StringVar(&o.run, "run", fmt.Sprint(os.Getpid()), "run identifier in every lock name")
+	flag.IntVar(&o.reps, "reps", 5, "measured repetitions")
+	flag.IntVar(&o.warmup, "warmup", 100, "unmeasured iterations first")
+	flag.IntVar(&o.ops, "ops", 1000, "iterations per repetition")
+	flag.IntVar(&o.threads, "threads", 16, "goroutines of lock_unlock_mt")
+	flag.IntVar(&o.mtOps, "mt-ops", 100, "iterations per goroutine per repetition")
+	flag.IntVar(&o.connectOps, "connect-ops", 20, "connections per repetition")
+	flag.Parse()
+	if o.address == "" || flag.NArg() == 0 || o.reps < 1 || o.warmup < 1 ||
+		o.ops < 1 || o.threads < 1 || o.mtOps < 1 || o.connectOps < 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	failures := 0
+	for _, w := range flag.Args() {
+		var err error
+		switch w {
+		case "lock_unlock":
+			err = runSingle(o, w, func(c ldlmClient, rep, i int) error {
+				return acquireRelease(c, lockName(o, w, rep, 0, i), nil, false)
+			})
+		case "trylock_size8":
+			lo := &client.LockOptions{Size: 8}
+			err = runSingle(o, w, func(c ldlmClient, rep, i int) error {
+				return acquireRelease(c, lockName(o, w, 0, 0, 0), lo, true)
+			})
+		case "lock_unlock_mt":
+			err = runMulti(o, w)
+		case "connect_plain":
+			err = runConnect(o, w, false)
+		case "connect_tls":
+			err = runConnect(o, w, true)
+		default:
+			fmt.Fprintf(os.Stderr, "goclient: unknown workload %q\n", w)
+			os.Exit(2)
+		}
+		if err != nil {
+			printError(w, err)
+			failures++
+		}
+	}
+	if failures > 0 {
+		os.Exit(1)
+	}
+}

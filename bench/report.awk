@@ -1,0 +1,210 @@
+# report.awk - turns the result lines of one bench/run.sh run into its table.
+#
+# Input (tab-separated, any order):
+#   rep CLIENT WORKLOAD REP OPS SECONDS P50_US P99_US   a measured repetition
+#   error CLIENT WORKLOAD MESSAGE                       a workload failed
+#   status CLIENT WORKLOAD TEXT                         why a row did not run
+#   footprint LABEL HELD THREADS USS_KB                 pam_bench --footprint
+#   fstatus LABEL TEXT                                  why a footprint did not run
+# Variables: threads (of lock_unlock_mt), reps.
+#
+# Each figure is the median of the repetitions, followed by the spread
+# (min-max) in parentheses.
+
+BEGIN {
+    FS = "\t"
+    nclients = split("libldlm go python", clients, " ")
+    nwork = split("lock_unlock trylock_size8 lock_unlock_mt connect_plain connect_tls", works, " ")
+    title["lock_unlock"] = "lock+unlock, fresh name, 1 thread"
+    title["trylock_size8"] = "try-lock+unlock, size 8, 1 thread"
+    title["lock_unlock_mt"] = "lock+unlock, " threads " threads/tasks"
+    title["connect_plain"] = "new client+try-lock+close, plain"
+    title["connect_tls"] = "new client+try-lock+close, TLS"
+    nstacks = split("pam_permit pam_limits pam_ldlm_exempt pam_ldlm_plain pam_ldlm_tls", stacks, " ")
+    stack_title["pam_permit"] = "pam_permit (no pam_ldlm)"
+    stack_title["pam_limits"] = "pam_limits maxlogins"
+    stack_title["pam_ldlm_exempt"] = "pam_ldlm, exempt user (no server)"
+    stack_title["pam_ldlm_plain"] = "pam_ldlm, plaintext"
+    stack_title["pam_ldlm_tls"] = "pam_ldlm, TLS"
+    nfp = split("pam_permit pam_ldlm_plain pam_ldlm_tls", fpstacks, " ")
+}
+
+$1 == "rep" && NF >= 8 {
+    k = $2 SUBSEP $3
+    i = ++n[k]
+    opsps[k, i] = ($6 > 0) ? $5 / $6 : 0
+    p50[k, i] = $7 + 0
+    p99[k, i] = $8 + 0
+    next
+}
+$1 == "error" { k = $2 SUBSEP $3; if (!(k in err)) err[k] = "failed: " $4; next }
+$1 == "status" { st[$2 SUBSEP $3] = $4; next }
+$1 == "footprint" { fp_threads[$2, $3] = $4; fp_uss[$2, $3] = $5; fp_seen[$2] = 1; next }
+$1 == "fstatus" { fst[$2] = $3; next }
+
+# Sorts vals[1..m] (insertion sort: m is small).
+function sort_values(vals, m,    i, j, v) {
+    for (i = 2; i <= m; i++) {
+        v = vals[i]
+        for (j = i - 1; j >= 1 && vals[j] > v; j--)
+            vals[j + 1] = vals[j]
+        vals[j + 1] = v
+    }
+}
+
+# Median, min and max of series[k, 1..n[k]] into stat_med/stat_min/stat_max.
+function stats(series, k,    m, i, vals) {
+    m = n[k]
+    for (i = 1; i <= m; i++)
+        vals[i] = series[k, i]
+    sort_values(vals, m)
+    stat_min = vals[1]
+    stat_max = vals[m]
+    stat_med = (m % 2) ? vals[(m + 1) / 2] : (vals[m / 2] + vals[m / 2 + 1]) / 2
+}
+
+function num(v) {
+    if (v >= 100) return sprintf("%.0f", v)
+    if (v >= 10) return sprintf("%.1f", v)
+    return sprintf("%.2f", v)
+}
+
+function signed_us(d) {
+    return (d < 0 ? "-" : "+") num(d < 0 ? -d : d) " us"
+}
+
+function cell(series, k) {
+    stats(series, k)
+    return sprintf("%s (%s-%s)", num(stat_med), num(stat_min), num(stat_max))
+}
+
+function median_of(series, k) {
+    stats(series, k)
+    return stat_med
+}
+
+# Why a row has no figures.
+function missing(k) {
+    if (k in err) return err[k]
+    if (k in st) return st[k]
+    return "no result (see the logs)"
+}
+
+function has(k) {
+    return (k in n) && n[k] > 0 && !(k in err)
+}
+
+function ratio(a, b) {
+    if (b <= 0) return "n/a"
+    return sprintf("%.2f", a / b)
+}
+
+function rule(w,    s, ri) {
+    s = ""
+    for (ri = 0; ri < w; ri++) s = s "-"
+    print s
+}
+
+END {
+    printf "%-34s %-8s %-24s %-24s %s\n", "workload", "client", "ops/s", "p50 us", "p99 us"
+    rule(110)
+    for (wi = 1; wi <= nwork; wi++) {
+        w = works[wi]
+        for (ci = 1; ci <= nclients; ci++) {
+            c = clients[ci]
+            k = c SUBSEP w
+            label = (ci == 1) ? title[w] : ""
+            if (has(k))
+                printf "%-34s %-8s %-24s %-24s %s\n", label, c, cell(opsps, k), cell(p50, k), cell(p99, k)
+            else
+                printf "%-34s %-8s %s\n", label, c, missing(k)
+        }
+    }
+    print ""
+    print "Ratios (medians): ops/s ratio > 1 and latency ratio < 1 mean libldlm is faster"
+    printf "%-34s %-14s %-14s %-14s %-14s %-14s %s\n", "workload", "ops/s lib/Go", "ops/s lib/Py", \
+        "p50 lib/Go", "p50 lib/Py", "p99 lib/Go", "p99 lib/Py"
+    rule(110)
+    for (wi = 1; wi <= nwork; wi++) {
+        w = works[wi]
+        kl = "libldlm" SUBSEP w
+        line = sprintf("%-34s", title[w])
+        for (pi = 1; pi <= 3; pi++) {
+            for (ci = 2; ci <= 3; ci++) {
+                ko = clients[ci] SUBSEP w
+                r = "n/a"
+                if (has(kl) && has(ko)) {
+                    if (pi == 1) r = ratio(median_of(opsps, kl), median_of(opsps, ko))
+                    else if (pi == 2) r = ratio(median_of(p50, kl), median_of(p50, ko))
+                    else r = ratio(median_of(p99, kl), median_of(p99, ko))
+                }
+                line = line sprintf(" %-14s", r)
+            }
+        }
+        sub(/ +$/, "", line)
+        print line
+    }
+
+    print ""
+    print "PAM: pam_open_session + pam_close_session, logins in one process"
+    printf "%-34s %-22s %-22s %s\n", "session stack", "p50 us", "p99 us", "p50 over pam_permit"
+    rule(110)
+    base = "pam_permit" SUBSEP "open_close"
+    for (si = 1; si <= nstacks; si++) {
+        s = stacks[si]
+        k = s SUBSEP "open_close"
+        if (has(k)) {
+            extra = (has(base) && s != "pam_permit") ? signed_us(median_of(p50, k) - median_of(p50, base)) : ""
+            line = sprintf("%-34s %-22s %-22s %s", stack_title[s], cell(p50, k), cell(p99, k), extra)
+            sub(/ +$/, "", line)
+            print line
+        } else
+            printf "%-34s %s\n", stack_title[s], missing(k)
+    }
+    print ""
+    print "PAM: whole login (pam_start .. pam_end) in a fresh process forked per login"
+    printf "%-34s %-22s %-22s %s\n", "session stack", "p50 us", "p99 us", "p50 over pam_permit"
+    rule(110)
+    base = "pam_permit" SUBSEP "fresh_login"
+    for (si = 1; si <= nstacks; si++) {
+        s = stacks[si]
+        k = s SUBSEP "fresh_login"
+        if (has(k)) {
+            extra = (has(base) && s != "pam_permit") ? signed_us(median_of(p50, k) - median_of(p50, base)) : ""
+            line = sprintf("%-34s %-22s %-22s %s", stack_title[s], cell(p50, k), cell(p99, k), extra)
+            sub(/ +$/, "", line)
+            print line
+        } else
+            printf "%-34s %s\n", stack_title[s], missing(k)
+    }
+    print ""
+    print "PAM: what held sessions add to their host process (one measurement each)"
+    printf "%-34s %-10s %-22s %s\n", "session stack", "held", "threads (added)", "USS kB (added)"
+    rule(110)
+    for (fi = 1; fi <= nfp; fi++) {
+        s = fpstacks[fi]
+        if (!(s in fp_seen)) {
+            printf "%-34s %s\n", stack_title[s], (s in fst) ? fst[s] : "no result (see the logs)"
+            continue
+        }
+        if (s in fst)
+            printf "%-34s %s\n", stack_title[s], fst[s]
+        first = 1
+        for (h in held_order) delete held_order[h]
+        # Held counts printed in increasing order, 0 being the baseline.
+        nh = 0
+        for (key in fp_threads) {
+            split(key, parts, SUBSEP)
+            if (parts[1] == s && parts[2] + 0 > 0) held_order[++nh] = parts[2] + 0
+        }
+        sort_values(held_order, nh)
+        for (hi = 1; hi <= nh; hi++) {
+            h = held_order[hi]
+            t0 = fp_threads[s, 0]; t = fp_threads[s, h]
+            u0 = fp_uss[s, 0]; u = fp_uss[s, h]
+            printf "%-34s %-10s %-22s %s\n", first ? stack_title[s] : "", h, \
+                sprintf("%d (%+d)", t, t - t0), sprintf("%d (%+d, %+.1f per session)", u, u - u0, (u - u0) / h)
+            first = 0
+        }
+    }
+}

@@ -1,0 +1,471 @@
+#!/usr/bin/env bash
+# bench/run.sh - libldlm side by side with the official Go and Python LDLM
+# clients, and what pam_ldlm costs a login. One command, one table.
+#
+# Usage:
+#   bench/run.sh [--quick|--full] [--build-dir DIR]
+#
+#   --full           real numbers (the default): 7 repetitions of each
+#                    workload, thousands of operations each; a few minutes
+#   --quick          a few iterations of everything, to keep the benchmark
+#                    working (CI); well under a minute once built
+#   --build-dir DIR  build tree to use; configured and built here if it has
+#                    no Makefile (default: build-bench in the source tree)
+#
+# What it does, in order:
+#   1. builds libldlm, pam_ldlm, bench/ldlm_bench, bench/pam_bench and the
+#      test harness tool in the build tree; builds the Go client program
+#      (bench/go, a copy in DIR/bench-go, `go mod tidy` + `go build`); makes
+#      a virtualenv with py-ldlm (DIR/bench-venv). A client that cannot be
+#      had is reported ("unavailable: <why>") and its rows skipped.
+#   2. installs the real LDLM server (tests/harness/install-server.sh,
+#      cached) and starts it on 127.0.0.1 (tests/harness/server.sh); the
+#      same server serves every client, one client after the other: first
+#      plaintext, then restarted with TLS for the TLS rows.
+#   3. runs the same workloads with each client (same counts, same lock
+#      names but for a one-letter client tag, same sizes), unmeasured
+#      warm-up first: lock+unlock of a fresh name; try-lock+unlock of a lock
+#      of size 8; 16 threads (goroutines, asyncio tasks) doing the first;
+#      new client + first try-lock + close, plaintext and TLS.
+#   4. measures PAM session stacks under pam_wrapper + nss_wrapper with
+#      bench/pam_bench: pam_open_session + pam_close_session through
+#      pam_ldlm (plaintext, TLS), pam_permit alone, pam_limits maxlogins and
+#      pam_ldlm for an exempt user (module loaded, no server contact); the
+#      same logins each in a fresh process (whole pam_start .. pam_end);
+#      and the threads and private memory (USS) that 1 and 50 held
+#      sessions add to their process.
+#   5. prints the table: each figure is the median of the repetitions with
+#      the spread (min-max), then the ratios libldlm/Go and libldlm/Python.
+#
+# When the server cannot be installed or started, the reason is printed,
+# every row that needs it says "server unavailable", and what needs no
+# server (the PAM baselines) still runs. The benchmark is never a pass/fail
+# test: it exits 0 whenever it could run, 1 only when our own programs do
+# not build, 2 on usage errors.
+#
+# Raw results (one line per repetition) and every log stay in
+# DIR/bench-out/. Environment: LDLM_SERVER_BIN (a server binary to use
+# instead of installing one), LDLM_TEST_CACHE (the harness's cache).
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+mode=full
+builddir=$top/build-bench
+
+usage() {
+    sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+}
+
+while [ $# -gt 0 ]; do
+    case $1 in
+    --quick) mode=quick ;;
+    --full) mode=full ;;
+    --build-dir)
+        [ $# -ge 2 ] || { usage; exit 2; }
+        builddir=$2
+        shift
+        ;;
+    --build-dir=*) builddir=${1#--build-dir=} ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "bench/run.sh: unknown argument '$1'" >&2; usage; exit 2 ;;
+    esac
+    shift
+done
+mkdir -p "$builddir" || exit 1
+builddir=$(cd "$builddir" && pwd)
+
+# ---- sizes of each mode ---------------------------------------------------
+threads=16
+footprint_sessions=50
+if [ "$mode" = quick ]; then
+    reps=3 warmup=20 ops=200 mt_ops=10 connect_ops=5
+    pam_logins=100 pam_fresh_logins=10 pam_warmup=5
+    client_timeout=120
+    : "${LDLM_SERVER_INSTALL_TIMEOUT:=120}"
+else
+    reps=7 warmup=500 ops=5000 mt_ops=300 connect_ops=50
+    pam_logins=1000 pam_fresh_logins=100 pam_warmup=50
+    client_timeout=1800
+fi
+export LDLM_SERVER_INSTALL_TIMEOUT
+
+out=$builddir/bench-out
+logs=$out/logs
+results=$out/results.tsv
+run_id=$(date +%s)-$$
+started_at=$(date +%s)
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+# What the report header says about each client and the server.
+declare -A client_note=()
+server_note=""
+notes=()
+
+rm -rf "$out"
+mkdir -p "$logs" || exit 1
+: > "$results"
+
+pamdir=
+cleanup() {
+    if declare -F ldlm_srv_cleanup > /dev/null; then
+        [ -n "${LDLM_SRV_LOG:-}" ] && [ -f "$LDLM_SRV_LOG" ] &&
+            cp "$LDLM_SRV_LOG" "$logs/server.log" 2> /dev/null
+        ldlm_srv_cleanup
+    fi
+    [ -n "$pamdir" ] && rm -rf "$pamdir"
+}
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# status CLIENT WORKLOAD TEXT: a row that did not run, and why.
+status() { printf 'status\t%s\t%s\t%s\n' "$1" "$2" "$3" >> "$results"; }
+
+# ---- 1. our programs ------------------------------------------------------
+build_ours() {
+    if [ ! -f "$builddir/Makefile" ]; then
+        if [ ! -x "$top/configure" ]; then
+            say "autoreconf -fi in $top"
+            (cd "$top" && autoreconf -fi) > "$logs/autoreconf.log" 2>&1 || return 1
+        fi
+        say "configuring $builddir"
+        (cd "$builddir" && "$top/configure") > "$logs/configure.log" 2>&1 || {
+            tail -n 30 "$logs/configure.log" >&2
+            return 1
+        }
+    fi
+    say "building in $builddir"
+    make -C "$builddir" -j"$(nproc)" libldlm/libldlm.la pam_ldlm/pam_ldlm.la \
+        bench/ldlm_bench bench/pam_bench tests/harness/ldlm_test_tool \
+        > "$logs/build.log" 2>&1 || {
+        tail -n 40 "$logs/build.log" >&2
+        return 1
+    }
+}
+if ! build_ours; then
+    echo "bench/run.sh: the build failed (logs in $logs)" >&2
+    exit 1
+fi
+client_note[libldlm]="libldlm $(sed -n 's/^#define LDLM_VERSION_STRING "\(.*\)"/\1/p' "$top/libldlm/ldlm.h"), gRPC C core $(pkg-config --modversion grpc 2> /dev/null || echo '?')"
+if grep -q -- '-fsanitize' "$builddir/Makefile" 2> /dev/null &&
+    [ -n "$(sed -n 's/^SANITIZER_FLAGS = //p' "$builddir/Makefile")" ]; then
+    notes+=("$builddir is a sanitizer build: libldlm and pam_ldlm figures are slowed down by it")
+fi
+
+# ---- 1b. the Go client ----------------------------------------------------
+go_ok=0
+go_bin=$builddir/bench-go/goclient
+# The first line of go's error, without "go: downloading" chatter, with the
+# proxy's "server response" line that explains it.
+go_error_line() {
+    grep -v '^go: downloading ' "$1" | awk '
+        NR == 1 { line = $0; next }
+        NR == 2 && /^[[:space:]]+server response:/ {
+            sub(/^[[:space:]]+/, ""); line = line " (" $0 ")" }
+        END { print line }'
+}
+build_go() {
+    if ! command -v go > /dev/null 2>&1; then
+        client_note[go]="unavailable: go toolchain not found in PATH"
+        return 1
+    fi
+    local dir=$builddir/bench-go
+    mkdir -p "$dir" && cp "$top/bench/go/go.mod" "$top/bench/go/main.go" "$dir/" || return 1
+    chmod u+w "$dir/go.mod" "$dir/main.go"
+    rm -f "$go_bin"
+    say "building the Go client program (go mod tidy, go build)"
+    # -mod=mod: go may complete go.mod and write go.sum (in the copy only).
+    (cd "$dir" && GOFLAGS="${GOFLAGS:-} -mod=mod" timeout -k 10 300 go mod tidy) \
+        > "$logs/go-tidy.log" 2>&1
+    if (cd "$dir" && GOFLAGS="${GOFLAGS:-} -mod=mod" timeout -k 10 300 go build -o goclient .) \
+        > "$logs/go-build.log" 2>&1 && [ -x "$go_bin" ]; then
+        client_note[go]="official Go client: github.com/imoore76/ldlm/client v1.2.0, $(go version | cut -d' ' -f3)"
+        return 0
+    fi
+    client_note[go]="unavailable: $(go_error_line "$logs/go-build.log")"
+    return 1
+}
+build_go && go_ok=1
+
+# ---- 1c. the Python client ------------------------------------------------
+py_ok=0
+venv=$builddir/bench-venv
+build_python() {
+    if ! command -v python3 > /dev/null 2>&1; then
+        client_note[python]="unavailable: python3 not found in PATH"
+        return 1
+    fi
+    if [ ! -x "$venv/bin/python" ]; then
+        say "creating the virtualenv $venv"
+        if ! timeout -k 10 300 python3 -m venv "$venv" > "$logs/venv.log" 2>&1; then
+            client_note[python]="unavailable: python3 -m venv failed: $(grep -m1 . "$logs/venv.log")"
+            rm -rf "$venv"
+            return 1
+        fi
+    fi
+    local want
+    want=$(sed -n 's/^py-ldlm==//p' "$top/bench/python/requirements.txt")
+    if [ "$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("py-ldlm"))' 2> /dev/null)" != "$want" ]; then
+        say "installing py-ldlm==$want in $venv"
+        if ! timeout -k 10 600 "$venv/bin/python" -m pip install -q \
+            -r "$top/bench/python/requirements.txt" > "$logs/pip.log" 2>&1; then
+            client_note[python]="unavailable: pip install py-ldlm==$want failed: $(grep -m1 -i error "$logs/pip.log" || tail -n 1 "$logs/pip.log")"
+            return 1
+        fi
+    fi
+    local check
+    if ! check=$("$venv/bin/python" "$top/bench/python/bench.py" --check 2> "$logs/python-check.log"); then
+        client_note[python]="unavailable: bench.py --check failed: $(tail -n 1 "$logs/python-check.log")"
+        return 1
+    fi
+    check=${check#py-ldlm usable (}
+    client_note[python]="official Python client: py-ldlm $want, ${check%)}"
+}
+build_python && py_ok=1
+
+# ---- 2. the server --------------------------------------------------------
+export LDLM_TEST_SRCDIR=$top
+export LDLM_TEST_BUILDDIR=$builddir
+export LDLM_TEST_CACHE=${LDLM_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/libldlm-test}
+server_ok=0
+server_reason=
+if [ -n "${LDLM_SERVER_BIN:-}" ] && [ -x "$LDLM_SERVER_BIN" ]; then
+    server_note="$LDLM_SERVER_BIN (LDLM_SERVER_BIN)"
+    server_ok=1
+else
+    say "installing the LDLM server (tests/harness/install-server.sh)"
+    if "$top/tests/harness/install-server.sh" > "$logs/install-server.log" 2>&1; then
+        export LDLM_SERVER_BIN=$LDLM_TEST_CACHE/server/bin/server
+        server_note="$(cat "$LDLM_TEST_CACHE/server/installed" 2> /dev/null) ($LDLM_SERVER_BIN)"
+        server_ok=1
+    else
+        server_reason=$(cat "$LDLM_TEST_CACHE/server/install-error.txt" 2> /dev/null ||
+            tail -n 5 "$logs/install-server.log")
+    fi
+fi
+if [ "$server_ok" = 1 ]; then
+    # shellcheck source=../tests/harness/server.sh
+    . "$top/tests/harness/server.sh"
+fi
+
+# start_server [FLAG...]: quieter logging if the server takes the flag
+# twice (the harness passes --log_level info), else as the harness does.
+start_server() {
+    ldlm_srv_start "$@" --log_level warn 2>> "$logs/server-start.log" && return 0
+    ldlm_srv_start "$@" 2>> "$logs/server-start.log"
+}
+
+# ---- 3. client workloads --------------------------------------------------
+common_args=(--run "$run_id" --reps "$reps" --warmup "$warmup" --ops "$ops"
+    --threads "$threads" --mt-ops "$mt_ops" --connect-ops "$connect_ops")
+
+# run_program CLIENT LOGNAME WORKLOADS COMMAND... : runs one benchmark
+# program (bounded), keeps its lines, and explains workloads it left
+# without result.
+run_program() {
+    local client=$1 name=$2 workloads=$3 rc=0 w
+    shift 3
+    timeout -k 10 "$client_timeout" "$@" > "$logs/$name.tsv" 2> "$logs/$name.err" || rc=$?
+    cat "$logs/$name.tsv" >> "$results"
+    for w in $workloads; do
+        if ! awk -F '\t' -v c="$client" -v w="$w" \
+            '($1 == "rep" || $1 == "error") && $2 == c && $3 == w { found = 1 }
+             END { exit !found }' "$logs/$name.tsv"; then
+            if [ "$rc" = 124 ]; then
+                status "$client" "$w" "timed out after ${client_timeout}s (log: $logs/$name.err)"
+            else
+                status "$client" "$w" "exited with status $rc, no result (log: $logs/$name.err)"
+            fi
+        fi
+    done
+}
+
+# clients_run ADDRESS CA_FILE WORKLOAD... : every client, one after the other.
+clients_run() {
+    local address=$1 ca=$2
+    shift 2
+    local ca_args=()
+    [ -n "$ca" ] && ca_args=(--ca "$ca")
+    local w
+    say "libldlm: $*"
+    run_program libldlm "libldlm-$1" "$*" "$builddir/bench/ldlm_bench" \
+        --address "$address" "${ca_args[@]}" --tag L "${common_args[@]}" "$@"
+    if [ "$go_ok" = 1 ]; then
+        say "go: $*"
+        run_program go "go-$1" "$*" "$go_bin" \
+            --address "$address" "${ca_args[@]}" --tag G "${common_args[@]}" "$@"
+    else
+        for w in "$@"; do status go "$w" "${client_note[go]}"; done
+    fi
+    if [ "$py_ok" = 1 ]; then
+        say "python: $*"
+        run_program python "python-$1" "$*" "$venv/bin/python" "$top/bench/python/bench.py" \
+            --address "$address" "${ca_args[@]}" --tag P "${common_args[@]}" "$@"
+    else
+        for w in "$@"; do status python "$w" "${client_note[python]}"; done
+    fi
+}
+
+clients_unavailable() { # clients_unavailable TEXT WORKLOAD...
+    local text=$1 c w
+    shift
+    for c in libldlm go python; do
+        for w in "$@"; do status "$c" "$w" "$text"; done
+    done
+}
+
+# ---- 4. PAM ---------------------------------------------------------------
+pam_ok=0
+wrapper_lib() { # the path of a cwrap library, from pkg-config
+    local path
+    path=$(pkg-config --libs "$1" 2> /dev/null | tr -d ' \t')
+    [ -n "$path" ] && [ -f "$path" ] && printf '%s\n' "$path"
+}
+pam_setup() {
+    local pw nw asan
+    pw=$(wrapper_lib pam_wrapper) || { pam_reason="unavailable: pam_wrapper not found (libpam-wrapper)"; return 1; }
+    nw=$(wrapper_lib nss_wrapper) || { pam_reason="unavailable: nss_wrapper not found (libnss-wrapper)"; return 1; }
+    pam_module=$builddir/pam_ldlm/.libs/pam_ldlm.so
+    [ -f "$pam_module" ] || { pam_reason="unavailable: $pam_module not built"; return 1; }
+    # Sanitizer builds: the ASan runtime must be preloaded first.
+    asan=$(ldd "$pam_module" 2> /dev/null | sed -n 's/^[[:space:]]*libasan[^ ]* => \([^ ]*\) .*/\1/p')
+    pamdir=$(mktemp -d "${TMPDIR:-/tmp}/ldlm-bench-pam.XXXXXX") || return 1
+    chmod 755 "$pamdir"
+    mkdir "$pamdir/services"
+    printf 'root:x:0:0:root:/root:/bin/sh\nalice:x:1001:1001::/home/alice:/bin/sh\n' > "$pamdir/passwd"
+    printf 'root:x:0:\nalice:x:1001:\n' > "$pamdir/group"
+    : > "$pamdir/pam_ldlm.conf"
+    printf 'alice - maxlogins %d\n' 1000 > "$pamdir/limits.conf"
+    # libpam falls back to "other" for unknown services.
+    printf 'account required pam_deny.so\nsession required pam_deny.so\n' > "$pamdir/services/other"
+    printf 'session required pam_permit.so\n' > "$pamdir/services/permit"
+    printf 'session required pam_limits.so conf=%s\n' "$pamdir/limits.conf" > "$pamdir/services/limits"
+    pam_env=(env PAM_WRAPPER=1 "PAM_WRAPPER_SERVICE_DIR=$pamdir/services"
+        "NSS_WRAPPER_PASSWD=$pamdir/passwd" "NSS_WRAPPER_GROUP=$pamdir/group"
+        "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=0"
+        "LD_PRELOAD=${asan:+$asan }$pw $nw")
+}
+pam_reason=
+pam_setup && pam_ok=1
+
+# pam_ldlm_service NAME ADDRESS [ARG...]: pam_ldlm alone in the session
+# stack, so that pam_open_session takes the slot and close gives it back.
+# on_error=deny: a server failure must show as a failure, not a fast login.
+pam_ldlm_service() {
+    local name=$1 address=$2
+    shift 2
+    printf 'session required %s conf=%s server=%s max_sessions=1000 timeout=5 on_error=deny%s\n' \
+        "$pam_module" "$pamdir/pam_ldlm.conf" "$address" "${*:+ $*}" > "$pamdir/services/$name"
+}
+
+# pam_measure LABEL SERVICE [footprint]: the timings (and the footprint).
+pam_measure() {
+    local label=$1 service=$2 footprint=${3:-}
+    say "PAM: $label"
+    run_program "$label" "pam-$label" open_close "${pam_env[@]}" "$builddir/bench/pam_bench" \
+        --reps "$reps" --warmup "$pam_warmup" --logins "$pam_logins" "$label" "$service" alice
+    run_program "$label" "pam-$label-fresh" fresh_login "${pam_env[@]}" "$builddir/bench/pam_bench" \
+        --reps "$reps" --warmup "$pam_warmup" --logins "$pam_fresh_logins" --fresh-process \
+        "$label" "$service" alice
+    if [ -n "$footprint" ]; then
+        local rc=0
+        timeout -k 10 "$client_timeout" "${pam_env[@]}" "$builddir/bench/pam_bench" \
+            --footprint "$footprint_sessions" "$label" "$service" alice \
+            > "$logs/pam-$label-footprint.tsv" 2> "$logs/pam-$label-footprint.err" || rc=$?
+        cat "$logs/pam-$label-footprint.tsv" >> "$results"
+        if [ "$rc" != 0 ]; then
+            printf 'fstatus\t%s\tfailed (status %s): %s\n' "$label" "$rc" \
+                "$(sed -n 's/^error\t[^\t]*\t[^\t]*\t//p' "$logs/pam-$label-footprint.tsv" | head -n 1)" >> "$results"
+        fi
+    fi
+}
+
+pam_unavailable() { # pam_unavailable TEXT LABEL...
+    local text=$1 l
+    shift
+    for l in "$@"; do
+        status "$l" open_close "$text"
+        status "$l" fresh_login "$text"
+        printf 'fstatus\t%s\t%s\n' "$l" "$text" >> "$results"
+    done
+}
+
+# ---- run ------------------------------------------------------------------
+if [ "$pam_ok" = 1 ]; then
+    pam_measure pam_permit permit footprint
+    pam_measure pam_limits limits
+    # pam_ldlm loaded but never contacting a server (alice is exempt): what
+    # the module costs a login by itself. The port is a closed one, so a
+    # login that did contact it would fail (on_error=deny) and show.
+    closed_port=$("$builddir/tests/harness/ldlm_test_tool" free-port 127.0.0.1)
+    pam_ldlm_service ldlm_exempt "127.0.0.1:$closed_port" exempt=alice
+    pam_measure pam_ldlm_exempt ldlm_exempt
+else
+    pam_unavailable "$pam_reason" pam_permit pam_limits pam_ldlm_exempt
+fi
+
+plain_workloads=(lock_unlock trylock_size8 lock_unlock_mt connect_plain)
+if [ "$server_ok" = 1 ]; then
+    say "starting the LDLM server (plaintext)"
+    if start_server; then
+        clients_run "$LDLM_SRV_ADDR" "" "${plain_workloads[@]}"
+        if [ "$pam_ok" = 1 ]; then
+            pam_ldlm_service ldlm_plain "$LDLM_SRV_ADDR"
+            pam_measure pam_ldlm_plain ldlm_plain footprint
+        else
+            pam_unavailable "$pam_reason" pam_ldlm_plain
+        fi
+    else
+        server_reason="the server did not start (log: $logs/server.log, $logs/server-start.log)"
+        clients_unavailable "server unavailable" "${plain_workloads[@]}"
+        pam_unavailable "server unavailable" pam_ldlm_plain
+    fi
+    ldlm_srv_stop
+    say "starting the LDLM server (TLS)"
+    if ldlm_srv_certs 2>> "$logs/server-start.log" &&
+        start_server --tls_cert "$LDLM_SRV_SERVER_CERT" --tls_key "$LDLM_SRV_SERVER_KEY"; then
+        clients_run "$LDLM_SRV_ADDR" "$LDLM_SRV_CA" connect_tls
+        if [ "$pam_ok" = 1 ]; then
+            pam_ldlm_service ldlm_tls "$LDLM_SRV_ADDR" tls "ca_file=$LDLM_SRV_CA"
+            pam_measure pam_ldlm_tls ldlm_tls footprint
+        else
+            pam_unavailable "$pam_reason" pam_ldlm_tls
+        fi
+    else
+        clients_unavailable "TLS server unavailable (log: $logs/server-start.log)" connect_tls
+        pam_unavailable "TLS server unavailable" pam_ldlm_tls
+    fi
+    ldlm_srv_stop
+else
+    clients_unavailable "server unavailable" "${plain_workloads[@]}" connect_tls
+    pam_unavailable "server unavailable" pam_ldlm_plain pam_ldlm_tls
+fi
+
+# ---- 5. the table ---------------------------------------------------------
+{
+    echo "LDLM client benchmark, $mode mode: each figure is the median of $reps repetitions (min-max), warm-up excluded"
+    printf 'machine: %s; %s CPUs; %s RAM; Linux %s; host %s\n' \
+        "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" "$(nproc)" \
+        "$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)" \
+        "$(uname -r)" "$(uname -n)"
+    if [ "$server_ok" = 1 ] && [ -z "$server_reason" ]; then
+        echo "server: $server_note, on 127.0.0.1"
+    else
+        echo "server: unavailable:"
+        printf '%s\n' "${server_reason:-unknown reason}" | sed 's/^/    /'
+    fi
+    for c in libldlm go python; do
+        printf '%-8s %s\n' "$c:" "${client_note[$c]:-unavailable}"
+    done
+    echo "work: lock_unlock and trylock_size8 $ops ops x $reps; $threads threads x $mt_ops ops x $reps;" \
+        "connect $connect_ops x $reps; PAM $pam_logins logins x $reps in one process," \
+        "$pam_fresh_logins x $reps in fresh processes; $footprint_sessions held sessions"
+    for n in "${notes[@]}"; do echo "note: $n"; done
+    echo
+    awk -v threads="$threads" -v reps="$reps" -f "$top/bench/report.awk" "$results"
+    echo
+    echo "raw results: $results; logs: $logs; took $(($(date +%s) - started_at)) s"
+} | tee "$out/report.txt"
+exit 0
