@@ -161,6 +161,12 @@ int64_t ldlmi_operation_deadline(const ldlm_client *client, int64_t extra_ms);
 
 /* ---- locks.c ----------------------------------------------------------- */
 
+/* Request builders: options <= 0 leave the optional field absent. */
+void ldlmi_fill_lock_request(Ldlm__LockRequest *req, const char *name,
+                             const ldlm_lock_options *o);
+void ldlmi_fill_try_lock_request(Ldlm__TryLockRequest *req, const char *name,
+                                 int lock_timeout_seconds, int size);
+
 /* Raw RPCs used by the public functions and by the keeper. */
 ldlm_err ldlmi_rpc_renew(ldlm_client *client, const char *name,
                          const char *key, int seconds, int64_t deadline_ms,

@@ -125,6 +125,41 @@ static ldlm_err finish_acquire(ldlm_client *client, const char *name,
     return LDLM_OK;
 }
 
+/* Request builders. Optional fields are omitted, not sent as 0, when not
+ * set: the server tells "absent" from 0. */
+void ldlmi_fill_try_lock_request(Ldlm__TryLockRequest *req, const char *name,
+                                  int lock_timeout_seconds, int size) {
+    req->name = (char *)name;
+    if (lock_timeout_seconds > 0) {
+        req->_lock_timeout_seconds_case =
+            LDLM__TRY_LOCK_REQUEST___LOCK_TIMEOUT_SECONDS_LOCK_TIMEOUT_SECONDS;
+        req->lock_timeout_seconds = lock_timeout_seconds;
+    }
+    if (size > 0) {
+        req->_size_case = LDLM__TRY_LOCK_REQUEST___SIZE_SIZE;
+        req->size = size;
+    }
+}
+
+void ldlmi_fill_lock_request(Ldlm__LockRequest *req, const char *name,
+                              const ldlm_lock_options *o) {
+    req->name = (char *)name;
+    if (o->wait_timeout_seconds > 0) {
+        req->_wait_timeout_seconds_case =
+            LDLM__LOCK_REQUEST___WAIT_TIMEOUT_SECONDS_WAIT_TIMEOUT_SECONDS;
+        req->wait_timeout_seconds = o->wait_timeout_seconds;
+    }
+    if (o->lock_timeout_seconds > 0) {
+        req->_lock_timeout_seconds_case =
+            LDLM__LOCK_REQUEST___LOCK_TIMEOUT_SECONDS_LOCK_TIMEOUT_SECONDS;
+        req->lock_timeout_seconds = o->lock_timeout_seconds;
+    }
+    if (o->size > 0) {
+        req->_size_case = LDLM__LOCK_REQUEST___SIZE_SIZE;
+        req->size = o->size;
+    }
+}
+
 static ldlm_err acquire(ldlm_client *client, const char *name,
                         const ldlm_lock_options *opts, bool blocking,
                         struct ldlm_lock **out) {
@@ -145,27 +180,12 @@ static ldlm_err acquire(ldlm_client *client, const char *name,
                           "try-lock does not wait: use ldlm_lock for a wait "
                           "timeout");
 
-    /* Optional fields are omitted, not sent as 0, when not set. */
     ProtobufCMessage *request;
     Ldlm__LockRequest lock_req = LDLM__LOCK_REQUEST__INIT;
     Ldlm__TryLockRequest try_req = LDLM__TRY_LOCK_REQUEST__INIT;
-    int64_t deadline;
+    int64_t deadline = ldlmi_operation_deadline(client, 0);
     if (blocking) {
-        lock_req.name = (char *)name;
-        if (o.wait_timeout_seconds > 0) {
-            lock_req._wait_timeout_seconds_case =
-                LDLM__LOCK_REQUEST___WAIT_TIMEOUT_SECONDS_WAIT_TIMEOUT_SECONDS;
-            lock_req.wait_timeout_seconds = o.wait_timeout_seconds;
-        }
-        if (o.lock_timeout_seconds > 0) {
-            lock_req._lock_timeout_seconds_case =
-                LDLM__LOCK_REQUEST___LOCK_TIMEOUT_SECONDS_LOCK_TIMEOUT_SECONDS;
-            lock_req.lock_timeout_seconds = o.lock_timeout_seconds;
-        }
-        if (o.size > 0) {
-            lock_req._size_case = LDLM__LOCK_REQUEST___SIZE_SIZE;
-            lock_req.size = o.size;
-        }
+        ldlmi_fill_lock_request(&lock_req, name, &o);
         request = &lock_req.base;
         /* With a wait timeout the server ends the wait; our deadline only
          * backs it up, a little later (see LDLM_WAIT_DEADLINE_SLACK_MS). */
@@ -174,22 +194,10 @@ static ldlm_err acquire(ldlm_client *client, const char *name,
                                 ? client->call_timeout_ms
                                 : LDLM_WAIT_DEADLINE_SLACK_MS;
             deadline = ldlmi_now_ms() + (int64_t)o.wait_timeout_seconds * 1000 + extra;
-        } else {
-            deadline = ldlmi_operation_deadline(client, 0);
         }
     } else {
-        try_req.name = (char *)name;
-        if (o.lock_timeout_seconds > 0) {
-            try_req._lock_timeout_seconds_case =
-                LDLM__TRY_LOCK_REQUEST___LOCK_TIMEOUT_SECONDS_LOCK_TIMEOUT_SECONDS;
-            try_req.lock_timeout_seconds = o.lock_timeout_seconds;
-        }
-        if (o.size > 0) {
-            try_req._size_case = LDLM__TRY_LOCK_REQUEST___SIZE_SIZE;
-            try_req.size = o.size;
-        }
+        ldlmi_fill_try_lock_request(&try_req, name, o.lock_timeout_seconds, o.size);
         request = &try_req.base;
-        deadline = ldlmi_operation_deadline(client, 0);
     }
 
     uint64_t generation = current_generation(client);
@@ -222,16 +230,7 @@ ldlm_err ldlmi_rpc_try_lock(ldlm_client *client, const char *name,
                             int lock_timeout_seconds, int size,
                             int64_t deadline_ms, bool *locked, char **key) {
     Ldlm__TryLockRequest req = LDLM__TRY_LOCK_REQUEST__INIT;
-    req.name = (char *)name;
-    if (lock_timeout_seconds > 0) {
-        req._lock_timeout_seconds_case =
-            LDLM__TRY_LOCK_REQUEST___LOCK_TIMEOUT_SECONDS_LOCK_TIMEOUT_SECONDS;
-        req.lock_timeout_seconds = lock_timeout_seconds;
-    }
-    if (size > 0) {
-        req._size_case = LDLM__TRY_LOCK_REQUEST___SIZE_SIZE;
-        req.size = size;
-    }
+    ldlmi_fill_try_lock_request(&req, name, lock_timeout_seconds, size);
     ProtobufCMessage *msg = NULL;
     ldlm_err err = ldlmi_unary_call(client, "/ldlm.LDLM/TryLock", &req.base,
                                     &ldlm__lock_response__descriptor,

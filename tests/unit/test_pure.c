@@ -220,6 +220,40 @@ static void renew_request_always_sends_its_timeout(void **state) {
     assert_memory_equal(buf, want, n);
 }
 
+/* Our builders: unset options never reach the wire; set ones always do. */
+static void request_builders_send_only_what_is_set(void **state) {
+    (void)state;
+    uint8_t buf[64];
+    Ldlm__LockRequest lock = LDLM__LOCK_REQUEST__INIT;
+    ldlm_lock_options none = {0, 0, 0};
+    ldlmi_fill_lock_request(&lock, "n", &none);
+    const uint8_t name_only[] = {0x0a, 0x01, 'n'};
+    size_t n = ldlm__lock_request__pack(&lock, buf);
+    assert_int_equal(n, sizeof name_only);
+    assert_memory_equal(buf, name_only, n);
+
+    Ldlm__LockRequest lock2 = LDLM__LOCK_REQUEST__INIT;
+    ldlm_lock_options all = {.lock_timeout_seconds = 2, .wait_timeout_seconds = 7, .size = 3};
+    ldlmi_fill_lock_request(&lock2, "n", &all);
+    const uint8_t full[] = {0x0a, 0x01, 'n', 0x18, 0x07, 0x20, 0x03, 0xa0, 0x06, 0x02};
+    n = ldlm__lock_request__pack(&lock2, buf);
+    assert_int_equal(n, sizeof full);
+    assert_memory_equal(buf, full, n);
+
+    Ldlm__TryLockRequest try_none = LDLM__TRY_LOCK_REQUEST__INIT;
+    ldlmi_fill_try_lock_request(&try_none, "n", 0, 0);
+    n = ldlm__try_lock_request__pack(&try_none, buf);
+    assert_int_equal(n, sizeof name_only);
+    assert_memory_equal(buf, name_only, n);
+
+    Ldlm__TryLockRequest try_all = LDLM__TRY_LOCK_REQUEST__INIT;
+    ldlmi_fill_try_lock_request(&try_all, "n", 30, 8);
+    const uint8_t try_full[] = {0x0a, 0x01, 'n', 0x20, 0x08, 0xa0, 0x06, 30};
+    n = ldlm__try_lock_request__pack(&try_all, buf);
+    assert_int_equal(n, sizeof try_full);
+    assert_memory_equal(buf, try_full, n);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_code_has_a_distinct_name_and_text),
@@ -233,6 +267,7 @@ int main(void) {
         cmocka_unit_test(optional_fields_keep_explicit_presence),
         cmocka_unit_test(lock_response_error_is_a_present_message),
         cmocka_unit_test(renew_request_always_sends_its_timeout),
+        cmocka_unit_test(request_builders_send_only_what_is_set),
     };
     return cmocka_run_group_tests_name("libldlm pure functions", tests, NULL, NULL);
 }
