@@ -7,6 +7,7 @@ lib_LTLIBRARIES += libldlm/libldlm.la
 pkgconfigdir = $(libdir)/pkgconfig
 pkgconfig_DATA = libldlm/libldlm.pc
 EXTRA_DIST += libldlm/libldlm.sym libldlm/libldlm.pc.in
+dist_man_MANS += libldlm/libldlm.3
 
 libldlm_libldlm_core_la_SOURCES = \
 	libldlm/internal.h \

@@ -28,7 +28,7 @@ pamdir=$(sed -n 's/^pamdir = //p' "$b/Makefile" | sed "s|\${libdir}|$libdir|; s|
 for f in "$prefix/include/ldlm.h" "$libdir/libldlm.so" "$libdir/libldlm.a" \
          "$libdir/pkgconfig/libldlm.pc" "$prefix/bin/ldlm" \
          "$pamdir/pam_ldlm.so" "$prefix/share/man/man1/ldlm.1" \
-         "$prefix/share/man/man8/pam_ldlm.8" "$prefix/share/man/man5/pam_ldlm.conf.5"; do
+         "$prefix/share/man/man8/pam_ldlm.8" "$prefix/share/man/man3/libldlm.3" "$prefix/share/man/man5/pam_ldlm.conf.5"; do
   [ -e "$dest$f" ] || fail "not installed: $f"
 done
 [ ! -e "$dest$pamdir/pam_ldlm.la" ] || fail "pam_ldlm.la left in $pamdir"
