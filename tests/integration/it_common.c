@@ -191,3 +191,12 @@ bool it_lost_reported(it_lost_log *log, const struct ldlm_lock *lock,
     pthread_mutex_unlock(&log->mutex);
     return found;
 }
+
+void it_config_reporting(ldlm_config *cfg, const ldlm_test_server *srv,
+                         it_lost_log *log)
+{
+    it_lost_log_init(log);
+    it_config(cfg, srv);
+    cfg->lost_lock_callback = it_lost_lock_cb;
+    cfg->lost_lock_userdata = log;
+}

@@ -98,6 +98,11 @@ typedef struct it_lost_log {
 } it_lost_log;
 
 void it_lost_log_init(it_lost_log *log);
+
+/* it_config() plus a lost-lock callback that records into *log (which it
+ * initialises; destroy it with it_lost_log_destroy). */
+void it_config_reporting(ldlm_config *cfg, const ldlm_test_server *srv,
+                         it_lost_log *log);
 void it_lost_log_destroy(it_lost_log *log);
 /* ldlm_lost_lock_fn; userdata is an it_lost_log *. */
 void it_lost_lock_cb(struct ldlm_lock *lock, ldlm_err reason, void *userdata);

@@ -42,11 +42,8 @@ static void test_auto_renew_keeps_short_lock(void **state)
 {
     ldlm_test_server *srv = *state;
     it_lost_log lost;
-    it_lost_log_init(&lost);
     ldlm_config cfg;
-    it_config(&cfg, srv);
-    cfg.lost_lock_callback = it_lost_lock_cb;
-    cfg.lost_lock_userdata = &lost;
+    it_config_reporting(&cfg, srv, &lost);
     ldlm_client *a = it_client_new(&cfg); /* auto-renew is the default */
     ldlm_client *b = it_client_for(srv);
     ldlm_lock_options opts = {.lock_timeout_seconds = 2};
@@ -89,11 +86,8 @@ static void test_unlock_stops_the_renewer(void **state)
 {
     ldlm_test_server *srv = *state;
     it_lost_log lost;
-    it_lost_log_init(&lost);
     ldlm_config cfg;
-    it_config(&cfg, srv);
-    cfg.lost_lock_callback = it_lost_lock_cb;
-    cfg.lost_lock_userdata = &lost;
+    it_config_reporting(&cfg, srv, &lost);
     ldlm_client *a = it_client_new(&cfg);
     ldlm_client *b = it_client_for(srv);
     ldlm_lock_options opts = {.lock_timeout_seconds = 2};

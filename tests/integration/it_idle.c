@@ -26,11 +26,8 @@ static void test_lock_held_across_idleness(void **state)
 {
     ldlm_test_server *srv = *state;
     it_lost_log lost;
-    it_lost_log_init(&lost);
     ldlm_config cfg;
-    it_config(&cfg, srv);
-    cfg.lost_lock_callback = it_lost_lock_cb;
-    cfg.lost_lock_userdata = &lost;
+    it_config_reporting(&cfg, srv, &lost);
     ldlm_client *a = it_client_new(&cfg);
     struct ldlm_lock *lock = NULL;
 

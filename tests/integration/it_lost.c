@@ -42,11 +42,8 @@ static void test_lost_when_server_forgets(void **state)
 {
     ldlm_test_server *srv = *state;
     it_lost_log lost;
-    it_lost_log_init(&lost);
     ldlm_config cfg;
-    it_config(&cfg, srv);
-    cfg.lost_lock_callback = it_lost_lock_cb;
-    cfg.lost_lock_userdata = &lost;
+    it_config_reporting(&cfg, srv, &lost);
     ldlm_client *a = it_client_new(&cfg);
     ldlm_client *b = it_client_for(srv);
     ldlm_lock_options opts = {.lock_timeout_seconds = 2};
@@ -89,11 +86,8 @@ static void test_lost_on_restart_without_state_file(void **state)
 {
     ldlm_test_server *srv = *state;
     it_lost_log lost;
-    it_lost_log_init(&lost);
     ldlm_config cfg;
-    it_config(&cfg, srv);
-    cfg.lost_lock_callback = it_lost_lock_cb;
-    cfg.lost_lock_userdata = &lost;
+    it_config_reporting(&cfg, srv, &lost);
     ldlm_client *a = it_client_new(&cfg);
     ldlm_lock_options timed = {.lock_timeout_seconds = 30};
     struct ldlm_lock *plain = NULL, *renewed = NULL;
@@ -134,11 +128,8 @@ static void test_kept_on_restart_with_state_file(void **state)
     it_start_server(srv, flags);
 
     it_lost_log lost;
-    it_lost_log_init(&lost);
     ldlm_config cfg;
-    it_config(&cfg, srv);
-    cfg.lost_lock_callback = it_lost_lock_cb;
-    cfg.lost_lock_userdata = &lost;
+    it_config_reporting(&cfg, srv, &lost);
     ldlm_client *a = it_client_new(&cfg);
     ldlm_lock_options timed = {.lock_timeout_seconds = 6};
     struct ldlm_lock *plain = NULL, *renewed = NULL;
