@@ -184,6 +184,22 @@ void ldlmi_untrack_locked(ldlm_client *client, struct ldlm_lock *lock);
  * dropped before it is reported lost (without reacquire_lost_locks). */
 #define LDLM_UNVERIFIED_GRACE_MS 30000
 
+/* What the keeper does next with one lock. */
+typedef enum {
+    WORK_NONE,      /* nothing due now */
+    WORK_RENEW,     /* renewal due */
+    WORK_VERIFY,    /* taken before the last disconnect, connection back */
+    WORK_EXPIRED    /* gone: timer expired, or unverified for too long */
+} ldlmi_work_kind;
+
+/*
+ * The keeper's decision at monotonic time `now` (mutex held): the most
+ * urgent work and its lock, or WORK_NONE and in *wake_ms when something
+ * will be due (0 = nothing scheduled: wait for a change).
+ */
+ldlmi_work_kind ldlmi_keeper_next(ldlm_client *client, int64_t now,
+                                  struct ldlm_lock **lock, int64_t *wake_ms);
+
 /* Starts the connection watcher and keeper threads. */
 ldlm_err ldlmi_background_start(ldlm_client *client);
 /* Stops them. Call with shutting_down set; destroys the channel (which is

@@ -23,10 +23,8 @@
 /* Bound of each keeper RPC when the client has no call timeout. */
 #define KEEPER_RPC_TIMEOUT_MS 10000
 
-typedef enum { WORK_NONE, WORK_RENEW, WORK_VERIFY, WORK_EXPIRED } work_kind;
-
 typedef struct {
-    work_kind kind;
+    ldlmi_work_kind kind;
     struct ldlm_lock *lock;
     uint64_t serial;
     uint64_t generation;        /* connection generation seen when chosen */
@@ -73,13 +71,13 @@ static int64_t unverified_deadline(const ldlm_client *client,
 
 /* Picks the most urgent piece of work (mutex held). Returns WORK_NONE and
  * sets *wake_ms to when something will be due (0 = nothing scheduled). */
-static work_kind choose_work(ldlm_client *client, int64_t now,
+static ldlmi_work_kind choose_work(ldlm_client *client, int64_t now,
                              work_item *item, int64_t *wake_ms) {
     *wake_ms = 0;
     for (struct ldlm_lock *l = client->locks; l; l = l->next) {
         bool stale = l->generation < client->connection_generation;
         int64_t retry_at = l->retry_at_ms;
-        work_kind kind = WORK_NONE;
+        ldlmi_work_kind kind = WORK_NONE;
         if (stale) {
             int64_t give_up = unverified_deadline(client, l);
             if (give_up && now >= give_up)
@@ -241,6 +239,17 @@ static void do_verify(ldlm_client *client, work_item *w) {
     free(new_key);
 }
 
+ldlmi_work_kind ldlmi_keeper_next(ldlm_client *client, int64_t now,
+                                  struct ldlm_lock **lock, int64_t *wake_ms) {
+    work_item w;
+    memset(&w, 0, sizeof w);
+    ldlmi_work_kind kind = choose_work(client, now, &w, wake_ms);
+    *lock = w.lock;
+    free(w.name);
+    free(w.key);
+    return kind;
+}
+
 void *ldlmi_keeper_main(void *arg) {
     ldlm_client *client = arg;
     pthread_mutex_lock(&client->mutex);
@@ -249,7 +258,7 @@ void *ldlmi_keeper_main(void *arg) {
         memset(&w, 0, sizeof w);
         int64_t wake = 0;
         int64_t now = ldlmi_now_ms();
-        work_kind kind = client->cancelled ? WORK_NONE
+        ldlmi_work_kind kind = client->cancelled ? WORK_NONE
                                            : choose_work(client, now, &w, &wake);
         if (kind == WORK_EXPIRED) {
             struct ldlm_lock *l = find_tracked(client, w.lock, w.serial);
