@@ -107,6 +107,20 @@ mkdir -p "$logs" || exit 1
 : > "$results"
 
 pamdir=
+started_marker=$out/.started
+: > "$started_marker"
+# pam_wrapper copies the service dir to /tmp/pam.? per process and removes
+# it at exit; processes that end with _exit (forked logins) leave it. Remove
+# those created by this run whose process is gone.
+remove_stale_wrapper_dirs() {
+    local d pid
+    for d in /tmp/pam.?; do
+        [ -d "$d" ] && [ "$d" -nt "$started_marker" ] || continue
+        pid=$(cat "$d/pid" 2> /dev/null) || continue
+        case $pid in '' | *[!0-9]*) continue ;; esac
+        kill -0 "$pid" 2> /dev/null || rm -rf "$d"
+    done
+}
 cleanup() {
     if declare -F ldlm_srv_cleanup > /dev/null; then
         [ -n "${LDLM_SRV_LOG:-}" ] && [ -f "$LDLM_SRV_LOG" ] &&
@@ -114,6 +128,7 @@ cleanup() {
         ldlm_srv_cleanup
     fi
     [ -n "$pamdir" ] && rm -rf "$pamdir"
+    remove_stale_wrapper_dirs
 }
 trap cleanup EXIT
 trap 'exit 129' HUP
