@@ -109,18 +109,8 @@ mkdir -p "$logs" || exit 1
 pamdir=
 started_marker=$out/.started
 : > "$started_marker"
-# pam_wrapper copies the service dir to /tmp/pam.? per process and removes
-# it at exit; processes that end with _exit (forked logins) leave it. Remove
-# those created by this run whose process is gone.
-remove_stale_wrapper_dirs() {
-    local d pid
-    for d in /tmp/pam.?; do
-        [ -d "$d" ] && [ "$d" -nt "$started_marker" ] || continue
-        pid=$(cat "$d/pid" 2> /dev/null) || continue
-        case $pid in '' | *[!0-9]*) continue ;; esac
-        kill -0 "$pid" 2> /dev/null || rm -rf "$d"
-    done
-}
+# pam_wrapper, nss_wrapper and what forked logins leave in /tmp (pam.?).
+. "$top/tests/harness/cwrap.sh"
 cleanup() {
     if declare -F ldlm_srv_cleanup > /dev/null; then
         [ -n "${LDLM_SRV_LOG:-}" ] && [ -f "$LDLM_SRV_LOG" ] &&
@@ -128,7 +118,8 @@ cleanup() {
         ldlm_srv_cleanup
     fi
     [ -n "$pamdir" ] && rm -rf "$pamdir"
-    remove_stale_wrapper_dirs
+    # (forked logins end with _exit, which leaves pam_wrapper's copies)
+    ldlm_remove_stale_pam_wrapper_dirs "$started_marker"
 }
 trap cleanup EXIT
 trap 'exit 129' HUP
@@ -333,19 +324,14 @@ clients_unavailable() { # clients_unavailable TEXT WORKLOAD...
 
 # ---- 4. PAM ---------------------------------------------------------------
 pam_ok=0
-wrapper_lib() { # the path of a cwrap library, from pkg-config
-    local path
-    path=$(pkg-config --libs "$1" 2> /dev/null | tr -d ' \t')
-    [ -n "$path" ] && [ -f "$path" ] && printf '%s\n' "$path"
-}
 pam_setup() {
     local pw nw asan
-    pw=$(wrapper_lib pam_wrapper) || { pam_reason="unavailable: pam_wrapper not found (libpam-wrapper)"; return 1; }
-    nw=$(wrapper_lib nss_wrapper) || { pam_reason="unavailable: nss_wrapper not found (libnss-wrapper)"; return 1; }
+    pw=$(ldlm_cwrap_lib LDLM_TEST_PAM_WRAPPER pam_wrapper) || { pam_reason="unavailable: pam_wrapper not found (libpam-wrapper)"; return 1; }
+    nw=$(ldlm_cwrap_lib LDLM_TEST_NSS_WRAPPER nss_wrapper) || { pam_reason="unavailable: nss_wrapper not found (libnss-wrapper)"; return 1; }
     pam_module=$builddir/pam_ldlm/.libs/pam_ldlm.so
     [ -f "$pam_module" ] || { pam_reason="unavailable: $pam_module not built"; return 1; }
     # Sanitizer builds: the ASan runtime must be preloaded first.
-    asan=$(ldd "$pam_module" 2> /dev/null | sed -n 's/^[[:space:]]*libasan[^ ]* => \([^ ]*\) .*/\1/p')
+    asan=$(ldlm_asan_runtime "$pam_module")
     pamdir=$(mktemp -d "${TMPDIR:-/tmp}/ldlm-bench-pam.XXXXXX") || return 1
     chmod 755 "$pamdir"
     mkdir "$pamdir/services"

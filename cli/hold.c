@@ -28,26 +28,24 @@ int cli_cmd_hold(ldlm_client *client, const cli_options *o,
         return rc;
 
     /* From here on a signal means "release and exit 0". */
-    if (cli_events_catch(releasing, 3) < 0) {
+    if (cli_events_catch(releasing,
+                         (int)(sizeof releasing / sizeof *releasing)) < 0) {
         cli_say("sigaction: %s", strerror(errno));
-        cli_release(lock, o, st);
-        ldlm_lock_free(lock);
-        return CLI_EXIT_INTERNAL;
+        rc = CLI_EXIT_INTERNAL;
+        goto release;
     }
     char *key = ldlm_lock_key(lock);
     if (key == NULL) {
         cli_say("out of memory");
-        cli_release(lock, o, st);
-        ldlm_lock_free(lock);
-        return CLI_EXIT_INTERNAL;
+        rc = CLI_EXIT_INTERNAL;
+        goto release;
     }
     int written = printf("%s\n", key);
     free(key);
     if (written < 0 || fflush(stdout) != 0) {
         cli_say("cannot write the key: %s", strerror(errno));
-        cli_release(lock, o, st);
-        ldlm_lock_free(lock);
-        return CLI_EXIT_IOERR;
+        rc = CLI_EXIT_IOERR;
+        goto release;
     }
 
     cli_hold_end end = cli_hold_wait(o->name);
@@ -55,10 +53,16 @@ int cli_cmd_hold(ldlm_client *client, const cli_options *o,
         ldlm_lock_free(lock);
         return CLI_EXIT_LOST;
     }
+    /* A normal release: failing to unlock is an error, not a warning. */
     ldlm_err err = ldlm_lock_unlock(lock);
     ldlm_lock_free(lock);
     if (err != LDLM_OK)
         return cli_report_error(err, "unlock %s on %s", o->name,
                                 cli_settings_server(st));
     return end == CLI_HOLD_ERROR ? CLI_EXIT_INTERNAL : CLI_EXIT_OK;
+
+release: /* we failed before holding it for the user: give it back */
+    cli_release(lock, o, st);
+    ldlm_lock_free(lock);
+    return rc;
 }

@@ -25,7 +25,8 @@ int cli_cmd_run(ldlm_client *client, const cli_options *o,
 
     /* Default actions while waiting for the lock; from here on the
      * command must be supervised. */
-    if (cli_events_catch(forwarded, 4) < 0) {
+    if (cli_events_catch(forwarded,
+                         (int)(sizeof forwarded / sizeof *forwarded)) < 0) {
         cli_say("sigaction: %s", strerror(errno));
         rc = CLI_EXIT_INTERNAL;
         goto release;

@@ -29,12 +29,6 @@ static const struct {
     {"LDLM_TIMEOUT", "timeout"},
 };
 
-/* Connection settings in the order --print-config shows them. */
-static const char *const shown_names[] = {
-    "server", "password_file", "tls", "ca_file", "cert",
-    "key", "skip_verify", "max_retries", "timeout",
-};
-
 static int add_options(ldlm_conf *conf, const cli_options *o, char *err,
                        size_t errlen)
 {
@@ -141,47 +135,36 @@ int cli_settings_resolve(cli_settings *st, const cli_options *o)
     return 0;
 }
 
-static void print_source(const cli_settings *st, const char *name, FILE *out)
+/* One "name=value<TAB># origin" line of --print-config. */
+static void print_setting(const cli_settings *st, const char *name,
+                          const char *value, FILE *out)
 {
     const ldlm_conf_entry *e = ldlm_conf_get(&st->conf, name);
     char loc[512];
-    if (e != NULL) {
+    if (e != NULL)
         ldlm_conf_entry_location(e, loc, sizeof loc);
-        fprintf(out, "\t# %s\n", loc);
-    } else {
-        fputs("\t# default\n", out);
-    }
+    fprintf(out, "%s=%s\t# %s\n", name, value != NULL ? value : "",
+            e != NULL ? loc : "default");
 }
 
 void cli_settings_print(const cli_settings *st, FILE *out)
 {
     const ldlm_conn_settings *c = &st->conn;
+    char max_retries[16], timeout[16];
+    snprintf(max_retries, sizeof max_retries, "%d", c->max_retries);
+    snprintf(timeout, sizeof timeout, "%d", c->timeout_seconds);
     fprintf(out, "config=%s\t# %s\n",
             st->config_path != NULL ? st->config_path : "",
             st->config_from);
-    for (size_t i = 0; i < sizeof shown_names / sizeof *shown_names; i++) {
-        const char *name = shown_names[i];
-        if (strcmp(name, "server") == 0)
-            fprintf(out, "server=%s", cli_settings_server(st));
-        else if (strcmp(name, "password_file") == 0)
-            fprintf(out, "password_file=%s",
-                    c->password_file ? c->password_file : "");
-        else if (strcmp(name, "tls") == 0)
-            fprintf(out, "tls=%s", c->tls ? "yes" : "no");
-        else if (strcmp(name, "ca_file") == 0)
-            fprintf(out, "ca_file=%s", c->ca_file ? c->ca_file : "");
-        else if (strcmp(name, "cert") == 0)
-            fprintf(out, "cert=%s", c->cert ? c->cert : "");
-        else if (strcmp(name, "key") == 0)
-            fprintf(out, "key=%s", c->key ? c->key : "");
-        else if (strcmp(name, "skip_verify") == 0)
-            fprintf(out, "skip_verify=%s", c->skip_verify ? "yes" : "no");
-        else if (strcmp(name, "max_retries") == 0)
-            fprintf(out, "max_retries=%d", c->max_retries);
-        else
-            fprintf(out, "timeout=%d", c->timeout_seconds);
-        print_source(st, name, out);
-    }
+    print_setting(st, "server", cli_settings_server(st), out);
+    print_setting(st, "password_file", c->password_file, out);
+    print_setting(st, "tls", c->tls ? "yes" : "no", out);
+    print_setting(st, "ca_file", c->ca_file, out);
+    print_setting(st, "cert", c->cert, out);
+    print_setting(st, "key", c->key, out);
+    print_setting(st, "skip_verify", c->skip_verify ? "yes" : "no", out);
+    print_setting(st, "max_retries", max_retries, out);
+    print_setting(st, "timeout", timeout, out);
 }
 
 int cli_settings_read_password(cli_settings *st)

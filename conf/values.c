@@ -39,8 +39,7 @@ int ldlm_conf_int(const ldlm_conf_entry *e, long min, long max, long *out,
             goto not_a_number;
 
     errno = 0;
-    char *end = NULL;
-    long v = strtol(e->value, &end, 10);
+    long v = strtol(e->value, NULL, 10);
     if (errno == ERANGE || v < min || v > max) {
         conf_entry_error(e, err, errlen, "%s=%s is out of range (%ld to %ld)",
                     name, shown, min, max);

@@ -4,7 +4,6 @@
  * threads to pluck one queue at once, and a client may be shared by many
  * threads. Active calls are registered on the client so that
  * ldlm_client_cancel() can cancel them from any thread. */
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,10 +19,10 @@ int64_t ldlmi_now_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t ldlmi_operation_deadline(const ldlm_client *client, int64_t extra_ms) {
+int64_t ldlmi_operation_deadline(const ldlm_client *client) {
     if (client->call_timeout_ms <= 0)
         return 0;
-    return ldlmi_now_ms() + client->call_timeout_ms + extra_ms;
+    return ldlmi_now_ms() + client->call_timeout_ms;
 }
 
 static gpr_timespec deadline_to_gpr(int64_t deadline_ms) {
@@ -37,13 +36,10 @@ static gpr_timespec deadline_to_gpr(int64_t deadline_ms) {
 }
 
 static grpc_byte_buffer *pack_request(const ProtobufCMessage *request) {
-    size_t len = protobuf_c_message_get_packed_size(request);
-    uint8_t *bytes = malloc(len ? len : 1);
-    if (!bytes)
-        return NULL;
-    protobuf_c_message_pack(request, bytes);
-    grpc_slice slice = grpc_slice_from_copied_buffer((const char *)bytes, len);
-    free(bytes);
+    /* Packed straight into the slice gRPC sends, without a copy. */
+    grpc_slice slice =
+        grpc_slice_malloc(protobuf_c_message_get_packed_size(request));
+    protobuf_c_message_pack(request, GRPC_SLICE_START_PTR(slice));
     grpc_byte_buffer *buffer = grpc_raw_byte_buffer_create(&slice, 1);
     grpc_slice_unref(slice);
     return buffer;
@@ -62,10 +58,14 @@ static ProtobufCMessage *unpack_response(grpc_byte_buffer *buffer,
     return message;
 }
 
-/* Registers a call for cancellation; false if the client is cancelled. */
+/* Registers a call for cancellation; false if the client is cancelled or
+ * being freed. Refusing during shutdown matters for the keeper: a renewal it
+ * starts after ldlmi_background_stop cancelled the active calls would
+ * otherwise run to its deadline (up to KEEPER_RPC_TIMEOUT_MS) and hold up
+ * ldlm_client_free, which waits for the keeper. */
 static bool register_call(ldlm_client *client, ldlmi_active_call *entry) {
     pthread_mutex_lock(&client->mutex);
-    bool ok = !client->cancelled;
+    bool ok = !client->cancelled && !client->shutting_down;
     if (ok) {
         entry->next = client->active_calls;
         client->active_calls = entry;

@@ -8,7 +8,6 @@
 #define LDLM_INTERNAL_H
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -156,8 +155,8 @@ ldlm_err ldlmi_unary_call(ldlm_client *client, const char *method,
                           const ProtobufCMessageDescriptor *response_desc,
                           int64_t deadline_ms, ProtobufCMessage **response);
 
-/* Deadline for one operation from call_timeout_ms (+extra), or 0. */
-int64_t ldlmi_operation_deadline(const ldlm_client *client, int64_t extra_ms);
+/* Deadline for one operation from call_timeout_ms, or 0 (none). */
+int64_t ldlmi_operation_deadline(const ldlm_client *client);
 
 /* ---- locks.c ----------------------------------------------------------- */
 
@@ -171,9 +170,17 @@ void ldlmi_fill_try_lock_request(Ldlm__TryLockRequest *req, const char *name,
 ldlm_err ldlmi_rpc_renew(ldlm_client *client, const char *name,
                          const char *key, int seconds, int64_t deadline_ms,
                          char **new_key);
+ldlm_err ldlmi_rpc_unlock(ldlm_client *client, const char *name,
+                          const char *key, int64_t deadline_ms, bool *unlocked);
 ldlm_err ldlmi_rpc_try_lock(ldlm_client *client, const char *name,
                             int lock_timeout_seconds, int size,
                             int64_t deadline_ms, bool *locked, char **key);
+
+/* Restarts a held lock's server timer (expires_ms) and, if it is renewed
+ * automatically, its renewal schedule, from monotonic time `now`, per its
+ * lock_timeout_seconds and auto_renew (mutex held once it is tracked). The
+ * one place that turns a timeout into the keeper's deadlines. */
+void ldlmi_lock_schedule(struct ldlm_lock *lock, int64_t now);
 
 /* Unlinks a lock from client->locks (mutex held). */
 void ldlmi_untrack_locked(ldlm_client *client, struct ldlm_lock *lock);

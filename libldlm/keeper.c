@@ -102,14 +102,19 @@ static ldlmi_work_kind choose_work(ldlm_client *client, int64_t now,
             item->lock = l;
             item->serial = l->serial;
             item->generation = client->connection_generation;
-            item->name = strdup(l->name);
-            item->key = strdup(l->key);
             item->lock_timeout_seconds = l->lock_timeout_seconds;
             item->size = l->size;
+            if (kind == WORK_EXPIRED)
+                return kind; /* handled under the mutex: no copies needed */
+            /* RPCs run without the mutex, on copies. */
+            item->name = strdup(l->name);
+            item->key = strdup(l->key);
             if (!item->name || !item->key) {
                 free(item->name);
                 free(item->key);
+                item->name = item->key = NULL;
                 l->retry_at_ms = now + RETRY_PAUSE_MS;
+                *wake_ms = min_time(*wake_ms, l->retry_at_ms);
                 continue;
             }
             return kind;
@@ -118,13 +123,10 @@ static ldlmi_work_kind choose_work(ldlm_client *client, int64_t now,
     return WORK_NONE;
 }
 
-static void reschedule(ldlm_client *client, struct ldlm_lock *l, int64_t now) {
-    if (l->lock_timeout_seconds > 0)
-        l->expires_ms = now + (int64_t)l->lock_timeout_seconds * 1000;
-    if (l->auto_renew)
-        l->next_renew_ms = now + ldlmi_renew_interval_ms(l->lock_timeout_seconds);
+/* After a successful renewal: new deadlines, and no retry pending. */
+static void reschedule(struct ldlm_lock *l, int64_t now) {
+    ldlmi_lock_schedule(l, now);
     l->retry_at_ms = 0;
-    (void)client;
 }
 
 /* Marks the lock lost and calls the callback, mutex held on entry and exit
@@ -156,18 +158,19 @@ static int64_t rpc_deadline(const ldlm_client *client, int64_t now) {
 
 /* Renews a due lock. Mutex NOT held. */
 static void do_renew(ldlm_client *client, work_item *w) {
-    char *new_key = NULL;
     int64_t now = ldlmi_now_ms();
+    /* The keeper keeps renewing with the key it has: no copy of the
+     * reply's key is wanted. */
     ldlm_err err = ldlmi_rpc_renew(client, w->name, w->key,
                                    w->lock_timeout_seconds,
-                                   rpc_deadline(client, now), &new_key);
+                                   rpc_deadline(client, now), NULL);
     char detail[256];
     snprintf(detail, sizeof detail, "%s", ldlm_last_error_message());
     pthread_mutex_lock(&client->mutex);
     struct ldlm_lock *l = find_tracked(client, w->lock, w->serial);
     if (l) {
         if (err == LDLM_OK) {
-            reschedule(client, l, now);
+            reschedule(l, now);
         } else if (is_server_lock_error(err) &&
                    client->connection_generation == w->generation) {
             report_lost(client, l, err, detail);
@@ -178,7 +181,6 @@ static void do_renew(ldlm_client *client, work_item *w) {
         }
     }
     pthread_mutex_unlock(&client->mutex);
-    free(new_key);
 }
 
 /* After a reconnection: renew to prove the lock survived, else re-acquire
@@ -202,10 +204,9 @@ static void do_verify(ldlm_client *client, work_item *w) {
         else if (again == LDLM_OK)
             err = ldlmi_fail(LDLM_ERR_LOCK_LOST,
                              "held by others since the connection was lost");
-        else if (!is_server_lock_error(again))
-            err = again; /* transport: retry the whole verification later */
         else
-            err = again;
+            err = again; /* a server refusal reports the lock lost below;
+                            transport trouble retries the verification */
     }
     char detail[256];
     snprintf(detail, sizeof detail, "%s", ldlm_last_error_message());
@@ -226,7 +227,7 @@ static void do_verify(ldlm_client *client, work_item *w) {
                 l->auto_renew = !client->no_auto_renew;
             }
             l->generation = w->generation;
-            reschedule(client, l, now);
+            reschedule(l, now);
         } else if (is_server_lock_error(err) || err == LDLM_ERR_LOCK_LOST ||
                    err == LDLM_ERR_LOCK_SIZE_MISMATCH ||
                    err == LDLM_ERR_INVALID_LOCK_SIZE) {
@@ -236,7 +237,13 @@ static void do_verify(ldlm_client *client, work_item *w) {
         }
     }
     pthread_mutex_unlock(&client->mutex);
-    free(new_key);
+    if (new_key) {
+        /* Re-acquired for a handle that was unlocked or freed meanwhile:
+         * nobody will ever release it, so give it back now. */
+        (void)ldlmi_rpc_unlock(client, w->name, new_key,
+                               rpc_deadline(client, ldlmi_now_ms()), NULL);
+        free(new_key);
+    }
 }
 
 ldlmi_work_kind ldlmi_keeper_next(ldlm_client *client, int64_t now,
@@ -261,12 +268,12 @@ void *ldlmi_keeper_main(void *arg) {
         ldlmi_work_kind kind = client->cancelled ? WORK_NONE
                                            : choose_work(client, now, &w, &wake);
         if (kind == WORK_EXPIRED) {
-            struct ldlm_lock *l = find_tracked(client, w.lock, w.serial);
-            if (l)
-                report_lost(client, l, LDLM_ERR_LOCK_LOST,
-                            l->generation < client->connection_generation
-                                ? "connection lost and not restored in time"
-                                : "lock timeout expired without renewal");
+            /* The mutex has been held since choose_work: w.lock is still
+             * tracked. */
+            report_lost(client, w.lock, LDLM_ERR_LOCK_LOST,
+                        w.lock->generation < client->connection_generation
+                            ? "connection lost and not restored in time"
+                            : "lock timeout expired without renewal");
         } else if (kind == WORK_RENEW || kind == WORK_VERIFY) {
             pthread_mutex_unlock(&client->mutex);
             if (kind == WORK_RENEW)

@@ -64,6 +64,13 @@ static struct ldlm_lock *new_handle(ldlm_client *client, const char *name,
     return lock;
 }
 
+void ldlmi_lock_schedule(struct ldlm_lock *lock, int64_t now) {
+    if (lock->lock_timeout_seconds > 0)
+        lock->expires_ms = now + (int64_t)lock->lock_timeout_seconds * 1000;
+    if (lock->auto_renew)
+        lock->next_renew_ms = now + ldlmi_renew_interval_ms(lock->lock_timeout_seconds);
+}
+
 /* Starts renewal and loss tracking of a freshly acquired lock. */
 static void track(ldlm_client *client, struct ldlm_lock *lock,
                   const ldlm_lock_options *o, uint64_t generation) {
@@ -71,11 +78,7 @@ static void track(ldlm_client *client, struct ldlm_lock *lock,
     lock->lock_timeout_seconds = o->lock_timeout_seconds;
     lock->auto_renew = o->lock_timeout_seconds > 0 && !client->no_auto_renew;
     pthread_mutex_lock(&client->mutex);
-    int64_t now = ldlmi_now_ms();
-    if (lock->lock_timeout_seconds > 0)
-        lock->expires_ms = now + (int64_t)lock->lock_timeout_seconds * 1000;
-    if (lock->auto_renew)
-        lock->next_renew_ms = now + ldlmi_renew_interval_ms(lock->lock_timeout_seconds);
+    ldlmi_lock_schedule(lock, ldlmi_now_ms());
     lock->generation = generation;
     lock->serial = ++client->next_serial;
     lock->tracked = true;
@@ -183,7 +186,7 @@ static ldlm_err acquire(ldlm_client *client, const char *name,
     ProtobufCMessage *request;
     Ldlm__LockRequest lock_req = LDLM__LOCK_REQUEST__INIT;
     Ldlm__TryLockRequest try_req = LDLM__TRY_LOCK_REQUEST__INIT;
-    int64_t deadline = ldlmi_operation_deadline(client, 0);
+    int64_t deadline = ldlmi_operation_deadline(client);
     if (blocking) {
         ldlmi_fill_lock_request(&lock_req, name, &o);
         request = &lock_req.base;
@@ -251,15 +254,15 @@ ldlm_err ldlmi_rpc_try_lock(ldlm_client *client, const char *name,
     return err;
 }
 
-static ldlm_err rpc_unlock(ldlm_client *client, const char *name,
-                           const char *key, bool *unlocked) {
+ldlm_err ldlmi_rpc_unlock(ldlm_client *client, const char *name,
+                          const char *key, int64_t deadline_ms, bool *unlocked) {
     Ldlm__UnlockRequest req = LDLM__UNLOCK_REQUEST__INIT;
     req.name = (char *)name;
     req.key = (char *)key;
     ProtobufCMessage *msg = NULL;
     ldlm_err err = ldlmi_unary_call(client, "/ldlm.LDLM/Unlock", &req.base,
                                     &ldlm__unlock_response__descriptor,
-                                    ldlmi_operation_deadline(client, 0), &msg);
+                                    deadline_ms, &msg);
     if (err != LDLM_OK)
         return err;
     Ldlm__UnlockResponse *reply = (Ldlm__UnlockResponse *)msg;
@@ -321,11 +324,9 @@ static void adopt_renewal(ldlm_client *client, const char *name,
     for (struct ldlm_lock *l = client->locks; l; l = l->next) {
         if (strcmp(l->name, name) != 0 || strcmp(l->key, key) != 0)
             continue;
-        l->lock_timeout_seconds = seconds;
-        l->expires_ms = now + (int64_t)seconds * 1000;
+        l->lock_timeout_seconds = seconds; /* > 0: checked by ldlm_renew */
         l->auto_renew = !client->no_auto_renew;
-        if (l->auto_renew)
-            l->next_renew_ms = now + ldlmi_renew_interval_ms(seconds);
+        ldlmi_lock_schedule(l, now);
     }
     pthread_cond_broadcast(&client->changed);
     pthread_mutex_unlock(&client->mutex);
@@ -342,7 +343,8 @@ ldlm_err ldlm_unlock(ldlm_client *client, const char *name, const char *key,
         (err = check_name("lock key", key)) != LDLM_OK)
         return err;
     bool done = false;
-    err = rpc_unlock(client, name, key, &done);
+    err = ldlmi_rpc_unlock(client, name, key,
+                           ldlmi_operation_deadline(client), &done);
     if (unlocked)
         *unlocked = done;
     if (err == LDLM_OK && done)
@@ -365,7 +367,7 @@ ldlm_err ldlm_renew(ldlm_client *client, const char *name, const char *key,
                           "renewal needs a lock timeout > 0 seconds");
     char *new_key = NULL;
     err = ldlmi_rpc_renew(client, name, key, seconds,
-                          ldlmi_operation_deadline(client, 0), &new_key);
+                          ldlmi_operation_deadline(client), &new_key);
     if (err == LDLM_OK)
         adopt_renewal(client, name, key, seconds);
     if (err == LDLM_OK && out && !(*out = new_handle(client, name, new_key, true)))
@@ -424,7 +426,8 @@ ldlm_err ldlm_lock_unlock(struct ldlm_lock *lock) {
         return ldlmi_fail(LDLM_ERR_NOT_LOCKED, "%s is not held", lock->name);
     }
     bool unlocked = false;
-    err = rpc_unlock(client, lock->name, key, &unlocked);
+    err = ldlmi_rpc_unlock(client, lock->name, key,
+                           ldlmi_operation_deadline(client), &unlocked);
     /* Released, or the server says it is not ours any more: either way
      * this handle no longer holds anything. Transport errors leave it as
      * is, so the caller may retry. */

@@ -88,8 +88,13 @@ int nssh_user_lookup(const char *name, nssh_user **out)
     }
 }
 
-/* Copies a struct group (whose strings live in a temporary buffer). */
-static int copy_group(const struct group *gr, nssh_group **out)
+/*
+ * Copies a struct group (whose strings live in a temporary buffer). The
+ * member list, possibly thousands of names, only when `with_members`: else
+ * it is left empty.
+ */
+static int copy_group(const struct group *gr, bool with_members,
+                      nssh_group **out)
 {
     nssh_group *group = calloc(1, sizeof(*group));
     if (group == NULL)
@@ -97,7 +102,7 @@ static int copy_group(const struct group *gr, nssh_group **out)
     group->gid = gr->gr_gid;
     group->name = strdup(gr->gr_name);
     size_t count = 0;
-    if (gr->gr_mem != NULL)
+    if (with_members && gr->gr_mem != NULL)
         while (gr->gr_mem[count] != NULL)
             count++;
     group->members = calloc(count + 1, sizeof(char *));
@@ -118,7 +123,8 @@ static int copy_group(const struct group *gr, nssh_group **out)
 }
 
 /* One group lookup, by name when name != NULL, else by gid. */
-static int group_lookup(const char *name, gid_t gid, nssh_group **out)
+static int group_lookup(const char *name, gid_t gid, bool with_members,
+                        nssh_group **out)
 {
     *out = NULL;
     size_t size = NSSH_FIRST_BUFFER;
@@ -143,7 +149,7 @@ static int group_lookup(const char *name, gid_t gid, nssh_group **out)
             free(buf);
             return is_not_found_error(err) ? NSSH_NOT_FOUND : failure(err);
         }
-        int rc = copy_group(&gr, out);
+        int rc = copy_group(&gr, with_members, out);
         free(buf);
         return rc;
     }
@@ -155,12 +161,24 @@ int nssh_group_lookup(const char *name, nssh_group **out)
         *out = NULL;
         return NSSH_NOT_FOUND;
     }
-    return group_lookup(name, 0, out);
+    return group_lookup(name, 0, true, out);
 }
 
 int nssh_group_lookup_gid(gid_t gid, nssh_group **out)
 {
-    return group_lookup(NULL, gid, out);
+    return group_lookup(NULL, gid, true, out);
+}
+
+int nssh_group_gid(const char *name, gid_t *gid)
+{
+    if (name == NULL || name[0] == '\0')
+        return NSSH_NOT_FOUND;
+    nssh_group *group = NULL;
+    int rc = group_lookup(name, 0, false, &group);
+    if (rc == NSSH_OK)
+        *gid = group->gid;
+    nssh_group_free(group);
+    return rc;
 }
 
 /*
@@ -222,14 +240,14 @@ int nssh_user_groups(const char *name, gid_t primary_gid,
     free(raw);
 
     for (size_t i = 0; i < list->count; i++) {
+        /* Only the name is kept: the members are not even copied. */
         nssh_group *group = NULL;
-        rc = nssh_group_lookup_gid(list->gids[i], &group);
+        rc = group_lookup(NULL, list->gids[i], false, &group);
         if (rc < 0) {
             nssh_group_list_free(list);
             return rc;
         }
         if (group != NULL) {
-            /* Keep the name, drop the rest. */
             list->names[i] = group->name;
             group->name = NULL;
             nssh_group_free(group);

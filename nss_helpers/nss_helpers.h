@@ -64,6 +64,11 @@ int nssh_group_lookup(const char *name, nssh_group **out);
 /* Looks up a group by gid. */
 int nssh_group_lookup_gid(gid_t gid, nssh_group **out);
 
+/* Only the gid of group `name` (NSSH_OK sets *gid): cheaper than
+ * nssh_group_lookup for a membership test, as the member list, which may
+ * hold thousands of names, is not copied. */
+int nssh_group_gid(const char *name, gid_t *gid);
+
 /* True if `gid` is in the list. */
 bool nssh_group_list_contains(const nssh_group_list *list, gid_t gid);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "messages.h"
 #include "text.h"
@@ -19,12 +20,6 @@
 /* Longest lock_prefix accepted (the server takes any string, but a prefix
  * this long is a mistake). */
 #define PLDLM_MAX_PREFIX 256
-
-const char *pldlm_on_error_name(pldlm_on_error on_error)
-{
-    return on_error == PLDLM_ON_ERROR_DENY ? "on_error=deny"
-                                           : "on_error=allow";
-}
 
 static bool from_file(const ldlm_conf_entry *e)
 {
@@ -429,6 +424,15 @@ static int check_file_mode(const char *path, char *err, size_t errlen)
     struct stat st;
     if (stat(path, &st) != 0)
         return 0; /* missing: the parser reports it (or it may be missing) */
+    /* Owned by root (or by the user the service runs as, for services that
+     * are not root): any other owner could exempt themselves. */
+    if (st.st_uid != 0 && st.st_uid != geteuid()) {
+        snprintf(err, errlen,
+                 "%s: refused: owned by uid %ld, not by root; it decides who "
+                 "is limited, so only root may change it",
+                 path, (long)st.st_uid);
+        return -1;
+    }
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
         snprintf(err, errlen,
                  "%s: refused: writable by group or others (mode %04o); it "

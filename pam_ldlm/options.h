@@ -78,7 +78,4 @@ int pldlm_options_load(pldlm_options *o, const char *default_path, int argc,
 
 void pldlm_options_free(pldlm_options *o);
 
-/* "on_error=allow" / "on_error=deny" for log lines. */
-const char *pldlm_on_error_name(pldlm_on_error on_error);
-
 #endif /* PAM_LDLM_OPTIONS_H */

@@ -35,9 +35,9 @@
 /* Key of the PAM data holding a pldlm_state. */
 #define PLDLM_STATE_KEY "pam_ldlm_state"
 
-/* What this PAM transaction decided. */
+/* What this PAM transaction decided. (The process that holds the slots is
+ * pldlm_slots_owner(slots).) */
 typedef struct pldlm_state {
-    pid_t pid;          /* the process that decided */
     pldlm_slots *slots; /* NULL: admitted without holding any slot */
 } pldlm_state;
 
@@ -65,7 +65,10 @@ static void state_cleanup(pam_handle_t *pamh, void *data, int error_status)
     free(st);
 }
 
-/* Stores the decision so that later phases and pam_end() find it. */
+/*
+ * Stores the decision so that later phases and pam_end() find it: a later
+ * phase of the same transaction then neither asks NSS nor the server again.
+ */
 static int remember(pam_handle_t *pamh, pldlm_slots *slots)
 {
     pldlm_state *st = calloc(1, sizeof(*st));
@@ -74,7 +77,6 @@ static int remember(pam_handle_t *pamh, pldlm_slots *slots)
         pam_syslog(pamh, LOG_CRIT, "out of memory");
         return PAM_BUF_ERR;
     }
-    st->pid = getpid();
     st->slots = slots;
     int rc = pam_set_data(pamh, PLDLM_STATE_KEY, st, state_cleanup);
     if (rc != PAM_SUCCESS) {
@@ -90,7 +92,6 @@ static int remember(pam_handle_t *pamh, pldlm_slots *slots)
 typedef struct login {
     pam_handle_t *pamh;
     int flags;
-    const char *phase;
     const pldlm_options *o;
     const char *user;     /* raw, for NSS and lock names */
     pldlm_identity shown; /* printable, for logs */
@@ -180,7 +181,7 @@ static int enforce(const login *l, const pldlm_decision *d)
             pam_syslog(l->pamh, LOG_DEBUG,
                        "user=%s: no limit applies (%s)", l->shown.user,
                        d->why);
-        rc = PAM_SUCCESS;
+        rc = remember(l->pamh, NULL);
         goto out;
     }
     /* A zero limit refuses without asking the server (and a lock of size
@@ -273,8 +274,7 @@ static int decide_and_enforce(pam_handle_t *pamh, int flags,
         return PAM_USER_UNKNOWN;
     }
 
-    login l = {.pamh = pamh, .flags = flags, .phase = phase, .o = o,
-               .user = user};
+    login l = {.pamh = pamh, .flags = flags, .o = o, .user = user};
     char *shown_user = pldlm_printable(user);
     char *service = printable_item(pamh, PAM_SERVICE, "(unknown)");
     char *rhost = printable_item(pamh, PAM_RHOST, "(local)");
@@ -309,7 +309,7 @@ static int decide_and_enforce(pam_handle_t *pamh, int flags,
         if (o->debug)
             pam_syslog(pamh, LOG_DEBUG, "user=%s is exempt: %s", shown_user,
                        d.why);
-        rc = PAM_SUCCESS;
+        rc = remember(pamh, NULL);
     } else {
         rc = enforce(&l, &d);
     }

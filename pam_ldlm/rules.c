@@ -28,8 +28,8 @@ static int in_group(const user_facts *u, const char *group, char *err,
             strcmp(u->groups->names[i], group) == 0)
             return 1;
     /* Not by name: maybe another name for one of the user's gids. */
-    nssh_group *g = NULL;
-    int rc = nssh_group_lookup(group, &g);
+    gid_t gid;
+    int rc = nssh_group_gid(group, &gid);
     if (rc < 0) {
         snprintf(err, errlen, "looking up group \"%s\": %s", group,
                  strerror(-rc));
@@ -37,9 +37,7 @@ static int in_group(const user_facts *u, const char *group, char *err,
     }
     if (rc == NSSH_NOT_FOUND)
         return 0;
-    int member = nssh_group_list_contains(u->groups, g->gid) ? 1 : 0;
-    nssh_group_free(g);
-    return member;
+    return nssh_group_list_contains(u->groups, gid) ? 1 : 0;
 }
 
 /* 1 if the target designates the user, 0 if not, -1 on NSS failure. */

@@ -16,6 +16,7 @@
 #include <ldlm_conf.h>
 
 #include "messages.h"
+#include "text.h"
 
 /* Shortest deadline given to one call, whatever the budget arithmetic says:
  * below this even a healthy server on a LAN cannot answer reliably. */
@@ -153,19 +154,24 @@ static void build_config(const pldlm_options *o, const char *password,
     cfg->lost_lock_userdata = s;
 }
 
-/* Tells the user that the login waits for a slot. */
+/* Tells the user that the login waits for a slot. `user` is printable
+ * already; the group name is made so here, as for the deny messages. */
 static void announce_wait(pam_handle_t *pamh, int flags,
                           const pldlm_slot_request *r, const char *user,
                           long seconds)
 {
     char *text = NULL;
     int rc;
-    if (r->group != NULL)
-        rc = asprintf(&text,
-                      "All %d session slots of group %s are in use; waiting "
-                      "up to %ld seconds for one to become free...",
-                      r->size, r->group, seconds);
-    else
+    if (r->group != NULL) {
+        char *group = pldlm_printable(r->group);
+        rc = group == NULL ? -1
+                           : asprintf(&text,
+                                      "All %d session slots of group %s are "
+                                      "in use; waiting up to %ld seconds for "
+                                      "one to become free...",
+                                      r->size, group, seconds);
+        free(group);
+    } else
         rc = asprintf(&text,
                       "All %d of your session slots (user %s) are in use; "
                       "waiting up to %ld seconds for one to become free...",

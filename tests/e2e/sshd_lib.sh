@@ -88,6 +88,12 @@ EOF
     sshdt_service "$@"
 
     pamt_on_cleanup sshdt_cleanup
+    # Test runs from other build trees may use /run/sshd at the same time,
+    # and whoever created it removes it at the end: serialise those runs on
+    # an exclusive flock of /run itself (nothing is created; released when
+    # this test exits).
+    exec {SSHDT_RUN_LOCK}< /run
+    flock -w 900 "$SSHDT_RUN_LOCK" || pamt_fail "another sshd test holds /run for 900 s"
     if [ ! -d /run/sshd ]; then
         mkdir -m 755 /run/sshd || pamt_fail "cannot create /run/sshd"
         pamt_on_cleanup 'rmdir /run/sshd 2> /dev/null'
@@ -127,10 +133,7 @@ sshdt_start() {
 
 sshdt_stop() {
     [ -n "$SSHDT_PID" ] || return 0
-    kill -TERM "$SSHDT_PID" 2> /dev/null || :
-    "$PAMT_TOOL" wait-exit "$SSHDT_PID" 10000 2> /dev/null ||
-        kill -KILL "$SSHDT_PID" 2> /dev/null || :
-    wait "$SSHDT_PID" 2> /dev/null || :
+    pamt_stop_pid "$SSHDT_PID"
     SSHDT_PID=
 }
 
@@ -189,9 +192,7 @@ sshdt_end() {
     local id=$1 pid=${SSHDT_CLIENT_PID[$1]}
     local infd=${SSHDT_CLIENT_INFD[$id]} outfd=${SSHDT_CLIENT_OUTFD[$id]}
     exec {infd}>&-
-    kill -TERM "$pid" 2> /dev/null || :
-    "$PAMT_TOOL" wait-exit "$pid" 10000 2> /dev/null || kill -KILL "$pid" 2> /dev/null || :
-    wait "$pid" 2> /dev/null || :
+    pamt_stop_pid "$pid"
     exec {outfd}<&-
     unset "SSHDT_CLIENT_PID[$id]" "SSHDT_CLIENT_INFD[$id]" "SSHDT_CLIENT_OUTFD[$id]"
 }

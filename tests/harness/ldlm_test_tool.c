@@ -43,9 +43,9 @@ static bool parse_int(const char *text, long min, long max, long *out)
     return true;
 }
 
-static bool process_ended(pid_t pid)
+/* Gone, or exited and not yet reaped (see ldlm_test_process_state). */
+static bool state_ended(char state)
 {
-    char state = ldlm_test_process_state(pid);
     return state == '?' || state == 'Z' || state == 'X';
 }
 
@@ -53,7 +53,7 @@ static int wait_ready(const char *host, long port, pid_t pid, long timeout_ms)
 {
     int64_t deadline = ldlm_test_now_ms() + timeout_ms;
     for (;;) {
-        if (process_ended(pid))
+        if (state_ended(ldlm_test_process_state(pid)))
             return EXIT_ENDED;
         /* PID itself must listen: the port may have a squatter. */
         if (ldlm_test_pid_listens_on(pid, (int)port) &&
@@ -70,10 +70,9 @@ static int wait_state(pid_t pid, long timeout_ms, bool want_stopped)
     int64_t deadline = ldlm_test_now_ms() + timeout_ms;
     for (;;) {
         char state = ldlm_test_process_state(pid);
-        bool ended = state == '?' || state == 'Z' || state == 'X';
         if (want_stopped && (state == 'T' || state == 't'))
             return EXIT_DONE;
-        if (ended)
+        if (state_ended(state))
             return want_stopped ? EXIT_ENDED : EXIT_DONE;
         if (ldlm_test_now_ms() >= deadline)
             return EXIT_TIMEOUT;

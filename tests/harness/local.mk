@@ -4,6 +4,7 @@
 #                       by pid, TLS material, bounded waits)
 #   server.sh           the same for shell tests, with ldlm_test_tool
 #   gen-certs.sh        TLS material (shared by C and sh)
+#   cwrap.sh            pam_wrapper / nss_wrapper helpers (shell tests, bench)
 # and the harness's own self-tests, which need no server.
 
 check_LTLIBRARIES += tests/harness/libtestharness.la
@@ -39,6 +40,7 @@ EXTRA_DIST += \
 	tests/harness/install-server.sh \
 	tests/harness/gen-certs.sh \
 	tests/harness/server.sh \
+	tests/harness/cwrap.sh \
 	tests/harness/server-sh-selftest.sh
 
 # Before any test runs, install the pinned server (or find it cached). A

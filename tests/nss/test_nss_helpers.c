@@ -221,6 +221,11 @@ static void test_huge_group_grows_buffer(void **state)
     assert_string_equal(g->name, "nsst_huge");
     assert_int_equal(g->member_count, HUGE_MEMBERS + 1);
     nssh_group_free(g);
+
+    /* Only its gid: the buffer grows the same way. */
+    gid_t gid = 0;
+    assert_int_equal(nssh_group_gid("nsst_huge", &gid), NSSH_OK);
+    assert_int_equal(gid, HUGE_GID);
 }
 
 static void test_group_lookups(void **state)
@@ -246,6 +251,15 @@ static void test_group_lookups(void **state)
     assert_int_equal(nssh_group_lookup_gid(6999, &g), NSSH_NOT_FOUND);
     assert_null(g);
     assert_int_equal(nssh_group_lookup("", &g), NSSH_NOT_FOUND);
+
+    gid_t gid = 4242;
+    assert_int_equal(nssh_group_gid("nsst_shared", &gid), NSSH_OK);
+    assert_int_equal(gid, 6100);
+    gid = 4242;
+    assert_int_equal(nssh_group_gid("nsst_no_such_group", &gid),
+                     NSSH_NOT_FOUND);
+    assert_int_equal(gid, 4242); /* untouched */
+    assert_int_equal(nssh_group_gid("", &gid), NSSH_NOT_FOUND);
 }
 
 static void test_free_null(void **state)

@@ -69,6 +69,14 @@ refused file_conf "$conf:1: conf: only valid as a module argument" "conf=$conf" 
 conf=$(pamt_file writable.conf 666 <<< "max_sessions = 2")
 refused file_writable "writable by group or others" "conf=$conf" "${base[@]}"
 
+# Owned by someone else than root: that user could exempt themselves.
+conf=$(pamt_file foreign.conf 644 <<< "max_sessions = 2")
+if chown 1001 "$conf" 2> /dev/null; then
+    refused file_foreign_owner "owned by uid 1001, not by root" "conf=$conf" "${base[@]}"
+else
+    pamt_log "not root: the foreign-owner case is not checked"
+fi
+
 refused file_missing "$PAMT_DIR/no-such.conf" "conf=$PAMT_DIR/no-such.conf" "${base[@]}"
 
 # root gets no pass on a broken configuration ...

@@ -33,7 +33,10 @@ needs_server() {
 
 pamt_service limited "${base[@]}" max_sessions=1 debug
 admitted limited root
-pamt_expect_log 'user=root is exempt: uid 0'
+pamt_expect_log 'pam_ldlm\(limited:account\): user=root is exempt: uid 0'
+# The session phase reuses the account phase's decision (no second lookup).
+pamt_expect_log 'pam_ldlm\(limited:session\): session: already decided earlier'
+pamt_expect_no_log 'pam_ldlm\(limited:session\): user=root is exempt'
 admitted limited toor
 needs_server limited alice
 

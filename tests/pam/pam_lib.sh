@@ -28,6 +28,7 @@ PAMT_MODULE=$LDLM_TEST_BUILDDIR/pam_ldlm/.libs/pam_ldlm.so
 PAMT_DRIVER=$LDLM_TEST_BUILDDIR/tests/pam/pam_driver
 PAMT_TOOL=$LDLM_TEST_BUILDDIR/tests/harness/ldlm_test_tool
 PAMT_TEST=$(basename "$0" .sh)
+. "$LDLM_TEST_SRCDIR/tests/harness/cwrap.sh"
 
 PAMT_DIR=
 PAMT_OUT=
@@ -52,17 +53,9 @@ pamt_fail() {
 
 # Path of a wrapper library: from make check's environment, else pkg-config.
 _pamt_wrapper_lib() {
-    local var=$1 pc=$2 path
-    # (pkg-config's Libs: may carry blanks around the path)
-    path=$(printf '%s' "${!var:-}" | tr -d ' \t')
-    if [ -z "$path" ] && command -v pkg-config > /dev/null 2>&1; then
-        path=$(pkg-config --libs "$pc" 2> /dev/null | tr -d ' \t')
-    fi
-    if [ -z "$path" ] || [ ! -f "$path" ]; then
-        echo "$PAMT_TEST: $pc library not found ($var='${!var:-}')" >&2
-        return 1
-    fi
-    printf '%s\n' "$path"
+    ldlm_cwrap_lib "$1" "$2" && return 0
+    echo "$PAMT_TEST: $2 library not found ($1='${!1:-}')" >&2
+    return 1
 }
 
 pamt_init() {
@@ -73,8 +66,7 @@ pamt_init() {
         [ -e "$f" ] || { echo "$PAMT_TEST: $f is missing (make check builds it)" >&2; exit 1; }
     done
     # Sanitizer builds: the ASan runtime must be preloaded first.
-    PAMT_ASAN=$(ldd "$PAMT_MODULE" 2> /dev/null |
-        sed -n 's/^[[:space:]]*libasan[^ ]* => \([^ ]*\) .*/\1/p')
+    PAMT_ASAN=$(ldlm_asan_runtime "$PAMT_MODULE")
     PAMT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pam-ldlm-$PAMT_TEST.XXXXXX") || exit 1
     chmod 755 "$PAMT_DIR"
     mkdir "$PAMT_DIR/services"
@@ -359,13 +351,18 @@ _pamt_remove_wrapper_dir_of() {
 # Removes pam_wrapper dirs created since this test started whose process is
 # gone (processes killed by the test, or by sshd, never ran their cleanup).
 pamt_remove_stale_wrapper_dirs() {
-    local d pid
-    for d in /tmp/pam.?; do
-        [ -d "$d" ] && [ "$d" -nt "$PAMT_DIR/.started" ] || continue
-        pid=$(cat "$d/pid" 2> /dev/null) || continue
-        case $pid in '' | *[!0-9]*) continue ;; esac
-        kill -0 "$pid" 2> /dev/null || rm -rf "$d"
-    done
+    ldlm_remove_stale_pam_wrapper_dirs "$PAMT_DIR/.started"
+}
+
+# pamt_stop_pid PID : ends a process this shell started: SIGTERM, SIGKILL
+# if it has not ended 10 s later, then reaps it.
+pamt_stop_pid() {
+    local pid=$1
+    kill -TERM "$pid" 2> /dev/null || :
+    if ! "$PAMT_TOOL" wait-exit "$pid" 10000 2> /dev/null; then
+        kill -KILL "$pid" 2> /dev/null || :
+    fi
+    wait "$pid" 2> /dev/null || :
 }
 
 # Registers a command to run at cleanup (before the temp dir goes).
@@ -378,11 +375,7 @@ pamt_cleanup() {
     trap - EXIT
     for id in "${!PAMT_HOLD_PID[@]}"; do
         pid=${PAMT_HOLD_PID[$id]}
-        kill -TERM "$pid" 2> /dev/null || :
-        if [ -x "$PAMT_TOOL" ] && ! "$PAMT_TOOL" wait-exit "$pid" 10000 2> /dev/null; then
-            kill -KILL "$pid" 2> /dev/null || :
-        fi
-        wait "$pid" 2> /dev/null || :
+        pamt_stop_pid "$pid"
         _pamt_remove_wrapper_dir_of "$pid"
     done
     for hook in "${PAMT_CLEANUP_HOOKS[@]}"; do
@@ -433,8 +426,9 @@ pamt_hold_eventually() {
     done
 }
 
-# The server is needed: skip (77) when it could not be installed, else
-# start it (arguments are server flags). Call before pamt_init.
+# The server is needed: skip (77) when it could not be installed. Sources
+# tests/harness/server.sh (start the server with ldlm_srv_start; pamt_cleanup
+# stops it). Call before pamt_init.
 pamt_require_server() {
     . "$LDLM_TEST_SRCDIR/tests/harness/server.sh"
     ldlm_srv_require

@@ -206,6 +206,7 @@ static void test_malformed_values(void **state)
     REFUSED("max_sessions", "max_sessions=-1");
     REFUSED("max_sessions", "max_sessions=3x");
     REFUSED("max_sessions", "max_sessions=99999999999999999999");
+    REFUSED("max_sessions", "max_sessions=+3"); /* plain digits only */
     REFUSED("needs a value", "max_sessions");
     REFUSED("USER:N", "limit=alice");
     REFUSED("not a limit", "limit=alice:many");

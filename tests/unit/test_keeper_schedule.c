@@ -45,14 +45,14 @@ static void hold(fixture *f, int i) {
     f->client.locks = &f->locks[i];
 }
 
-/* A lock as track() leaves it at time `now`. */
+/* A lock as track() leaves it at time `now` (scheduled by the same
+ * function, so the tests follow the library's own deadlines). */
 static void timed_lock(fixture *f, int i, int timeout_s, bool auto_renew,
                        int64_t now) {
     struct ldlm_lock *l = &f->locks[i];
     l->lock_timeout_seconds = timeout_s;
     l->auto_renew = auto_renew;
-    l->expires_ms = now + (int64_t)timeout_s * 1000;
-    l->next_renew_ms = auto_renew ? now + ldlmi_renew_interval_ms(timeout_s) : 0;
+    ldlmi_lock_schedule(l, now);
     hold(f, i);
 }
 
@@ -186,6 +186,24 @@ static void most_urgent_wake_time_wins(void **state) {
     assert_ptr_equal(lock, &f->locks[1]);
 }
 
+/* A successful renewal (the keeper's, or ldlm_renew's) restarts both the
+ * server timer and the renewal schedule from the time of the renewal. */
+static void a_renewal_restarts_timer_and_schedule(void **state) {
+    fixture *f = *state;
+    timed_lock(f, 0, 60, true, 0);            /* renew at 30 s, ends at 60 s */
+    timed_lock(f, 1, 60, false, 0);           /* no_auto_renew: ends at 60 s */
+    ldlmi_lock_schedule(&f->locks[0], 31000);
+    ldlmi_lock_schedule(&f->locks[1], 31000);
+    assert_int_equal(f->locks[0].expires_ms, 91000);
+    assert_int_equal(f->locks[0].next_renew_ms, 61000);
+    assert_int_equal(f->locks[1].expires_ms, 91000);
+    assert_int_equal(f->locks[1].next_renew_ms, 0); /* never renewed */
+    struct ldlm_lock *lock = NULL;
+    int64_t wake = 0;
+    assert_int_equal(next(f, 40000, &lock, &wake), WORK_NONE);
+    assert_int_equal(wake, 61000);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(nothing_held_means_nothing_scheduled, setup, teardown),
@@ -198,6 +216,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(timed_lock_gives_up_at_its_expiry_while_disconnected, setup, teardown),
         cmocka_unit_test_setup_teardown(with_reacquire_locks_wait_for_the_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(most_urgent_wake_time_wins, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_renewal_restarts_timer_and_schedule, setup, teardown),
     };
     return cmocka_run_group_tests_name("libldlm keeper schedule", tests, NULL, NULL);
 }
