@@ -3,16 +3,12 @@
  */
 #include "messages.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
 #include <security/pam_ext.h>
-
-#include <ldlm.h>
 
 #include "text.h"
 
@@ -109,34 +105,4 @@ void pldlm_tell_user(pam_handle_t *pamh, int flags, int style,
         pam_syslog(pamh, LOG_NOTICE,
                    "could not show a message to the user: %s",
                    pam_strerror(pamh, rc));
-}
-
-/* Set when any configuration asks for debug output: it only ever widens. */
-static atomic_bool library_debug;
-static pthread_once_t library_logs_once = PTHREAD_ONCE_INIT;
-
-static void library_log_to_syslog(ldlm_log_level level, const char *message,
-                                  void *userdata)
-{
-    (void)userdata;
-    if (level < LDLM_LOG_ERROR && !atomic_load(&library_debug))
-        return;
-    int priority = level == LDLM_LOG_ERROR  ? LOG_ERR
-                   : level == LDLM_LOG_INFO ? LOG_INFO
-                                            : LOG_DEBUG;
-    syslog(LOG_AUTHPRIV | priority, "pam_ldlm: %s", message);
-}
-
-static void install_library_log_handler(void)
-{
-    /* The module is linked with -z nodelete, so this function pointer stays
-     * valid after pam_end() unloads the module. */
-    ldlm_set_log_handler(library_log_to_syslog, LDLM_LOG_DEBUG, NULL);
-}
-
-void pldlm_route_library_logs(bool debug)
-{
-    if (debug)
-        atomic_store(&library_debug, true);
-    pthread_once(&library_logs_once, install_library_log_handler);
 }

@@ -39,12 +39,4 @@ char *pldlm_template_expand(const char *tmpl, const char *user, long limit,
 void pldlm_tell_user(pam_handle_t *pamh, int flags, int style,
                      const char *text);
 
-/*
- * Routes libldlm's and gRPC's log output to syslog (facility authpriv) for
- * the whole process, once: a PAM module must never write on the terminal of
- * the application that loaded it. Lines below "error" are forwarded only
- * while some configuration has `debug` on.
- */
-void pldlm_route_library_logs(bool debug);
-
 #endif /* PAM_LDLM_MESSAGES_H */

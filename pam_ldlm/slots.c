@@ -15,6 +15,7 @@
 
 #include <ldlm_conf.h>
 
+#include "library_logs.h"
 #include "messages.h"
 #include "text.h"
 

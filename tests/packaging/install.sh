@@ -19,12 +19,19 @@ nm -D --defined-only "$b/libldlm/.libs/libldlm.so" | grep -q ' T ldlm_client_new
 extra=$(nm -D --defined-only "$b/pam_ldlm/.libs/pam_ldlm.so" | awk '$2 ~ /^[TDBR]$/ {print $3}' |
         sed 's/@.*//' | grep -v -E '^pam_sm_' || true)
 [ -z "$extra" ] || fail "pam_ldlm.so exports more than pam_sm_*: $extra"
+extra=$(nm -D --defined-only "$b/pam_ldlm/.libs/pam_ldlm_slots.so" | awk '$2 ~ /^[TDBR]$/ {print $3}' |
+        sed 's/@.*//' | grep -v -x 'pldlm_slots_backend_v1' || true)
+[ -z "$extra" ] || fail "pam_ldlm_slots.so exports more than its table: $extra"
+# The module itself must not pull gRPC in: only its backend does, on demand.
+! ldd "$b/pam_ldlm/.libs/pam_ldlm.so" | grep -q libgrpc ||
+  fail "pam_ldlm.so links gRPC directly"
 
 make -s -C "$b" install DESTDIR="$dest" >"$dest/install.log" 2>&1 ||
   { cat "$dest/install.log"; fail "make install"; }
 prefix=$(sed -n 's/^prefix=//p' "$b/libldlm/libldlm.pc")
 libdir=$(sed -n 's/^libdir=//p' "$b/libldlm/libldlm.pc" | sed "s|\${exec_prefix}|$prefix|")
 pamdir=$(sed -n 's/^pamdir = //p' "$b/Makefile" | sed "s|\${libdir}|$libdir|; s|\$(libdir)|$libdir|")
+pkglibdir=$libdir/$(sed -n 's/^PACKAGE = //p' "$b/Makefile")
 for f in "$prefix/include/ldlm.h" "$libdir/libldlm.so" "$libdir/libldlm.a" \
          "$libdir/pkgconfig/libldlm.pc" "$prefix/bin/ldlm" \
          "$pamdir/pam_ldlm.so" "$prefix/share/man/man1/ldlm.1" \
@@ -32,6 +39,11 @@ for f in "$prefix/include/ldlm.h" "$libdir/libldlm.so" "$libdir/libldlm.a" \
   [ -e "$dest$f" ] || fail "not installed: $f"
 done
 [ ! -e "$dest$pamdir/pam_ldlm.la" ] || fail "pam_ldlm.la left in $pamdir"
+[ -e "$dest$pkglibdir/pam_ldlm_slots.so" ] || fail "not installed: $pkglibdir/pam_ldlm_slots.so"
+[ ! -e "$dest$pkglibdir/pam_ldlm_slots.la" ] || fail "pam_ldlm_slots.la left in $pkglibdir"
+# The installed module looks for its backend at the installed path.
+strings "$dest$pamdir/pam_ldlm.so" | grep -q -x "$pkglibdir/pam_ldlm_slots.so" ||
+  fail "pam_ldlm.so does not name $pkglibdir/pam_ldlm_slots.so"
 
 # A program built the documented way: cc app.c $(pkg-config ... libldlm).
 cat > "$dest/app.c" <<'APP'

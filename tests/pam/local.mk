@@ -39,6 +39,7 @@ PAM_MODULE_TESTS = \
 	tests/pam/password_file.sh \
 	tests/pam/exemptions.sh \
 	tests/pam/server_down.sh \
+	tests/pam/lazy_backend.sh \
 	tests/pam/limits.sh \
 	tests/pam/groups_pools.sh \
 	tests/pam/server_failures.sh \
