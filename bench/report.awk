@@ -146,37 +146,9 @@ END {
     }
 
     print ""
-    print "PAM: pam_open_session + pam_close_session, logins in one process"
-    printf "%-34s %-22s %-22s %s\n", "session stack", "p50 us", "p99 us", "p50 over pam_permit"
-    rule(110)
-    base = "pam_permit" SUBSEP "open_close"
-    for (si = 1; si <= nstacks; si++) {
-        s = stacks[si]
-        k = s SUBSEP "open_close"
-        if (has(k)) {
-            extra = (has(base) && s != "pam_permit") ? signed_us(median_of(p50, k) - median_of(p50, base)) : ""
-            line = sprintf("%-34s %-22s %-22s %s", stack_title[s], cell(p50, k), cell(p99, k), extra)
-            sub(/ +$/, "", line)
-            print line
-        } else
-            printf "%-34s %s\n", stack_title[s], missing(k)
-    }
+    pam_timing_table("open_close", "PAM: pam_open_session + pam_close_session, logins in one process")
     print ""
-    print "PAM: whole login (pam_start .. pam_end) in a fresh process forked per login"
-    printf "%-34s %-22s %-22s %s\n", "session stack", "p50 us", "p99 us", "p50 over pam_permit"
-    rule(110)
-    base = "pam_permit" SUBSEP "fresh_login"
-    for (si = 1; si <= nstacks; si++) {
-        s = stacks[si]
-        k = s SUBSEP "fresh_login"
-        if (has(k)) {
-            extra = (has(base) && s != "pam_permit") ? signed_us(median_of(p50, k) - median_of(p50, base)) : ""
-            line = sprintf("%-34s %-22s %-22s %s", stack_title[s], cell(p50, k), cell(p99, k), extra)
-            sub(/ +$/, "", line)
-            print line
-        } else
-            printf "%-34s %s\n", stack_title[s], missing(k)
-    }
+    pam_timing_table("fresh_login", "PAM: whole login (pam_start .. pam_end) in a fresh process forked per login")
     print ""
     print "PAM: what held sessions add to their host process (one measurement each)"
     printf "%-34s %-10s %-22s %s\n", "session stack", "held", "threads (added)", "USS kB (added)"
@@ -206,5 +178,25 @@ END {
                 sprintf("%d (%+d)", t, t - t0), sprintf("%d (%+d, %+.1f per session)", u, u - u0, (u - u0) / h)
             first = 0
         }
+    }
+}
+
+# One table of PAM timings (workload open_close or fresh_login): each stack's
+# p50 and p99, and its p50 over pam_permit's.
+function pam_timing_table(workload, title,    base, si, s, k, extra, line) {
+    print title
+    printf "%-34s %-22s %-22s %s\n", "session stack", "p50 us", "p99 us", "p50 over pam_permit"
+    rule(110)
+    base = "pam_permit" SUBSEP workload
+    for (si = 1; si <= nstacks; si++) {
+        s = stacks[si]
+        k = s SUBSEP workload
+        if (has(k)) {
+            extra = (has(base) && s != "pam_permit") ? signed_us(median_of(p50, k) - median_of(p50, base)) : ""
+            line = sprintf("%-34s %-22s %-22s %s", stack_title[s], cell(p50, k), cell(p99, k), extra)
+            sub(/ +$/, "", line)
+            print line
+        } else
+            printf "%-34s %s\n", stack_title[s], missing(k)
     }
 }
