@@ -197,13 +197,17 @@ ldlm_err ldlmi_unary_call(ldlm_client *client, const char *method,
                           const ProtobufCMessageDescriptor *response_desc,
                           int64_t deadline_ms, ProtobufCMessage **response) {
     *response = NULL;
-    grpc_byte_buffer *packed = pack_request(request);
-    if (!packed)
-        return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
     ldlm_err err;
     for (int attempt = 0;; attempt++) {
+        /* A fresh buffer for every attempt: gRPC 1.51 moves the slices out
+         * of the byte buffer it sends, so a buffer reused for a retry goes
+         * out empty (the server then sees an empty lock name). */
+        grpc_byte_buffer *packed = pack_request(request);
+        if (!packed)
+            return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
         err = call_once(client, method, packed, response_desc, deadline_ms,
                         response);
+        grpc_byte_buffer_destroy(packed);
         /* Like the Go client: only UNAVAILABLE is worth retrying; anything
          * else would fail the same way again. */
         if (err != LDLM_ERR_UNAVAILABLE || attempt >= client->max_retries)
@@ -218,6 +222,5 @@ ldlm_err ldlmi_unary_call(ldlm_client *client, const char *method,
             break;
         }
     }
-    grpc_byte_buffer_destroy(packed);
     return err;
 }

@@ -191,22 +191,26 @@ void ldlm_client_cancel(ldlm_client *client) {
     pthread_mutex_unlock(&client->mutex);
 }
 
-/* Lock handles outlive the client: detach them, they now read unlocked
- * (closing the connection makes the server release them). */
+/* Lock handles outlive the client: detach every one of them, tracked or
+ * not (unlocked, lost, a try-lock that missed, a renewal's handle). They
+ * now read unlocked (closing the connection makes the server release the
+ * locks) and their accessors no longer touch the client. */
 static void detach_locks(ldlm_client *client, bool owner) {
     /* In a forked child no other thread exists, and the mutex may have been
      * copied in a locked state: walk the list without it. */
     if (owner)
         pthread_mutex_lock(&client->mutex);
-    struct ldlm_lock *lock = client->locks;
+    struct ldlm_lock *lock = client->handles;
     while (lock) {
-        struct ldlm_lock *next = lock->next;
+        struct ldlm_lock *next = lock->handle_next;
         lock->client = NULL;
         lock->locked = false;
         lock->tracked = false;
         lock->next = NULL;
+        lock->handle_prev = lock->handle_next = NULL;
         lock = next;
     }
+    client->handles = NULL;
     client->locks = NULL;
     if (owner)
         pthread_mutex_unlock(&client->mutex);

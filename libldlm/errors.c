@@ -1,6 +1,7 @@
 /* errors.c - error codes, their descriptions and the per-thread message. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -106,7 +107,32 @@ ldlm_err ldlmi_err_from_status(grpc_status_code status) {
     }
 }
 
-ldlm_err ldlmi_err_from_server(Ldlm__ErrorCode code) {
+/*
+ * The v1.2.2 server sends code Unknown (0) for several errors whose own code
+ * exists, telling them apart only by the message (net/grpc/grpc.go maps a
+ * fixed list of error values and server.go's Renew replaces the one it would
+ * map, timermap.ErrTimerDoesNotExist, by ErrLockDoesNotExistOrInvalidKey).
+ * These are the messages of that release; any other Unknown stays
+ * LDLM_ERR_SERVER_UNKNOWN with the message kept.
+ */
+static const struct {
+    const char *message;
+    ldlm_err err;
+} unknown_messages[] = {
+    /* Renew of a lock without a server timer: forgotten after a restart,
+     * freed by its key, expired, or taken without a lock timeout. */
+    {"lock does not exist or invalid key",
+     LDLM_ERR_LOCK_DOES_NOT_EXIST_OR_INVALID_KEY},
+    /* The server is shutting down (SIGTERM): it will be back or not, like
+     * any other unavailable server. */
+    {"lock manager is shutdown", LDLM_ERR_UNAVAILABLE},
+    /* Refused requests (our own checks catch these before sending). */
+    {"lock name cannot be empty", LDLM_ERR_INVALID_ARGUMENT},
+    {"lock timeout must be greater than 0", LDLM_ERR_INVALID_ARGUMENT},
+    {"wait timeout must be greater than 0", LDLM_ERR_INVALID_ARGUMENT},
+};
+
+ldlm_err ldlmi_err_from_server(Ldlm__ErrorCode code, const char *message) {
     switch (code) {
     case LDLM__ERROR_CODE__LockDoesNotExist:
         return LDLM_ERR_LOCK_DOES_NOT_EXIST;
@@ -124,6 +150,11 @@ ldlm_err ldlmi_err_from_server(Ldlm__ErrorCode code) {
         return LDLM_ERR_INVALID_LOCK_SIZE;
     case LDLM__ERROR_CODE__Unknown:
     default:
-        return LDLM_ERR_SERVER_UNKNOWN;
+        break;
     }
+    for (size_t i = 0; message && i < sizeof unknown_messages /
+                                           sizeof unknown_messages[0]; i++)
+        if (strcmp(message, unknown_messages[i].message) == 0)
+            return unknown_messages[i].err;
+    return LDLM_ERR_SERVER_UNKNOWN;
 }

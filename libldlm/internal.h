@@ -36,8 +36,9 @@ ldlm_err ldlmi_fail(ldlm_err err, const char *fmt, ...)
 void ldlmi_clear_error(void);
 /* Maps a gRPC status to our code (GRPC_STATUS_OK maps to LDLM_OK). */
 ldlm_err ldlmi_err_from_status(grpc_status_code status);
-/* Maps a server ErrorCode to our code. */
-ldlm_err ldlmi_err_from_server(Ldlm__ErrorCode code);
+/* Maps a server ErrorCode, and for code Unknown its message (the v1.2.2
+ * server's quirk, see errors.c), to our code. */
+ldlm_err ldlmi_err_from_server(Ldlm__ErrorCode code, const char *message);
 
 /* ---- address.c --------------------------------------------------------- */
 
@@ -101,6 +102,10 @@ struct ldlm_client {
     bool shutting_down;
     ldlmi_active_call *active_calls;
     struct ldlm_lock *locks;    /* tracked locks (held, renewed/verified) */
+    /* Every handle this client ever returned and the caller has not freed,
+     * tracked or not: ldlm_client_free detaches them all, so that a handle
+     * never points to a freed client. */
+    struct ldlm_lock *handles;
 
     /* Connection generation: incremented by the watcher each time the
      * channel leaves READY, i.e. the server session (and its locks) ended. */
@@ -113,16 +118,22 @@ struct ldlm_client {
     pthread_t keeper_thread;
     bool keeper_started;
     uint64_t next_serial;       /* identifies tracked locks across unlocks */
-    int64_t disconnected_since_ms; /* 0 while READY or never connected */
+    /* Monotonic time of the last time the connection left READY (0 =
+     * never); kept after the connection is back: locks taken before it
+     * stay unverified until proven, and are bounded from this time. */
+    int64_t last_disconnect_ms;
     /* Lost-lock callback in progress: ldlm_lock_free of that lock from the
      * callback itself is deferred, from another thread it waits. */
     struct ldlm_lock *callback_lock;
     bool callback_lock_freed;
 };
 
-/* Held-lock handle. Fields below `name` are guarded by client->mutex. */
+/* Lock handle. `client` and the fields below `name` are guarded by
+ * client->mutex while the client lives. */
 struct ldlm_lock {
     ldlm_client *client;        /* NULL once detached (client freed) */
+    struct ldlm_lock *handle_prev; /* in client->handles */
+    struct ldlm_lock *handle_next;
     char *name;                 /* immutable */
     char *key;
     bool locked;
@@ -188,7 +199,9 @@ void ldlmi_untrack_locked(ldlm_client *client, struct ldlm_lock *lock);
 /* ---- watcher.c / keeper.c ---------------------------------------------- */
 
 /* How long a lock without a timer may stay unverified after the connection
- * dropped before it is reported lost (without reacquire_lost_locks). */
+ * dropped before it stops reading as held (and, without
+ * reacquire_lost_locks, is reported lost). A lock with a timer is bounded by
+ * its timer instead. */
 #define LDLM_UNVERIFIED_GRACE_MS 30000
 
 /* What the keeper does next with one lock. */
@@ -196,7 +209,9 @@ typedef enum {
     WORK_NONE,      /* nothing due now */
     WORK_RENEW,     /* renewal due */
     WORK_VERIFY,    /* taken before the last disconnect, connection back */
-    WORK_EXPIRED    /* gone: timer expired, or unverified for too long */
+    WORK_EXPIRED,   /* gone: timer expired, or unverified for too long */
+    WORK_SUSPEND    /* unverified for too long, but to be re-acquired once
+                       the connection is back: reads not held meanwhile */
 } ldlmi_work_kind;
 
 /*

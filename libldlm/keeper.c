@@ -58,15 +58,36 @@ static int64_t min_time(int64_t a, int64_t b) {
     return a < b ? a : b;
 }
 
-/* Unverified since a disconnect: when do we give up on it? 0 = never
- * (re-acquisition will be tried once the connection is back). */
+/* Unverified since a disconnect: until when may it still read as held?
+ * A lock with a server timer: until that timer would have run out (the
+ * server has dropped it by then anyway). Without one: a grace period from
+ * the disconnect. The bound holds whether or not the connection is back, so
+ * a verification that keeps failing cannot keep a lock "held" for ever. */
 static int64_t unverified_deadline(const ldlm_client *client,
                                    const struct ldlm_lock *lock) {
-    if (client->reacquire_lost_locks || client->disconnected_since_ms == 0)
-        return 0;
     if (lock->expires_ms)
-        return lock->expires_ms; /* the server has dropped it by then anyway */
-    return client->disconnected_since_ms + LDLM_UNVERIFIED_GRACE_MS;
+        return lock->expires_ms;
+    return client->last_disconnect_ms + LDLM_UNVERIFIED_GRACE_MS;
+}
+
+/* The decision for a lock taken before the last disconnect. */
+static ldlmi_work_kind choose_for_unverified(const ldlm_client *client,
+                                             const struct ldlm_lock *l,
+                                             int64_t now, int64_t *wake_ms) {
+    int64_t give_up = unverified_deadline(client, l);
+    bool overdue = now >= give_up;
+    if (overdue && !client->reacquire_lost_locks)
+        return WORK_EXPIRED;
+    if (overdue && l->locked)
+        return WORK_SUSPEND;
+    if (client->connection_ready && now >= l->retry_at_ms)
+        return WORK_VERIFY;
+    /* Wake for the bound (while it still reads held) or the retry. */
+    if (!overdue)
+        *wake_ms = min_time(*wake_ms, give_up);
+    if (client->connection_ready)
+        *wake_ms = min_time(*wake_ms, l->retry_at_ms);
+    return WORK_NONE;
 }
 
 /* Picks the most urgent piece of work (mutex held). Returns WORK_NONE and
@@ -79,14 +100,7 @@ static ldlmi_work_kind choose_work(ldlm_client *client, int64_t now,
         int64_t retry_at = l->retry_at_ms;
         ldlmi_work_kind kind = WORK_NONE;
         if (stale) {
-            int64_t give_up = unverified_deadline(client, l);
-            if (give_up && now >= give_up)
-                kind = WORK_EXPIRED;
-            else if (client->connection_ready && now >= retry_at)
-                kind = WORK_VERIFY;
-            else
-                *wake_ms = min_time(*wake_ms, min_time(give_up,
-                                    client->connection_ready ? retry_at : 0));
+            kind = choose_for_unverified(client, l, now, wake_ms);
         } else if (l->expires_ms && now >= l->expires_ms) {
             kind = WORK_EXPIRED;
         } else if (l->auto_renew && now >= l->next_renew_ms && now >= retry_at) {
@@ -104,7 +118,7 @@ static ldlmi_work_kind choose_work(ldlm_client *client, int64_t now,
             item->generation = client->connection_generation;
             item->lock_timeout_seconds = l->lock_timeout_seconds;
             item->size = l->size;
-            if (kind == WORK_EXPIRED)
+            if (kind == WORK_EXPIRED || kind == WORK_SUSPEND)
                 return kind; /* handled under the mutex: no copies needed */
             /* RPCs run without the mutex, on copies. */
             item->name = strdup(l->name);
@@ -227,6 +241,7 @@ static void do_verify(ldlm_client *client, work_item *w) {
                 l->auto_renew = !client->no_auto_renew;
             }
             l->generation = w->generation;
+            l->locked = true; /* again, if it was suspended */
             reschedule(l, now);
         } else if (is_server_lock_error(err) || err == LDLM_ERR_LOCK_LOST ||
                    err == LDLM_ERR_LOCK_SIZE_MISMATCH ||
@@ -274,6 +289,14 @@ void *ldlmi_keeper_main(void *arg) {
                         w.lock->generation < client->connection_generation
                             ? "connection lost and not restored in time"
                             : "lock timeout expired without renewal");
+        } else if (kind == WORK_SUSPEND) {
+            /* Not proven held within its bound: it must not read as held
+             * any longer, but it stays tracked to be re-acquired. */
+            w.lock->locked = false;
+            ldlmi_log(LDLM_LOG_INFO,
+                      "libldlm: lock %s not verified in time after the "
+                      "connection was lost; re-acquiring it once the "
+                      "server is back", w.lock->name);
         } else if (kind == WORK_RENEW || kind == WORK_VERIFY) {
             pthread_mutex_unlock(&client->mutex);
             if (kind == WORK_RENEW)

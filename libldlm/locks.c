@@ -38,7 +38,7 @@ static ldlm_err check_options(const ldlm_lock_options *o) {
 
 /* The server reports lock-logic errors in the reply with status OK. */
 static ldlm_err server_error(const Ldlm__Error *error) {
-    ldlm_err err = ldlmi_err_from_server(error->code);
+    ldlm_err err = ldlmi_err_from_server(error->code, error->message);
     return ldlmi_fail(err, "%s", error->message && *error->message
                                      ? error->message
                                      : ldlm_strerror(err));
@@ -46,12 +46,13 @@ static ldlm_err server_error(const Ldlm__Error *error) {
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
+/* Returns a new handle, registered on the client's list of handles so that
+ * ldlm_client_free can detach it. */
 static struct ldlm_lock *new_handle(ldlm_client *client, const char *name,
                                     const char *key, bool locked) {
     struct ldlm_lock *lock = calloc(1, sizeof *lock);
     if (!lock)
         return NULL;
-    lock->client = client;
     lock->name = strdup(name);
     lock->key = strdup(key ? key : "");
     lock->locked = locked;
@@ -61,7 +62,25 @@ static struct ldlm_lock *new_handle(ldlm_client *client, const char *name,
         free(lock);
         return NULL;
     }
+    pthread_mutex_lock(&client->mutex);
+    lock->client = client;
+    lock->handle_next = client->handles;
+    if (client->handles)
+        client->handles->handle_prev = lock;
+    client->handles = lock;
+    pthread_mutex_unlock(&client->mutex);
     return lock;
+}
+
+/* Removes a handle from client->handles (mutex held). */
+static void unregister_handle_locked(ldlm_client *client, struct ldlm_lock *lock) {
+    if (lock->handle_prev)
+        lock->handle_prev->handle_next = lock->handle_next;
+    else if (client->handles == lock)
+        client->handles = lock->handle_next;
+    if (lock->handle_next)
+        lock->handle_next->handle_prev = lock->handle_prev;
+    lock->handle_prev = lock->handle_next = NULL;
 }
 
 void ldlmi_lock_schedule(struct ldlm_lock *lock, int64_t now) {
@@ -422,6 +441,11 @@ ldlm_err ldlm_lock_unlock(struct ldlm_lock *lock) {
     if (!key)
         return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
     if (!locked) {
+        /* A lock waiting to be re-acquired after a lost connection is not
+         * held, and after this call it must not be taken back either. */
+        pthread_mutex_lock(&client->mutex);
+        ldlmi_untrack_locked(client, lock);
+        pthread_mutex_unlock(&client->mutex);
         free(key);
         return ldlmi_fail(LDLM_ERR_NOT_LOCKED, "%s is not held", lock->name);
     }
@@ -457,6 +481,7 @@ void ldlm_lock_free(struct ldlm_lock *lock) {
             if (pthread_equal(pthread_self(), client->keeper_thread)) {
                 /* Freed from its own lost-lock callback: the keeper frees
                  * the handle once the callback returns. */
+                unregister_handle_locked(client, lock);
                 client->callback_lock_freed = true;
                 free(lock->name);
                 free(lock->key);
@@ -468,6 +493,7 @@ void ldlm_lock_free(struct ldlm_lock *lock) {
                 pthread_cond_wait(&client->changed, &client->mutex);
         }
         ldlmi_untrack_locked(client, lock);
+        unregister_handle_locked(client, lock);
         pthread_mutex_unlock(&client->mutex);
     }
     free(lock->name);

@@ -24,13 +24,11 @@ static grpc_connectivity_state refresh_state(ldlm_client *client,
         state = grpc_channel_check_connectivity_state(client->channel, 1);
     if (left_ready) {
         client->connection_generation++;
-        client->disconnected_since_ms = ldlmi_now_ms();
+        client->last_disconnect_ms = ldlmi_now_ms();
         ldlmi_log(LDLM_LOG_INFO, "libldlm: connection to %s lost",
                   client->target);
     }
     client->connection_ready = state == GRPC_CHANNEL_READY;
-    if (client->connection_ready)
-        client->disconnected_since_ms = 0;
     pthread_cond_broadcast(&client->changed);
     return state;
 }

@@ -71,7 +71,7 @@ static bool exists(const char *path)
  * returns its exit status; its stdout goes to `out` (NUL-terminated).
  */
 static int require_in_child(const char *server_bin, const char *cache,
-                            char *out, size_t out_size)
+                            const char *ci, char *out, size_t out_size)
 {
     int fds[2];
     assert_int_equal(pipe(fds), 0);
@@ -84,6 +84,10 @@ static int require_in_child(const char *server_bin, const char *cache,
             _exit(126);
         setenv("LDLM_SERVER_BIN", server_bin, 1);
         setenv("LDLM_TEST_CACHE", cache, 1);
+        if (ci)
+            setenv("CI", ci, 1);
+        else
+            unsetenv("CI");
         ldlm_test_require_server();
         fflush(stdout);
         _exit(0);
@@ -174,9 +178,18 @@ static void test_require_skips_with_install_error(void **state)
           f);
     fclose(f);
 
-    int rc = require_in_child("/nonexistent", cache, out, sizeof out);
+    int rc = require_in_child("/nonexistent", cache, NULL, out, sizeof out);
     assert_int_equal(rc, LDLM_TEST_EXIT_SKIP);
-    assert_string_equal(out, "SKIP: LDLM server unavailable: go: "
+    assert_string_equal(out, "SKIP: LDLM server unavailable (a developer's "
+                             "machine only; under CI=true this fails): go: "
+                             "example/server@v9: 403 Forbidden\n"
+                             "\tserver response: nope\n");
+
+    /* CI must never pass for want of a server: the same case fails. */
+    rc = require_in_child("/nonexistent", cache, "true", out, sizeof out);
+    assert_int_equal(rc, 1);
+    assert_string_equal(out, "FAIL: LDLM server unavailable (CI=true, so "
+                             "this fails rather than skips): go: "
                              "example/server@v9: 403 Forbidden\n"
                              "\tserver response: nope\n");
     remove_tree(cache);
@@ -188,9 +201,9 @@ static void test_require_skips_without_install_error(void **state)
     (void)state;
     char *cache = scratch_dir();
     char out[4096];
-    int rc = require_in_child("/nonexistent", cache, out, sizeof out);
+    int rc = require_in_child("/nonexistent", cache, NULL, out, sizeof out);
     assert_int_equal(rc, LDLM_TEST_EXIT_SKIP);
-    assert_non_null(strstr(out, "SKIP: LDLM server unavailable: "));
+    assert_non_null(strstr(out, "SKIP: LDLM server unavailable "));
     assert_non_null(strstr(out, "/nonexistent"));
     remove_tree(cache);
     free(cache);
@@ -201,7 +214,7 @@ static void test_require_passes_with_executable(void **state)
     (void)state;
     char out[4096];
     /* Any executable passes the check; nothing is run. */
-    int rc = require_in_child("/bin/sh", "/nonexistent-cache", out, sizeof out);
+    int rc = require_in_child("/bin/sh", "/nonexistent-cache", NULL, out, sizeof out);
     assert_int_equal(rc, 0);
     assert_string_equal(out, "");
 }

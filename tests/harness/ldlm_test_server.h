@@ -67,9 +67,10 @@ const char *ldlm_test_cache_dir(void);
 
 /*
  * Returns if the server binary is executable. Otherwise prints
- * "SKIP: LDLM server unavailable: <reason>" on stdout, the reason being the
- * first lines of install-error.txt (the go error) when there is one, and
- * exits with status 77.
+ * "SKIP: LDLM server unavailable ...: <reason>" on stdout, the reason being
+ * the first lines of install-error.txt (the install errors) when there is
+ * one, and exits with status 77; under CI=true it prints "FAIL: ..." and
+ * exits with status 1 instead, because CI must never pass without a server.
  */
 void ldlm_test_require_server(void);
 

@@ -18,22 +18,33 @@ trap 'ldlm_srv_cleanup; rm -rf "$scratch"' EXIT
 # SKIP rule: missing binary -> exit 77 with the recorded install error.
 mkdir -p "$scratch/cache/server"
 echo "go: example/server@v9: 403 Forbidden" > "$scratch/cache/server/install-error.txt"
+skip_head="SKIP: LDLM server unavailable (a developer's machine only; under CI=true this fails):"
 rc=0
-out=$(LDLM_SERVER_BIN=/nonexistent LDLM_TEST_CACHE=$scratch/cache \
+out=$(CI= LDLM_SERVER_BIN=/nonexistent LDLM_TEST_CACHE=$scratch/cache \
     sh -c '. "$1"; ldlm_srv_require; echo not-skipped' sh \
     "$srcdir/tests/harness/server.sh") || rc=$?
 [ "$rc" -eq 77 ] || fail "ldlm_srv_require exited $rc, expected 77"
-[ "$out" = "SKIP: LDLM server unavailable: go: example/server@v9: 403 Forbidden" ] ||
+[ "$out" = "$skip_head go: example/server@v9: 403 Forbidden" ] ||
     fail "unexpected skip line: $out"
 echo "ok: ldlm_srv_require skips with the install error"
 
+# Under CI=true the same situation fails: CI never passes without a server.
+rc=0
+out=$(CI=true LDLM_SERVER_BIN=/nonexistent LDLM_TEST_CACHE=$scratch/cache \
+    sh -c '. "$1"; ldlm_srv_require; echo not-failed' sh \
+    "$srcdir/tests/harness/server.sh") || rc=$?
+[ "$rc" -eq 1 ] || fail "ldlm_srv_require under CI=true exited $rc, expected 1"
+[ "$out" = "FAIL: LDLM server unavailable (CI=true, so this fails rather than skips): go: example/server@v9: 403 Forbidden" ] ||
+    fail "unexpected CI failure line: $out"
+echo "ok: ldlm_srv_require fails under CI=true"
+
 # Without an error file the reason names the missing binary.
 rc=0
-out=$(LDLM_SERVER_BIN=/nonexistent LDLM_TEST_CACHE=$scratch/empty \
+out=$(CI= LDLM_SERVER_BIN=/nonexistent LDLM_TEST_CACHE=$scratch/empty \
     sh -c '. "$1"; ldlm_srv_require' sh "$srcdir/tests/harness/server.sh") || rc=$?
 [ "$rc" -eq 77 ] || fail "ldlm_srv_require exited $rc, expected 77"
 case $out in
-"SKIP: LDLM server unavailable: /nonexistent is not executable"*) ;;
+"$skip_head /nonexistent is not executable"*) ;;
 *) fail "unexpected skip line: $out" ;;
 esac
 echo "ok: ldlm_srv_require names the missing binary"

@@ -80,17 +80,27 @@ _ldlm_srv_err() {
     echo "server.sh: $*" >&2
 }
 
+# Returns when the server binary is there. Otherwise skips (exit 77) on a
+# developer's machine, and fails (exit 1) under CI=true, where a skip would
+# hide that nothing ran.
 ldlm_srv_require() {
     _ldlm_srv_b=$(_ldlm_srv_bin)
     [ -x "$_ldlm_srv_b" ] && return 0
     _ldlm_srv_e=$(_ldlm_srv_cache)/server/install-error.txt
-    if [ -s "$_ldlm_srv_e" ]; then
-        echo "SKIP: LDLM server unavailable: $(head -n 10 "$_ldlm_srv_e")"
+    if [ "${CI:-}" = true ]; then
+        _ldlm_srv_head="FAIL: LDLM server unavailable (CI=true, so this fails rather than skips):"
+        _ldlm_srv_rc=1
     else
-        echo "SKIP: LDLM server unavailable: $_ldlm_srv_b is not executable" \
+        _ldlm_srv_head="SKIP: LDLM server unavailable (a developer's machine only; under CI=true this fails):"
+        _ldlm_srv_rc=77
+    fi
+    if [ -s "$_ldlm_srv_e" ]; then
+        echo "$_ldlm_srv_head $(head -n 10 "$_ldlm_srv_e")"
+    else
+        echo "$_ldlm_srv_head $_ldlm_srv_b is not executable" \
             "and $_ldlm_srv_e does not exist; run tests/harness/install-server.sh"
     fi
-    exit 77
+    exit "$_ldlm_srv_rc"
 }
 
 ldlm_srv_have_ipv6() {

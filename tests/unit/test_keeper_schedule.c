@@ -134,7 +134,7 @@ static void while_disconnected_locks_wait_then_expire(void **state) {
     hold(f, 0);                               /* no timer */
     f->client.connection_generation = 1;
     f->client.connection_ready = false;
-    f->client.disconnected_since_ms = 1000;
+    f->client.last_disconnect_ms = 1000;
     struct ldlm_lock *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 2000, &lock, &wake), WORK_NONE);
@@ -148,7 +148,7 @@ static void timed_lock_gives_up_at_its_expiry_while_disconnected(void **state) {
     timed_lock(f, 0, 5, true, 0);
     f->client.connection_generation = 1;
     f->client.connection_ready = false;
-    f->client.disconnected_since_ms = 1000;
+    f->client.last_disconnect_ms = 1000;
     struct ldlm_lock *lock = NULL;
     int64_t wake = 0;
     /* No renewal is attempted on a connection known to be gone. */
@@ -163,14 +163,40 @@ static void with_reacquire_locks_wait_for_the_connection(void **state) {
     timed_lock(f, 0, 5, true, 0);
     f->client.connection_generation = 1;
     f->client.connection_ready = false;
-    f->client.disconnected_since_ms = 1000;
+    f->client.last_disconnect_ms = 1000;
     struct ldlm_lock *lock = NULL;
     int64_t wake = -1;
-    /* Long past its expiry: still not reported, re-acquired once back. */
+    /* Before its bound: it still reads held, and the keeper wakes then. */
+    assert_int_equal(next(f, 2000, &lock, &wake), WORK_NONE);
+    assert_int_equal(wake, 5000);
+    /* Past its bound: it must stop reading held, but is not reported. */
+    assert_int_equal(next(f, 600000, &lock, &wake), WORK_SUSPEND);
+    assert_ptr_equal(lock, &f->locks[0]);
+    f->locks[0].locked = false;               /* what the keeper does */
     assert_int_equal(next(f, 600000, &lock, &wake), WORK_NONE);
-    assert_int_equal(wake, 0);
+    assert_int_equal(wake, 0);                /* waits for the connection */
     f->client.connection_ready = true;
     assert_int_equal(next(f, 600000, &lock, &wake), WORK_VERIFY);
+}
+
+/* A connection that is back but a verification that keeps failing (e.g.
+ * the server answers with errors) cannot keep a lock "held" past its
+ * bound, counted from the disconnect. */
+static void verification_failing_after_reconnection_is_bounded(void **state) {
+    fixture *f = *state;
+    hold(f, 0);                               /* no timer */
+    f->client.connection_generation = 1;
+    f->client.connection_ready = true;
+    f->client.last_disconnect_ms = 1000;
+    f->locks[0].retry_at_ms = 1500;           /* a verification failed */
+    struct ldlm_lock *lock = NULL;
+    int64_t wake = 0;
+    assert_int_equal(next(f, 1200, &lock, &wake), WORK_NONE);
+    assert_int_equal(wake, 1500);
+    assert_int_equal(next(f, 1500, &lock, &wake), WORK_VERIFY);
+    f->locks[0].retry_at_ms = 1000 + LDLM_UNVERIFIED_GRACE_MS + 500;
+    assert_int_equal(next(f, 1000 + LDLM_UNVERIFIED_GRACE_MS, &lock, &wake),
+                     WORK_EXPIRED);
 }
 
 static void most_urgent_wake_time_wins(void **state) {
@@ -215,6 +241,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(while_disconnected_locks_wait_then_expire, setup, teardown),
         cmocka_unit_test_setup_teardown(timed_lock_gives_up_at_its_expiry_while_disconnected, setup, teardown),
         cmocka_unit_test_setup_teardown(with_reacquire_locks_wait_for_the_connection, setup, teardown),
+        cmocka_unit_test_setup_teardown(verification_failing_after_reconnection_is_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(most_urgent_wake_time_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(a_renewal_restarts_timer_and_schedule, setup, teardown),
     };
