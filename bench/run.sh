@@ -180,6 +180,18 @@ build_go() {
     local dir=$builddir/bench-go
     mkdir -p "$dir" && cp "$top/bench/go/go.mod" "$top/bench/go/main.go" "$dir/" || return 1
     chmod u+w "$dir/go.mod" "$dir/main.go"
+    # The official Go client v1.2.2 from its unchanged upstream source (the
+    # Go module proxy refuses the module): $LDLM_VENDOR_DIR, else
+    # ../shared/vendor beside the source tree.
+    local vendor=${LDLM_VENDOR_DIR:-$top/../shared/vendor}
+    local source=$vendor/ldlm-v1.2.2
+    if [ ! -f "$source/go.mod" ]; then
+        client_note[go]="unavailable: no official Go client source at $source (set LDLM_VENDOR_DIR)"
+        return 1
+    fi
+    source=$(cd "$source" && pwd)
+    cp "$source/go.sum" "$dir/go.sum" && chmod u+w "$dir/go.sum" || return 1
+    (cd "$dir" && go mod edit -replace "github.com/imoore76/ldlm=$source") || return 1
     rm -f "$go_bin"
     say "building the Go client program (go mod tidy, go build)"
     # -mod=mod: go may complete go.mod and write go.sum (in the copy only).
@@ -187,7 +199,7 @@ build_go() {
         > "$logs/go-tidy.log" 2>&1
     if (cd "$dir" && GOFLAGS="${GOFLAGS:-} -mod=mod" timeout -k 10 300 go build -o goclient .) \
         > "$logs/go-build.log" 2>&1 && [ -x "$go_bin" ]; then
-        client_note[go]="official Go client: github.com/imoore76/ldlm/client v1.2.0, $(go version | cut -d' ' -f3)"
+        client_note[go]="official Go client: github.com/imoore76/ldlm/client v1.2.2 (upstream source), $(go version | cut -d' ' -f3)"
         return 0
     fi
     client_note[go]="unavailable: $(go_error_line "$logs/go-build.log")"

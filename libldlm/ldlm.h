@@ -124,8 +124,24 @@ typedef struct ldlm_channel_arg {
  * Called from the library's background thread when a lock the caller holds
  * is gone: a renewal failed, or the connection (and with it the server
  * session that owned the lock) was lost and the lock could not be verified
- * or re-acquired. `reason` is the error that proved the loss. After the call
- * ldlm_lock_locked(lock) is false. The lock handle stays owned by the caller;
+ * or re-acquired. `reason` is the error that proved the loss:
+ * LDLM_ERR_LOCK_DOES_NOT_EXIST_OR_INVALID_KEY when the server refused a
+ * renewal (it forgot the lock in a restart, or someone freed it by its key),
+ * LDLM_ERR_LOCK_LOST when its time ran out unconfirmed or it was taken by
+ * someone else before it could be re-acquired. After the call
+ * ldlm_lock_locked(lock) is false.
+ *
+ * Connection loss. When the connection ends (the server restarted, crashed
+ * or dropped us), every lock taken before is unverified. Once the server
+ * accepts connections again, the library reconnects within about a second
+ * (backoff capped at 1 s) and renews each such lock at once: a lock the
+ * server still has (restored from its --state_file) stays held with no
+ * report; a lock it forgot is re-acquired (reacquire_lost_locks) or
+ * reported lost. So within about 2 s of the server's return every lock is
+ * verified, re-acquired or reported. While the server stays away, a lock
+ * reads held at most until its lock timeout would have run out (without a
+ * timeout: 30 s after the disconnect), then it is reported lost (or, with
+ * reacquire_lost_locks, reads not locked until re-acquired). The lock handle stays owned by the caller;
  * the callback must not free it nor free the client. It may call other
  * ldlm_* functions, which delay the library's renewals while they run.
  */
@@ -156,7 +172,13 @@ typedef struct ldlm_config {
      * bound is the wait timeout plus this value.
      */
     int call_timeout_ms;
-    /* Re-acquire (same name and size) locks lost with the connection. */
+    /*
+     * Re-acquire (same name and size) locks lost with the connection. A lock
+     * not verified within its bound (see "Connection loss" below) then reads
+     * not locked until it is re-acquired (new key) once the server is back;
+     * it is reported lost only if the server refuses it (e.g. someone else
+     * took it meanwhile).
+     */
     bool reacquire_lost_locks;
     ldlm_lost_lock_fn lost_lock_callback;   /* NULL = no notification */
     void *lost_lock_userdata;
@@ -184,9 +206,12 @@ ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out);
 
 /*
  * Closes the connection (the server then releases this client's locks),
- * stops background threads and frees the client. Lock handles still owned
- * by the caller stay valid, read as not locked, and must still be freed with
- * ldlm_lock_free(). NULL is a no-op.
+ * stops background threads and frees the client. Every lock handle still
+ * owned by the caller, of any kind (held, unlocked, lost, a try-lock that
+ * missed, a handle from ldlm_renew), stays valid: afterwards, from any
+ * thread, ldlm_lock_name and ldlm_lock_key work, ldlm_lock_locked is false,
+ * ldlm_lock_unlock returns LDLM_ERR_INVALID_ARGUMENT, and the handle must
+ * still be freed with ldlm_lock_free(). NULL is a no-op.
  */
 void ldlm_client_free(ldlm_client *client);
 

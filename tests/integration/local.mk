@@ -14,6 +14,7 @@ tests_integration_libitcommon_la_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PTHREA
 INTEGRATION_TESTS = \
 	tests/integration/it_idle \
 	tests/integration/it_basic \
+	tests/integration/it_handles \
 	tests/integration/it_sizes \
 	tests/integration/it_wait \
 	tests/integration/it_expiry \
@@ -42,6 +43,12 @@ tests_integration_it_basic_SOURCES = tests/integration/it_basic.c
 tests_integration_it_basic_CPPFLAGS = $(IT_CPPFLAGS)
 tests_integration_it_basic_CFLAGS = $(IT_CFLAGS)
 tests_integration_it_basic_LDADD = $(IT_LDADD)
+tests_integration_it_handles_SOURCES = tests/integration/it_handles.c
+tests_integration_it_handles_CPPFLAGS = $(IT_CPPFLAGS)
+tests_integration_it_handles_CFLAGS = $(IT_CFLAGS)
+tests_integration_it_handles_LDADD = $(IT_LDADD)
+# Also under valgrind (make check-valgrind): handles after their client.
+VALGRIND_EXTRA_TESTS = tests/integration/it_handles
 tests_integration_it_sizes_SOURCES = tests/integration/it_sizes.c
 tests_integration_it_sizes_CPPFLAGS = $(IT_CPPFLAGS)
 tests_integration_it_sizes_CFLAGS = $(IT_CFLAGS)

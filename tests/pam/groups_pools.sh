@@ -10,6 +10,11 @@ pamt_empty_conf
 ldlm_srv_start || pamt_fail "the LDLM server did not start"
 c="conf=$PAMT_EMPTY_CONF"
 srv="server=$LDLM_SRV_ADDR"
+# All sections share one server, and the server keeps a lock's size until the
+# idle lock is garbage-collected (minutes): a user whose limit differs between
+# two sections (frank, erin) would hit "lock size mismatch" in the second. So
+# each section has a lock namespace of its own; the pool keeps the default
+# one, whose lock names it checks.
 
 # hold_n PREFIX N SERVICE USER : N logins of USER, all admitted.
 hold_n() {
@@ -25,8 +30,8 @@ release_n() {
 }
 
 # ---- per-group limits: the most generous group, a user rule above all ----
-pamt_service groups "$c" "$srv" on_error=deny max_sessions=1 \
-    limit=@students:2,@admins:3 limit=frank:1
+pamt_service groups "$c" "$srv" lock_prefix=groups/ on_error=deny \
+    max_sessions=1 limit=@students:2,@admins:3 limit=frank:1
 hold_n b 2 groups bob       # students: 2
 pamt_hold b3 groups bob && pamt_fail "bob admitted beyond the students limit"
 pamt_expect_out 'Too many sessions for bob \(limit 2\)'
@@ -65,7 +70,8 @@ pamt_service exempt "$c" "$srv" on_error=deny max_sessions=1 exempt=@staff
 hold_n x 3 exempt erin      # staff member: no limit
 hold_n r 3 exempt root
 release_n x 3; release_n r 3
-pamt_service strict "$c" "$srv" on_error=deny max_sessions=1 even_deny_root
+pamt_service strict "$c" "$srv" lock_prefix=strict/ on_error=deny \
+    max_sessions=1 even_deny_root
 hold_n r 1 strict root
 pamt_hold r2 strict root && pamt_fail "root admitted beyond the limit with even_deny_root"
 pamt_expect_out 'Too many sessions for root \(limit 1\)'

@@ -23,7 +23,7 @@ tests_unit_test_client_offline_LDADD = libldlm/libldlm.la $(CMOCKA_LIBS) $(OPENS
 # A forked child deliberately abandons the parent's gRPC state (see
 # ldlm_client_free), so only the parent's memory is checked.
 VALGRIND_FLAGS = --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 --quiet
-check-valgrind: $(LIBLDLM_UNIT_TESTS)
+check-valgrind: $(LIBLDLM_UNIT_TESTS) $(VALGRIND_EXTRA_TESTS)
 	@fail=0; for t in $(LIBLDLM_UNIT_TESTS) $(VALGRIND_EXTRA_TESTS); do \
 	  echo "valgrind: $$t"; \
 	  $(LIBTOOL) --mode=execute valgrind $(VALGRIND_FLAGS) ./$$t || fail=1; \
