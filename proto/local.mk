@@ -1,5 +1,5 @@
 # The schema is compiled by protoc-c at build time.
-EXTRA_DIST += proto/ldlm.proto
+EXTRA_DIST += proto/ldlm.proto proto/NOTES.md
 BUILT_SOURCES += proto/ldlm.pb-c.c proto/ldlm.pb-c.h
 CLEANFILES += proto/ldlm.pb-c.c proto/ldlm.pb-c.h
 
