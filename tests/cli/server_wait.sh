@@ -38,11 +38,16 @@ expect_status 9
 [ "$elapsed" -ge 900 ] && [ "$elapsed" -lt 5000 ] ||
     fail "lock --wait 1 took $elapsed ms"
 
-# Without --wait: waits, then runs once the holder lets go.
+# Without --wait: waits, then runs once the holder lets go. The release
+# waits until the server has the waiter's request (its log says so), so
+# that it really ends a wait rather than precedes it.
+request="\"msg\":\"Lock request\".*\"lock\":\"$name\""
+requests=$(grep -cE -- "$request" "$LDLM_SRV_LOG")
 "$LDLM" run "$name" -- sh -c ": > '$T/waited'" < /dev/null > /dev/null \
     2> "$T/waiter.err" &
 waiter=$!
 track_pid "$waiter"
+wait_server_log "$request" $((requests + 1))
 [ ! -e "$T/waited" ] || fail "the waiter ran while the lock was held"
 release 3
 [ "$holder_status" -eq 0 ] || fail "holder exited with $holder_status"
