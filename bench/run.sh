@@ -45,7 +45,9 @@
 #
 # Raw results (one line per repetition) and every log stay in
 # DIR/bench-out/. Environment: LDLM_SERVER_BIN (a server binary to use
-# instead of installing one), LDLM_TEST_CACHE (the harness's cache).
+# instead of installing one), LDLM_TEST_CACHE (the harness's cache),
+# LDLM_VENDOR_DIR (where ldlm-v1.2.2, the official Go client's source, is;
+# default ../shared/vendor beside the source tree).
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -143,7 +145,10 @@ build_ours() {
         }
     fi
     say "building in $builddir"
+    # pam_ldlm_slots.la: the backend that pam_ldlm.so dlopen()s (from beside
+    # itself in a build tree) when a login needs a slot.
     make -C "$builddir" -j"$(nproc)" libldlm/libldlm.la pam_ldlm/pam_ldlm.la \
+        pam_ldlm/pam_ldlm_slots.la \
         bench/ldlm_bench bench/pam_bench tests/harness/ldlm_test_tool \
         > "$logs/build.log" 2>&1 || {
         tail -n 40 "$logs/build.log" >&2
@@ -154,7 +159,10 @@ if ! build_ours; then
     echo "bench/run.sh: the build failed (logs in $logs)" >&2
     exit 1
 fi
-client_note[libldlm]="libldlm $(sed -n 's/^#define LDLM_VERSION_STRING "\(.*\)"/\1/p' "$top/libldlm/ldlm.h"), gRPC C core $(pkg-config --modversion grpc 2> /dev/null || echo '?')"
+# pkg-config gives gRPC core's own version (29.0.0 for gRPC 1.51); the
+# package version names the release. OpenSSL matters for the TLS rows.
+grpc_release=$(dpkg-query -W -f='${Version}' libgrpc-dev 2> /dev/null | sed 's/-[^-]*$//')
+client_note[libldlm]="libldlm $(sed -n 's/^#define LDLM_VERSION_STRING "\(.*\)"/\1/p' "$top/libldlm/ldlm.h"), gRPC C core $(pkg-config --modversion grpc 2> /dev/null || echo '?')${grpc_release:+ (gRPC $grpc_release)}, OpenSSL $(pkg-config --modversion openssl 2> /dev/null || echo '?')"
 if grep -q -- '-fsanitize' "$builddir/Makefile" 2> /dev/null &&
     [ -n "$(sed -n 's/^SANITIZER_FLAGS = //p' "$builddir/Makefile")" ]; then
     notes+=("$builddir is a sanitizer build: libldlm and pam_ldlm figures are slowed down by it")

@@ -29,14 +29,8 @@ import (
 
 const clientName = "go"
 
-// The calls of the official client that the workloads use. (New returns an
-// unexported type; this interface lets the code name it.)
-type ldlmClient interface {
-	Lock(name string, o *client.LockOptions) (*client.Lock, error)
-	TryLock(name string, o *client.LockOptions) (*client.Lock, error)
-	Unlock(name string, key string) (bool, error)
-	Close() error
-}
+// The official client (v1.2.2: client.New returns an exported *Client).
+type ldlmClient = *client.Client
 
 type options struct {
 	address    string
@@ -65,11 +59,9 @@ func newClient(o *options, tls bool) (ldlmClient, error) {
 		conf.UseTls = true
 		conf.CAFile = o.caFile
 	}
-	c, err := client.New(context.Background(), conf)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
+	// MaxRetries stays 0: a failure ends the run at once, as in the C and
+	// Python programs (retries=0), instead of retrying every 3 s.
+	return client.New(context.Background(), conf)
 }
 
 // acquireRelease takes the lock (Lock, or TryLock when try) and releases

@@ -193,7 +193,9 @@ def main():
             getattr(ldlm, name)
         for name in ("lock", "try_lock", "close"):
             getattr(ldlm.Client, name)
-        print(f"py-ldlm usable (Python {sys.version.split()[0]})")
+        import grpc  # grpcio: gRPC core with its own BoringSSL
+        print(f"py-ldlm usable (grpcio {grpc.__version__}, "
+              f"Python {sys.version.split()[0]})")
         return 0
     if not o.address or not o.workloads:
         p.error("--address and at least one WORKLOAD are required")
