@@ -233,7 +233,8 @@ sshdt_kill9() {
     kill -KILL "$1" 2> /dev/null || :
 }
 
-sshdt_cleanup() {
+# Ends every client, then sshd once its connections have ended (bounded).
+_sshdt_shutdown() {
     local id pid i
     for id in "${!SSHDT_CLIENT_PID[@]}"; do sshdt_end "$id"; done
     # The connections end once their clients are gone; let the listener
@@ -254,7 +255,24 @@ sshdt_cleanup() {
         # still that sshd process (pids are reused)?
         grep -q sshd "/proc/$pid/cmdline" 2> /dev/null && kill -KILL "$pid" 2> /dev/null
     done
+    SSHDT_EXTRA_PIDS=()
+}
+
+sshdt_cleanup() {
+    _sshdt_shutdown
     pamt_remove_stale_wrapper_dirs
+}
+
+# sshdt_finish : the end of a test. Stops sshd after its connections, which
+# run the module's session close and pam_end as they go, then fails the
+# test if any sshd process (all share sshd's stderr, the log) reported a
+# sanitizer error on the way.
+sshdt_finish() {
+    _sshdt_shutdown
+    if grep -q -E -- 'ERROR: (Address|Leak)Sanitizer|: runtime error: |SUMMARY: [A-Za-z]+Sanitizer' "$PAMT_DIR/sshd.log"; then
+        grep -E -B 2 -A 30 -- 'ERROR: (Address|Leak)Sanitizer|: runtime error: ' "$PAMT_DIR/sshd.log" | head -n 80 >&2
+        pamt_fail "sshd's log has a sanitizer report"
+    fi
 }
 
 # sshdt_expect_log REGEX : sshd's log (with the module's lines) matches.

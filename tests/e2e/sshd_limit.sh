@@ -65,4 +65,5 @@ sshdt_kill9 "$victim_pid"
 hold_eventually after_kill 40 shell
 pamt_log "ok: killing a session's sshd process frees its slot"
 
+sshdt_finish
 pamt_log "PASS"

@@ -40,4 +40,5 @@ sshdt_run 'echo exempt'
     pamt_fail "exempt user refused ($SSHDT_STATUS): $SSHDT_ERR"
 pamt_log "ok: an exempt user gets in without the server"
 
+sshdt_finish
 pamt_log "PASS"

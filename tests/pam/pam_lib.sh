@@ -191,8 +191,21 @@ pamt_run() {
         > "$PAMT_DIR/run.out" 2> "$PAMT_DIR/run.err" || PAMT_STATUS=$?
     PAMT_OUT=$(cat "$PAMT_DIR/run.out")
     PAMT_ERR=$(cat "$PAMT_DIR/run.err")
+    pamt_expect_no_sanitizer_report "$PAMT_DIR/run.err" "pam_driver $*"
     if [ "$PAMT_STATUS" -ge 2 ]; then
         pamt_fail "pam_driver $* exited with status $PAMT_STATUS"
+    fi
+}
+
+# pamt_expect_no_sanitizer_report FILE WHAT : fails the test when FILE (the
+# stderr of a login) has a report of AddressSanitizer, LeakSanitizer or
+# UndefinedBehaviorSanitizer. The exit status alone is not enough: UBSan
+# without halt_on_error only prints, and a held login's status is read
+# after the test has seen the lines it waited for.
+pamt_expect_no_sanitizer_report() {
+    if grep -q -E -- 'ERROR: (Address|Leak)Sanitizer|: runtime error: |SUMMARY: [A-Za-z]+Sanitizer' "$1" 2> /dev/null; then
+        PAMT_ERR=$(cat "$1")
+        pamt_fail "$2: sanitizer report on stderr"
     fi
 }
 
@@ -286,12 +299,14 @@ pamt_hold() {
 }
 
 # pamt_read_until ID REGEX : reads the login's next lines into PAMT_OUT until
-# one matches (kept in PAMT_LAST_LINE); fails the test after 60 s.
+# one matches (kept in PAMT_LAST_LINE); fails the test after 60 s, or at
+# once when the login ends (crashes) without reporting it.
 pamt_read_until() {
-    local id=$1 pattern=$2 line
+    local id=$1 pattern=$2 line rc=0
     PAMT_OUT=
     PAMT_LAST_LINE=
-    while IFS= read -r -t 60 -u "${PAMT_HOLD_OUTFD[$id]}" line; do
+    while :; do
+        IFS= read -r -t 60 -u "${PAMT_HOLD_OUTFD[$id]}" line || { rc=$?; break; }
         PAMT_OUT+="$line"$'\n'
         if [[ $line =~ $pattern ]]; then
             PAMT_LAST_LINE=$line
@@ -300,17 +315,28 @@ pamt_read_until() {
         fi
     done
     PAMT_ERR=$(cat "$PAMT_DIR/hold-$id.err")
-    pamt_fail "login '$id' did not report /$pattern/ within 60 s"
+    pamt_expect_no_sanitizer_report "$PAMT_DIR/hold-$id.err" "login '$id'"
+    if [ "$rc" -gt 128 ]; then
+        pamt_fail "login '$id' did not report /$pattern/ within 60 s"
+    fi
+    pamt_fail "login '$id' ended without reporting /$pattern/"
 }
 
-# Waits for the holder's exit and forgets it.
+# _pamt_hold_reap ID [killed] : waits for the holder's exit and forgets it.
+# The driver exits 0 or 1 (a PAM call failed); anything else (a crash, a
+# sanitizer's exit code, LeakSanitizer at exit) fails the test, unless the
+# test killed it on purpose.
 _pamt_hold_reap() {
-    local id=$1 pid=${PAMT_HOLD_PID[$1]}
-    local infd=${PAMT_HOLD_IN[$id]} outfd=${PAMT_HOLD_OUTFD[$id]}
-    wait "$pid" 2> /dev/null || :
+    local id=$1 pid=${PAMT_HOLD_PID[$1]} how=${2:-}
+    local infd=${PAMT_HOLD_IN[$id]} outfd=${PAMT_HOLD_OUTFD[$id]} status=0
+    wait "$pid" 2> /dev/null || status=$?
     exec {infd}>&- {outfd}<&-
     PAMT_ERR=$(cat "$PAMT_DIR/hold-$id.err")
     unset "PAMT_HOLD_PID[$id]" "PAMT_HOLD_IN[$id]" "PAMT_HOLD_OUTFD[$id]"
+    pamt_expect_no_sanitizer_report "$PAMT_DIR/hold-$id.err" "login '$id'"
+    if [ "$how" != killed ] && [ "$status" -ge 2 ]; then
+        pamt_fail "login '$id' (pid $pid) exited with status $status"
+    fi
 }
 
 # The log (stderr) of a held login so far.
@@ -331,7 +357,7 @@ pamt_release() {
 pamt_kill9() {
     local id=$1 pid=${PAMT_HOLD_PID[$1]}
     kill -KILL "$pid" 2> /dev/null || :
-    _pamt_hold_reap "$id"
+    _pamt_hold_reap "$id" killed
     _pamt_remove_wrapper_dir_of "$pid"
 }
 
@@ -397,14 +423,26 @@ pamt_cleanup() {
 
 # ---- waiting on what held logins log ------------------------------------
 
-# pamt_wait_hold_log ID REGEX [SECONDS] : waits (bounded, checking every
-# 0.1 s) until the held login's log has a line matching REGEX.
+# pamt_wait_hold_log ID REGEX [SECONDS] : waits (at most SECONDS, default
+# 30) until the held login's log has a line matching REGEX (extended regular
+# expression). tail -f follows the file with inotify, so each line is seen
+# as soon as it is written, with no polling interval.
 pamt_wait_hold_log() {
-    local id=$1 pattern=$2 seconds=${3:-30} i
-    for ((i = 0; i < seconds * 10; i++)); do
-        grep -q -E -- "$pattern" "$PAMT_DIR/hold-$id.err" && return 0
-        sleep 0.1
+    local id=$1 pattern=$2 seconds=${3:-30} line left fd pid found=
+    local deadline=$((SECONDS + seconds))
+    exec {fd}< <(exec tail -n +1 -f "$PAMT_DIR/hold-$id.err")
+    pid=$!
+    while left=$((deadline - SECONDS)) && [ "$left" -gt 0 ]; do
+        IFS= read -r -t "$left" -u "$fd" line || break
+        if [[ $line =~ $pattern ]]; then
+            found=1
+            break
+        fi
     done
+    kill "$pid" 2> /dev/null || :
+    exec {fd}<&-
+    wait "$pid" 2> /dev/null || :
+    [ -n "$found" ] && return 0
     PAMT_ERR=$(cat "$PAMT_DIR/hold-$id.err")
     PAMT_OUT=
     pamt_fail "login '$id' did not log /$pattern/ within $seconds s"
