@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_stats.h - timing and the one result line format shared by the C
  * benchmark programs (ldlm_bench, pam_bench).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ldlm_bench - the libldlm side of the client benchmark (bench/run.sh).
  *

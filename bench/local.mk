@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench: side-by-side benchmarks of libldlm against the official Go and
 # Python clients, and the cost of pam_ldlm to a login. bench/run.sh is the
 # one command (it builds what it needs in a build tree, runs everything

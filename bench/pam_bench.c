@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pam_bench - what a PAM session stack costs a login, measured by a login
  * program of our own (bench/run.sh runs it under pam_wrapper + nss_wrapper).

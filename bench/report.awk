@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # report.awk - turns the result lines of one bench/run.sh run into its table.
 #
 # Input (tab-separated, any order):

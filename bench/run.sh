@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/run.sh - libldlm side by side with the official Go and Python LDLM
 # clients, and what pam_ldlm costs a login. One command, one table.
 #
@@ -55,7 +56,7 @@ mode=full
 builddir=$top/build-bench
 
 usage() {
-    sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '5,14p' "$0" | sed 's/^# \{0,1\}//' >&2
 }
 
 while [ $# -gt 0 ]; do

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * acquire.c - taking the lock for run, lock and try-lock.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * admin.c - `ldlm unlock NAME KEY` and `ldlm renew NAME KEY SECONDS`: act on
  * a lock by its key, from any host (keys are tokens, not tied to the

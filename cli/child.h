@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * child.h - the command that `ldlm run` runs: starting it with the lock's
  * name and key in its environment, and supervising it until it ends

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * commands.h - the commands of ldlm(1). Each returns the process's exit
  * code and has already reported any problem on stderr.

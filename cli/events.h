@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * events.h - one self-pipe that turns asynchronous events into bytes a
  * poll() loop can read: signals (from signal handlers) and "the lock was

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * exit_codes.h - the exit statuses of ldlm(1). Documented in --help and in
  * ldlm.1: change all three together. Values follow <sysexits.h> where one

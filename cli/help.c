@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * help.c - the text of `ldlm --help`. Keep it in step with ldlm.1 and
  * exit_codes.h.

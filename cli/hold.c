@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hold.c - `ldlm lock NAME` and `ldlm try-lock NAME`: print the key, then
  * hold the lock until stdin reaches end of file or INT/TERM/HUP arrives.

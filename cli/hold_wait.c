@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hold_wait.c - see hold_wait.h. One poll() on stdin and the event pipe;
  * whatever arrives on stdin is read and ignored.

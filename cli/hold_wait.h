@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hold_wait.h - how `ldlm lock` waits while it holds the lock: until stdin
  * reaches end of file (or becomes unusable), a caught signal arrives (INT,

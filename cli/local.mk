@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cli: ldlm(1), a cluster-wide flock(1) on top of libldlm.
 bin_PROGRAMS += cli/ldlm
 cli_ldlm_SOURCES = \

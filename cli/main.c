@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - ldlm(1): parses the command line, resolves the connection
  * settings, connects, and hands over to the command.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * options.h - the command line of ldlm(1), parsed but not yet combined with
  * the environment and the configuration file (see settings.h).

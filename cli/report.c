@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.c - error lines, exit codes of library errors, log routing.
  */

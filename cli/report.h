@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.h - how ldlm(1) speaks: one line per error on stderr,
  * "ldlm: <what>: <error>[: <detail>]", and the exit code that goes with a

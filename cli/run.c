@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * run.c - `ldlm run NAME -- COMMAND...`: takes the lock, runs the command
  * while holding it (child.h), releases it, and exits with the command's

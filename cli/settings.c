@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * settings.c - resolves ldlm(1)'s connection settings.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * settings.h - the connection settings ldlm(1) uses, resolved from (highest
  * precedence first) command-line options, LDLM_* environment variables,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conf_internal.h - helpers shared by the files of the configuration
  * library (not part of its API).

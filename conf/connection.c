@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * connection.c - the connection settings shared by pam_ldlm and ldlm(1):
  * which names they are, how they are validated, and how they map onto the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ldlm_conf.h - the one parser of pam_ldlm.conf, shared by pam_ldlm and the
  * ldlm command-line tool (internal, not installed).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # conf: the one parser of pam_ldlm.conf, shared by pam_ldlm and ldlm(1).
 # A convenience library: it ends up inside the PAM module and the tool.
 noinst_LTLIBRARIES += conf/libldlm_conf.la

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * parser.c - reads settings from a configuration file or from PAM-style
  * module arguments into an ldlm_conf. Syntax in ldlm_conf.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * password_file.c - reads the server password from a file that only root
  * (or one allowed owner) can read.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * values.c - strict interpretation of setting values: integers in a range
  * and yes/no flags. Anything not exactly a valid value is an error that

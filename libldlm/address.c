@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* address.c - turns a user's server address into a gRPC target.
  *
  * gRPC accepts many target syntaxes; we accept the ones the Go client's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* call.c - one unary RPC over the client's channel, with retries.
  *
  * Each call gets its own pluck completion queue: gRPC allows at most six

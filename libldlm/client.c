@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* client.c - client lifecycle: configuration, channel, cancel, free. */
 #include <limits.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* errors.c - error codes, their descriptions and the per-thread message. */
 #include <stdarg.h>
 #include <stdio.h>

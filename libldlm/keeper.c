@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keeper.c - the background thread that keeps held locks held.
  *
  * It renews locks that have a server timer, verifies locks after the

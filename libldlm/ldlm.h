@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ldlm.h - C client library for the LDLM distributed lock server.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # libldlm: everything is compiled once into a convenience library (which the
 # unit tests link to reach internal functions), then wrapped into the
 # installed libldlm.la that exports only the public ldlm_* symbols.

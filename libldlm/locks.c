@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* locks.c - Lock, TryLock, Unlock, Renew and the lock handle. */
 #include <stdlib.h>
 #include <string.h>

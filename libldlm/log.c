@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* log.c - routes gRPC's logging and our diagnostics to the application.
  *
  * gRPC prints to stderr by default; inside a PAM module that would be the

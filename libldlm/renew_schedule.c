@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* renew_schedule.c - when to renew a lock that has a server timer.
  *
  * The Go client renews every max(timeout - 30 s, 10 s), so any lock with a

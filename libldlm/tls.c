@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tls.c - channel credentials: plaintext, TLS, mutual TLS, skip-verify.
  *
  * Files are read and parsed here, at client creation, so that a missing or

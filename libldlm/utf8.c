@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* utf8.c - UTF-8 well-formedness check.
  *
  * Lock names travel as protobuf `string`s and the server rejects bytes that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* watcher.c - follows the channel's connectivity on a thread of its own.
  *
  * Two jobs. It notices when the connection (the server session owning our

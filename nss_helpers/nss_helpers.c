@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nss_helpers.c - reentrant NSS lookups with buffers grown on ERANGE.
  */

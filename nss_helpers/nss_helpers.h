@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nss_helpers.h - thread-safe user and group lookups through NSS.
  *

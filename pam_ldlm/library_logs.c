@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * library_logs.c - libldlm's and gRPC's log output goes to syslog.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * library_logs.h - where libldlm's and gRPC's own log output goes.
  */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # pam_ldlm: the PAM module, in two shared objects so that logins needing
 # no slot never load gRPC (see pam_ldlm/slots_backend.h):
 #   pam_ldlm.so        entry points, configuration, rules, messages; opens

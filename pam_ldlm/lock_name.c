@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lock_name.c - collision-free, UTF-8-safe lock names (see lock_name.h).
  */

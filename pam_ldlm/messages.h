@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * messages.h - what pam_ldlm tells the user and the system log.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * options.c - reading and validating pam_ldlm's settings (see options.h).
  */

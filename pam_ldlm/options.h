@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * options.h - pam_ldlm's settings: the config file, then module arguments.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pam_ldlm.c - PAM entry points: cluster-wide limits on concurrent sessions.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slots.c - acquisition and release of session slots through libldlm.
  */

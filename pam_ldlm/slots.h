@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slots.h - taking and giving back session slots on the LDLM server.
  *

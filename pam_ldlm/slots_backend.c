@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slots_backend.c - the table that pam_ldlm_slots.so exports (see
  * slots_backend.h): slots.c's functions, for pam_ldlm.so to call.

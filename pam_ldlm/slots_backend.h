@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slots_backend.h - the seam between pam_ldlm.so and pam_ldlm_slots.so.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slots_loader.c - slots.h for pam_ldlm.so: opens the slots backend
  * (pam_ldlm_slots.so, see slots_backend.h) the first time a login needs a

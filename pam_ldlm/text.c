@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text.c - UTF-8 validation and escaping of untrusted names (see text.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text.h - byte-string helpers for names that come from users and NSS.
  *

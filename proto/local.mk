@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The schema is compiled by protoc-c at build time.
 EXTRA_DIST += proto/ldlm.proto proto/NOTES.md
 BUILT_SOURCES += proto/ldlm.pb-c.c proto/ldlm.pb-c.h

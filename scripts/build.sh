@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Configures and builds the tree out of source: build.sh BUILD_DIR [configure args]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

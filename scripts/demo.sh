@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The main job, narrated: builds everything, starts a local LDLM server and
 # shows pam_ldlm enforcing "alice may have at most 2 sessions" across three
 # simulated hosts (each login is its own process, as on separate machines),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs, from Debian 12's packages, everything needed to build libldlm,
 # pam_ldlm and ldlm(1) and to run the whole test suite. Run as root.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The whole test suite, as CI runs it (as root, on Debian 12):
 #   1. installs the build and test dependencies (scripts/install-deps.sh);
 #   2. installs the real LDLM server v1.2.2 with `go install`, else builds it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Test suite. Every test is a program or script run by automake's parallel
 # harness; exit 77 means SKIP (used only when the real LDLM server could not
 # be installed, with the reason printed).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Go side of the client benchmark: the official Go client (the
 // `client` package of the LDLM server's module), release v1.2.2, the version
 // of the server the tests run. The Go module proxy refuses that module, so

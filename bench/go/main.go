@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Command goclient is the Go side of the client benchmark (bench/run.sh):
 // the same workloads as bench/ldlm_bench.c, with the same options and the
 // same output, through the official Go client.

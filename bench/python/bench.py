@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The Python side of the client benchmark (bench/run.sh).
 
 Runs the workloads of bench/ldlm_bench.c, with the same options and the same

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Where the connection settings come from: option > environment > file >
 # default, shown by --print-config (with each value's origin) and by the
 # server address that error messages name. Bad files and variables are

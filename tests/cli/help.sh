@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ldlm --help and --version: exit 0, text on stdout, nothing on stderr; the
 # help (and the man page) document every command, the connection options
 # and every exit code.

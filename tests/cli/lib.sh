@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh - shared by the ldlm(1) tests. Source it first (POSIX sh).
 #
 # Provides:

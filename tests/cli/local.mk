@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/cli: ldlm(1). The first group needs no server and always runs; the
 # server_* tests run against the real LDLM server (they SKIP, exit 77, when
 # it could not be installed). The scripts are run by SH_LOG_COMPILER.

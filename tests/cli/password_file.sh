@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The password file: refused unless it is a regular file owned by root or
 # the invoking user without group/other access (exit 78, one line naming
 # the file and the problem, before any connection); accepted files lead to

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # unlock NAME KEY and renew NAME KEY SECONDS act on a lock by its key from
 # another process; wrong keys and unknown locks give 65.
 . "$LDLM_TEST_SRCDIR/tests/cli/server_lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A server with a password: the right password file works; a wrong or
 # missing password gives exit 77 and one line saying authentication failed,
 # and run does not start the command.

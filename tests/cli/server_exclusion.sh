@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Two or more `ldlm run` of the same name never overlap. The commands prove
 # it themselves: each enters a critical section with an atomic mkdir that
 # fails if another command is inside.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Killing ldlm (SIGKILL: no chance to unlock) releases its lock, because the
 # server drops a closed connection's locks; and `run`'s command is told to
 # stop (SIGTERM), since it no longer holds the lock.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # server_lib.sh - for the ldlm(1) tests that need the real LDLM server.
 # Source it instead of lib.sh. Skips the test (exit 77, with the reason)
 # when the server is not installed.

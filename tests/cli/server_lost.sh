@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A lost lock (the server restarted without a state file, so it forgot the
 # lock) stops `run`'s command: SIGTERM, then SIGKILL after --grace seconds;
 # ldlm says so on stderr and exits 75. `lock` exits 75 as well.

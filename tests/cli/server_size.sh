@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # --size 3 admits three holders at once and not a fourth; a freed slot
 # admits the next; a different size for an existing lock is refused (65).
 . "$LDLM_TEST_SRCDIR/tests/cli/server_lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # run: the command's exit status and death by signal pass through, INT,
 # TERM and HUP sent to ldlm reach the command, the command sees
 # LDLM_LOCK_NAME and LDLM_LOCK_KEY, and the lock is released afterwards.

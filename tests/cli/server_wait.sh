@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # --wait: 0 gives up at once with the conflict exit code (default 1, or
 # --conflict-exit-code), N gives up after about N seconds, and without
 # --wait the command waits until the lock is free.

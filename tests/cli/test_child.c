@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_child.c - `ldlm run`'s handling of its command without a server:
  * exit statuses, exec failures, the environment, signals passed on, and a

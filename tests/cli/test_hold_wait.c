@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_hold_wait.c - how `ldlm lock` holds: until end of file on stdin, a
  * signal, or the loss of the lock (reported through the same callback

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # No server on the port: every command fails quickly with exit 69 and one
 # line on stderr that names the address; run never starts the command.
 . "$LDLM_TEST_SRCDIR/tests/cli/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Usage errors: exit 64, nothing on stdout, one line on stderr that says
 # what is wrong. Nothing here reaches a server (none is running).
 . "$LDLM_TEST_SRCDIR/tests/cli/lib.sh"

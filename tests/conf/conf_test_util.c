@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conf_test_util.c - see conf_test_util.h.
  */

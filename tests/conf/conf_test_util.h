@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conf_test_util.h - temporary files for the configuration tests. Each test
  * works in its own private directory, removed afterwards.

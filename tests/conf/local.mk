@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/conf: unit tests of the shared configuration parser (cmocka), and
 # the same programs once more under valgrind (not in sanitizer builds, whose
 # instrumentation valgrind cannot run).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_conf_parser.c - syntax of pam_ldlm.conf and of module arguments.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_conf_values.c - strict integers and flags, connection settings and
  * their mapping onto ldlm_config.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_password_file.c - who may own the password file, which modes are
  * refused, and what is read from it.

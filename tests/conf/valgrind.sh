@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Runs the configuration unit tests under valgrind: no invalid access, no
 # uninitialised read and no leak is tolerated (valgrind's exit code 99 is a
 # hard error for automake's harness; a test failure is reported as failure).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/e2e: pam_ldlm end to end with Debian's OpenSSH server (started by
 # the test on a loopback port, under pam_wrapper and nss_wrapper: no change
 # to the machine's PAM configuration or users).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # sshd_lib.sh - a real OpenSSH server with pam_ldlm, for end-to-end tests
 # (bash; source after tests/pam/pam_lib.sh and pamt_init).
 #

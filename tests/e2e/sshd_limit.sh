@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # OpenSSH end to end with the real LDLM server: a limit of 2 for the user
 # across all connections. Two held connections (one of them ssh -N, which
 # has no session) are admitted, a third is refused; ending one admits the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # OpenSSH end to end, without the LDLM server (a closed loopback port):
 # Debian's sshd with UsePAM and pam_ldlm in its account and session stacks,
 # real key-based logins by the ssh client. on_error=allow lets logins in

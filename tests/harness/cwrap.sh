@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cwrap.sh - what running a program under pam_wrapper and nss_wrapper takes,
 # shared by the shell tests (tests/pam, tests/nss, tests/e2e) and
 # bench/run.sh. Source it (POSIX sh; safe under `set -eu`).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # gen-certs.sh DIR - TLS material for the TLS tests, made with openssl(1).
 #
 # Writes into DIR (created if needed), all PEM, EC P-256 keys, valid 3 days:

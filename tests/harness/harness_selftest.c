@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * harness_selftest.c - checks of the test harness itself that need no LDLM
  * server: port picking, the SKIP rule, start failures, process states,

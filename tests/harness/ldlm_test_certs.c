@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ldlm_test_certs.c - TLS material for tests, through gen-certs.sh (one
  * implementation shared with the shell harness).

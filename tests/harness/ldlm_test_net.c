@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ldlm_test_net.c - loopback port helpers of the test harness.
  */

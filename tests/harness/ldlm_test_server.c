@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ldlm_test_server.c - start, stop, pause and restart the real LDLM server
  * for one test, by pid, in a private temp dir.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ldlm_test_tool - the parts of the test harness that sh cannot do by
  * itself, for tests/harness/server.sh:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ldlm_test_wait.c - bounded waiting for tests: monotonic time, polling
  * with a deadline, a counting event and a join with a timeout.

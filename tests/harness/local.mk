@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/harness: runs the real LDLM server for the tests (never a stand-in).
 #   install-server.sh   go-installs the pinned server into the cache
 #   libtestharness.la   C API: ldlm_test_server.h (start/stop/pause/restart

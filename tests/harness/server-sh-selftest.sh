@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # server-sh-selftest.sh - checks of tests/harness/server.sh that need no LDLM
 # server: the SKIP rule, TLS material, start failures, cleanup.
 set -eu

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # server.sh - run the real LDLM server from shell tests. Source it (POSIX sh).
 #
 # Usage, in a test run by `make check` (tests/local.mk exports LDLM_TEST_SRCDIR,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_auth.c - password authentication against the real server started
  * with --password: right, wrong and missing password.

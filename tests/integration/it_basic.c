@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_basic.c - lock, try-lock, unlock and renew round trips against the
  * real server; lock-object unlock; a closed client releases its locks.

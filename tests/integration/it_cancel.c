@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_cancel.c - ldlm_client_cancel against the real server: it unblocks an
  * ldlm_lock waiting in another thread (LDLM_ERR_CANCELLED, promptly), later

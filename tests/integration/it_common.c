@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_common.c - fixtures and helpers shared by the integration tests.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_common.h - shared pieces of the integration tests: each test program
  * runs libldlm against the real LDLM server started by tests/harness.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_expiry.c - lock timeouts against the real server: without renewal a
  * lock expires; auto-renewal keeps even a 2-second lock held for 10 s.

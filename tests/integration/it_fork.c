@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_fork.c - a client used from a forked child fails with LDLM_ERR_FORKED
  * without touching the parent's connection; the parent's client and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_idle.c - a lock survives 70 s of client idleness against the real
  * server running with an aggressive keepalive (ping every 2 s, 1 s to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_ipv6.c - the "[v6addr]:port" address form against the real server
  * listening on [::1], plaintext and with TLS (the certificate has an IP

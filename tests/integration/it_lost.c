@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_lost.c - the lost-lock callback against the real server: when the
  * server forgets a renewed lock, when it restarts without a state file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_retries.c - max_retries against the real server going down and coming
  * back: with no retries a call fails UNAVAILABLE at once; with retries a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_sizes.c - sized locks (counting semaphores) against the real server:
  * N holders admitted, N+1 refused, size mismatch and invalid size errors,

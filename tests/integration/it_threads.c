@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_threads.c - one client shared by 16 threads against the real server:
  * a size-1 lock hammered by all of them is never held by two at once, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_tls.c - TLS against the real server: server certificate checked with a
  * CA file, mutual TLS with a client certificate, skip-verify against a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * it_wait.c - blocking ldlm_lock against the real server: the wait timeout
  * returns LDLM_ERR_LOCK_WAIT_TIMEOUT in about the asked time, a blocked

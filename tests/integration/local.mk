@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/integration: libldlm against the real LDLM server. Each program
 # starts its own servers through tests/harness and SKIPs (exit 77, with the
 # reason) when the server could not be installed. The 70 s idle test is a

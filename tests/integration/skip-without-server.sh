@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # skip-without-server.sh - every integration test program must SKIP cleanly
 # (exit 77, with the "SKIP: LDLM server unavailable" line and the reason)
 # when the server binary is missing on a developer's machine, and FAIL

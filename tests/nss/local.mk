@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/nss: nss_helpers unit tests, run under nss_wrapper with users and
 # groups that exist only in the test's own files.
 AM_TESTS_ENVIRONMENT += \

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-under-nss-wrapper.sh PROGRAM [ARG...]
 #
 # Runs a test program with nss_wrapper preloaded, so that the user and group

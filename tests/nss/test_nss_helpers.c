@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_nss_helpers.c - nss_helpers against users and groups that exist only
  * in this test's own files, served by nss_wrapper.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tmpfiles.c - see tmpfiles.h. Test-only code: the bookkeeping is global.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tmpfiles.h - a private temporary directory for a test program, with the
  * files it writes there, removed again at the end (tests leave nothing).

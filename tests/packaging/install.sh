@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Packaging: `make install` into a scratch DESTDIR gives a usable library
 # (header, libldlm.so, libldlm.a, libldlm.pc that a program builds and links
 # against), the PAM module in the PAM directory without its .la, the tool and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Unknown or malformed settings: PAM_SERVICE_ERR and a log line that names
 # the problem and where it is, in both phases, for every user (root too:
 # with a broken configuration nobody can know who is exempt). Never a crash.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Decisions that need no LDLM server: root, exempt= users and groups,
 # unlimited users, no limit configured, zero limits (also for user and
 # group names with blanks, slashes and non-UTF-8 bytes), message texts. The server address

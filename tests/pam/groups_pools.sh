@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Per-group limits, group pools, exemptions and root, against the real LDLM
 # server, with users and groups that exist only in this test.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"

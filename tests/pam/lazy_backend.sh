@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # pam_ldlm.so loads gRPC (through its backend pam_ldlm_slots.so) only when a
 # login needs a slot: an exempt login's process never maps libgrpc, a login
 # that asks the server does. Checked in /proc/PID/maps of held logins. No

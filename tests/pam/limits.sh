@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Session limits against the real LDLM server, each login a separate
 # process as on separate hosts: N admitted, N+1 refused with the message,
 # closing one admits the next, a crashed holder's slot comes back, waiting

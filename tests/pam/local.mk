@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/pam: pam_ldlm. Unit tests of its parts (cmocka), then the module
 # itself loaded by a driver program under pam_wrapper + nss_wrapper.
 PAM_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -I$(top_srcdir)/pam_ldlm \

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Measures, against the real LDLM server (plaintext, loopback): the time a
 # login spends in pam_ldlm (median and worst of 100 logins: account phase,
 # which takes the slot, and the whole account+session+close), and what a

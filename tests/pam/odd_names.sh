@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # User and group names with spaces, slashes and bytes that are not UTF-8
 # get their own valid lock names on the real LDLM server: limits hold, and
 # a user whose name looks like another's encoded name is counted apart.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pam_driver - plays the part of a login program (sshd, login, cron...) for
  * the pam_ldlm tests. One process is one login, like one host would have.

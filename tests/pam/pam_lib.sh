@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # pam_lib.sh - shared by the pam_ldlm shell tests (bash; source it).
 #
 # Each test gets a private directory with its own user and group databases

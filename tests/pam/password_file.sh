@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # password_file=: refused (PAM_SERVICE_ERR, log line) unless a regular file
 # owned by root with no group or world permission; the password itself never
 # appears anywhere. No LDLM server needed: an accepted file shows by the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The LDLM server cannot be reached (a closed loopback port): on_error=allow
 # admits, on_error=deny refuses with a message, and either decision comes
 # within timeout=, however many locks the login needs. The session phase

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The LDLM server misbehaves: stopped (SIGSTOP) -> the decision comes within
 # timeout= per on_error; restarted without a state file while sessions are
 # open -> they take their slots back and still count; a session that cannot

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # An administrator changes a limit while sessions hold the old one. The
 # server fixes a lock's size while the lock exists, so a login configured
 # with the new limit gets LockSizeMismatch: it is handled per on_error with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_lock_name.c - lock names: any user or group name, whatever its bytes,
  * gives a valid UTF-8 lock name, and distinct names give distinct locks.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_messages.c - message templates, UTF-8 validation, and the escaping
  * that keeps user names from forging log lines or terminal output.

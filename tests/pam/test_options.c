@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_options.c - pam_ldlm's settings: defaults, file then arguments,
  * every option's syntax, and refusals that name the culprit.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_rules.c - which limit applies to whom, with users and groups that
  * exist only in this test's files (run under nss_wrapper).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # TLS, mutual TLS and password authentication against the real LDLM server:
 # the limit is enforced over each; each misconfiguration is refused in the
 # right way (a server error under on_error=deny, or a configuration error).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Unit tests of libldlm (cmocka). They link the convenience library to reach
 # internal functions; none needs a server (offline tests use a closed
 # loopback port).

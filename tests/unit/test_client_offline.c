@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libldlm behaviour that needs no server: argument checks, configuration
  * and TLS file errors, retries and bounds against a closed loopback port,
  * cancellation, fork detection, and clean teardown. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the keeper's decisions: which held lock needs what, and
  * when. These are the rules that keep locks held (renewals), notice lost
  * ones (expiry) and verify locks after a reconnection, checked here on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of libldlm's pure functions: error codes, address parsing,
  * UTF-8 validation, the renewal schedule and the wire encoding. */
 #include <setjmp.h>
