@@ -105,23 +105,23 @@ static ldlm_err acquire_release(ldlm_client *client, const char *name,
                                 const ldlm_lock_options *opts, bool try,
                                 char *err_buf, size_t err_size)
 {
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     ldlm_err err = try ? ldlm_try_lock(client, name, opts, &lock)
                        : ldlm_lock(client, name, opts, &lock);
     if (err != LDLM_OK) {
         describe(err_buf, err_size, try ? "try-lock" : "lock", err);
         return err;
     }
-    if (!ldlm_lock_locked(lock)) {
+    if (!ldlm_handle_locked(lock)) {
         snprintf(err_buf, err_size, "%s of %s: not acquired (lock busy)",
                  try ? "try-lock" : "lock", name);
-        ldlm_lock_free(lock);
+        ldlm_handle_free(lock);
         return LDLM_ERR_NOT_LOCKED;
     }
-    err = ldlm_lock_unlock(lock);
+    err = ldlm_handle_unlock(lock);
     if (err != LDLM_OK)
         describe(err_buf, err_size, "unlock", err);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     return err;
 }
 
@@ -152,7 +152,7 @@ static ldlm_err iterate_trylock_size8(ldlm_client *client,
     /* One lock for the whole workload: the same name every time. */
     char name[NAME_MAX_LEN];
     lock_name(name, o, workload, 0, 0, 0);
-    ldlm_lock_options opts = {.size = 8};
+    ldlm_lock_options opts = LDLM_LOCK_OPTIONS(.size = 8);
     return acquire_release(client, name, &opts, true, err_buf, err_size);
 }
 
@@ -332,15 +332,15 @@ static ldlm_err connect_once(const bench_options *o, bool tls,
         describe(err_buf, err_size, "client", err);
         return err;
     }
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     err = ldlm_try_lock(client, name, NULL, &lock);
     if (err != LDLM_OK)
         describe(err_buf, err_size, "try-lock", err);
-    else if (!ldlm_lock_locked(lock)) {
+    else if (!ldlm_handle_locked(lock)) {
         snprintf(err_buf, err_size, "try-lock of %s: not acquired", name);
         err = LDLM_ERR_NOT_LOCKED;
     }
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     ldlm_client_free(client);
     return err;
 }

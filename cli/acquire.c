@@ -29,11 +29,11 @@ static int conflict(const cli_options *o, const char *why)
 }
 
 int cli_acquire(ldlm_client *client, const cli_options *o,
-                const cli_settings *st, struct ldlm_lock **out)
+                const cli_settings *st, ldlm_handle **out)
 {
-    ldlm_lock_options lo = {.lock_timeout_seconds = o->lock_timeout,
-                            .size = o->size};
-    struct ldlm_lock *lock = NULL;
+    ldlm_lock_options lo = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = o->lock_timeout,
+                            .size = o->size);
+    ldlm_handle *lock = NULL;
     ldlm_err err;
     *out = NULL;
 
@@ -41,12 +41,12 @@ int cli_acquire(ldlm_client *client, const cli_options *o,
                                            o->wait_seconds == 0)) {
         err = ldlm_try_lock(client, o->name, &lo, &lock);
         if (err != LDLM_OK) {
-            ldlm_lock_free(lock);
+            ldlm_handle_free(lock);
             return cli_report_error(err, "try-lock %s on %s", o->name,
                                     cli_settings_server(st));
         }
-        if (!ldlm_lock_locked(lock)) {
-            ldlm_lock_free(lock);
+        if (!ldlm_handle_locked(lock)) {
+            ldlm_handle_free(lock);
             return conflict(o, "locked by someone else");
         }
         *out = lock;
@@ -58,11 +58,11 @@ int cli_acquire(ldlm_client *client, const cli_options *o,
                                                 : WAIT_SLICE_SECONDS;
         lock = NULL;
         err = ldlm_lock(client, o->name, &lo, &lock);
-        if (err == LDLM_OK && lock != NULL && ldlm_lock_locked(lock)) {
+        if (err == LDLM_OK && lock != NULL && ldlm_handle_locked(lock)) {
             *out = lock;
             return 0;
         }
-        ldlm_lock_free(lock);
+        ldlm_handle_free(lock);
         if (err == LDLM_ERR_LOCK_WAIT_TIMEOUT && !o->wait_given)
             continue; /* next slice */
         if (err == LDLM_ERR_LOCK_WAIT_TIMEOUT || err == LDLM_OK) {
@@ -76,10 +76,10 @@ int cli_acquire(ldlm_client *client, const cli_options *o,
     }
 }
 
-void cli_release(struct ldlm_lock *lock, const cli_options *o,
+void cli_release(ldlm_handle *lock, const cli_options *o,
                  const cli_settings *st)
 {
-    ldlm_err err = ldlm_lock_unlock(lock);
+    ldlm_err err = ldlm_handle_unlock(lock);
     if (err != LDLM_OK)
         cli_report_error(err, "warning: unlock %s on %s", o->name,
                          cli_settings_server(st));

@@ -14,7 +14,7 @@
 /* Shared by run and lock/try-lock: takes the lock per --wait. Returns 0
  * with *out held, or an exit code (the conflict code when busy). */
 int cli_acquire(ldlm_client *client, const cli_options *o,
-                const cli_settings *st, struct ldlm_lock **out);
+                const cli_settings *st, ldlm_handle **out);
 
 /* run NAME -- COMMAND...: holds the lock while COMMAND runs. */
 int cli_cmd_run(ldlm_client *client, const cli_options *o,
@@ -33,7 +33,7 @@ int cli_cmd_renew(ldlm_client *client, const cli_options *o,
 
 /* Releases a held lock after use; reports a failure as a warning only (the
  * server also releases it when our connection closes). */
-void cli_release(struct ldlm_lock *lock, const cli_options *o,
+void cli_release(ldlm_handle *lock, const cli_options *o,
                  const cli_settings *st);
 
 #endif /* LDLM_CLI_COMMANDS_H */

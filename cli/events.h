@@ -40,7 +40,7 @@ void cli_events_ignore_sigpipe(void);
 int cli_events_next(cli_event *ev);
 
 /* A libldlm lost-lock callback writing CLI_EVENT_LOST_LOCK. */
-void cli_events_lost_lock(struct ldlm_lock *lock, ldlm_err reason,
+void cli_events_lost_lock(ldlm_handle *lock, ldlm_err reason,
                           void *userdata);
 
 /* In a forked child before exec: default dispositions for every signal we

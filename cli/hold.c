@@ -23,7 +23,7 @@ int cli_cmd_hold(ldlm_client *client, const cli_options *o,
                  const cli_settings *st)
 {
     static const int releasing[] = {SIGINT, SIGTERM, SIGHUP};
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int rc = cli_acquire(client, o, st, &lock);
     if (rc != 0)
         return rc;
@@ -35,7 +35,7 @@ int cli_cmd_hold(ldlm_client *client, const cli_options *o,
         rc = CLI_EXIT_INTERNAL;
         goto release;
     }
-    char *key = ldlm_lock_key(lock);
+    char *key = ldlm_handle_key(lock);
     if (key == NULL) {
         cli_say("out of memory");
         rc = CLI_EXIT_INTERNAL;
@@ -51,12 +51,12 @@ int cli_cmd_hold(ldlm_client *client, const cli_options *o,
 
     cli_hold_end end = cli_hold_wait(o->name);
     if (end == CLI_HOLD_LOST) {
-        ldlm_lock_free(lock);
+        ldlm_handle_free(lock);
         return CLI_EXIT_LOST;
     }
     /* A normal release: failing to unlock is an error, not a warning. */
-    ldlm_err err = ldlm_lock_unlock(lock);
-    ldlm_lock_free(lock);
+    ldlm_err err = ldlm_handle_unlock(lock);
+    ldlm_handle_free(lock);
     if (err != LDLM_OK)
         return cli_report_error(err, "unlock %s on %s", o->name,
                                 cli_settings_server(st));
@@ -64,6 +64,6 @@ int cli_cmd_hold(ldlm_client *client, const cli_options *o,
 
 release: /* we failed before holding it for the user: give it back */
     cli_release(lock, o, st);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     return rc;
 }

@@ -19,7 +19,7 @@ int cli_cmd_run(ldlm_client *client, const cli_options *o,
                 const cli_settings *st)
 {
     static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD};
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int rc = cli_acquire(client, o, st, &lock);
     if (rc != 0)
         return rc;
@@ -32,7 +32,7 @@ int cli_cmd_run(ldlm_client *client, const cli_options *o,
         rc = CLI_EXIT_INTERNAL;
         goto release;
     }
-    char *key = ldlm_lock_key(lock);
+    char *key = ldlm_handle_key(lock);
     char **env = key != NULL ? cli_child_environment(o->name, key) : NULL;
     free(key);
     if (env == NULL) {
@@ -54,12 +54,12 @@ int cli_cmd_run(ldlm_client *client, const cli_options *o,
     bool lost = false;
     int wstatus = cli_child_supervise(pid, o->name, o->grace_seconds, &lost);
     if (lost) {
-        ldlm_lock_free(lock); /* nothing left to unlock */
+        ldlm_handle_free(lock); /* nothing left to unlock */
         return CLI_EXIT_LOST;
     }
     rc = cli_child_exit_status(wstatus);
 release:
     cli_release(lock, o, st);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     return rc;
 }

@@ -154,9 +154,9 @@ int ldlm_conn_settings_from_conf(ldlm_conn_settings *s, const ldlm_conf *conf,
 void ldlm_conn_settings_to_config(const ldlm_conn_settings *s,
                                   const char *password, ldlm_config *config)
 {
-    /* The same as ldlm_config_init(), without making this convenience
-     * library depend on libldlm's code. */
-    memset(config, 0, sizeof *config);
+    /* The same as ldlm_config_init(), from the header alone: this
+     * convenience library does not link with libldlm. */
+    *config = LDLM_CONFIG();
     config->address = s->server;
     config->password = password;
     config->use_tls = s->tls;

@@ -19,7 +19,30 @@
 
 const char *ldlm_version(void) { return LDLM_VERSION_STRING; }
 
-void ldlm_config_init(ldlm_config *config) { memset(config, 0, sizeof *config); }
+void ldlm_config_init(ldlm_config *config) {
+    memset(config, 0, sizeof *config);
+    config->struct_size = sizeof *config;
+}
+
+ldlm_err ldlmi_adopt_versioned(const char *what, const void *in,
+                               size_t min_size, void *out, size_t out_size) {
+    size_t size;
+    memcpy(&size, in, sizeof size); /* struct_size is the first member */
+    if (size == 0)
+        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
+                          "%s is not initialised (struct_size is 0): make it "
+                          "with its _init() function or initialiser macro",
+                          what);
+    if (size < min_size)
+        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
+                          "%s has struct_size %zu, smaller than any layout "
+                          "this library knows (%zu)", what, size, min_size);
+    /* A caller built with a newer header may pass more than we know: its
+     * extra members are ignored (it needs the newer library to use them). */
+    memcpy(out, in, size < out_size ? size : out_size);
+    memcpy(out, &out_size, sizeof out_size);
+    return LDLM_OK;
+}
 
 ldlm_err ldlmi_check_owner(const ldlm_client *client) {
     if (getpid() != client->owner_pid)
@@ -133,11 +156,16 @@ ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out) {
     if (!out)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "out is NULL");
     *out = NULL;
-    ldlm_config defaults;
-    if (!config) {
-        ldlm_config_init(&defaults);
-        config = &defaults;
+    ldlm_config adopted;
+    ldlm_config_init(&adopted);
+    if (config) {
+        ldlm_err err = ldlmi_adopt_versioned("ldlm_config", config,
+                                             LDLM_CONFIG_MIN_SIZE, &adopted,
+                                             sizeof adopted);
+        if (err != LDLM_OK)
+            return err;
     }
+    config = &adopted;
     ldlm_err err = validate_config(config);
     if (err != LDLM_OK)
         return err;
@@ -201,9 +229,9 @@ static void detach_locks(ldlm_client *client, bool owner) {
      * copied in a locked state: walk the list without it. */
     if (owner)
         pthread_mutex_lock(&client->mutex);
-    struct ldlm_lock *lock = client->handles;
+    ldlm_handle *lock = client->handles;
     while (lock) {
-        struct ldlm_lock *next = lock->handle_next;
+        ldlm_handle *next = lock->handle_next;
         lock->client = NULL;
         lock->locked = false;
         lock->tracked = false;

@@ -9,6 +9,7 @@
 #define LDLM_INTERNAL_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -27,6 +28,28 @@
 /* Lock timeout used to verify and keep a lock without its own timeout
  * after a reconnection (the server gives restored locks a timer). */
 #define LDLM_RESTORED_LOCK_TIMEOUT_S 600
+/* Server timer given to a lock the caller took without a lock timeout (when
+ * auto-renew is on), renewed 30 s before it ends: it lets the keeper verify
+ * the lock with Renew after a reconnection (see acquire in locks.c). */
+#define LDLM_UNTIMED_LOCK_TIMER_S 600
+
+/* ---- versioned structures (see "ABI policy" in ldlm.h) ------------------ */
+
+/* The smallest struct_size accepted: the layouts of the first release. A
+ * later member is read only from callers whose struct_size covers it. */
+#define LDLM_CONFIG_MIN_SIZE                                                   \
+    (offsetof(ldlm_config, channel_args_count) + sizeof(size_t))
+#define LDLM_LOCK_OPTIONS_MIN_SIZE                                             \
+    (offsetof(ldlm_lock_options, size) + sizeof(int))
+
+/*
+ * Copies a caller's versioned structure (`in`, struct_size first) into a
+ * full-size one already holding the defaults: members the caller was not
+ * compiled with keep them. Returns LDLM_ERR_INVALID_ARGUMENT (message set,
+ * naming `what`) when struct_size is 0 (not initialised) or too small.
+ */
+ldlm_err ldlmi_adopt_versioned(const char *what, const void *in,
+                               size_t min_size, void *out, size_t out_size);
 
 /* ---- errors.c ---------------------------------------------------------- */
 
@@ -102,11 +125,11 @@ struct ldlm_client {
     bool cancelled;
     bool shutting_down;
     ldlmi_active_call *active_calls;
-    struct ldlm_lock *locks;    /* tracked locks (held, renewed/verified) */
+    ldlm_handle *locks;    /* tracked locks (held, renewed/verified) */
     /* Every handle this client ever returned and the caller has not freed,
      * tracked or not: ldlm_client_free detaches them all, so that a handle
      * never points to a freed client. */
-    struct ldlm_lock *handles;
+    ldlm_handle *handles;
 
     /* Connection generation: incremented by the watcher each time the
      * channel leaves READY, i.e. the server session (and its locks) ended. */
@@ -123,18 +146,18 @@ struct ldlm_client {
      * never); kept after the connection is back: locks taken before it
      * stay unverified until proven, and are bounded from this time. */
     int64_t last_disconnect_ms;
-    /* Lost-lock callback in progress: ldlm_lock_free of that lock from the
+    /* Lost-lock callback in progress: ldlm_handle_free of that lock from the
      * callback itself is deferred, from another thread it waits. */
-    struct ldlm_lock *callback_lock;
+    ldlm_handle *callback_lock;
     bool callback_lock_freed;
 };
 
 /* Lock handle. `client` and the fields below `name` are guarded by
  * client->mutex while the client lives. */
-struct ldlm_lock {
+struct ldlm_handle {
     ldlm_client *client;        /* NULL once detached (client freed) */
-    struct ldlm_lock *handle_prev; /* in client->handles */
-    struct ldlm_lock *handle_next;
+    ldlm_handle *handle_prev; /* in client->handles */
+    ldlm_handle *handle_next;
     char *name;                 /* immutable */
     char *key;
     bool locked;
@@ -147,7 +170,7 @@ struct ldlm_lock {
     uint64_t generation;        /* connection generation when acquired */
     uint64_t serial;            /* unique per tracked acquisition */
     int64_t retry_at_ms;        /* keeper: earliest retry after a failure */
-    struct ldlm_lock *next;
+    ldlm_handle *next;
 };
 
 /* Milliseconds of CLOCK_MONOTONIC. */
@@ -192,10 +215,10 @@ ldlm_err ldlmi_rpc_try_lock(ldlm_client *client, const char *name,
  * automatically, its renewal schedule, from monotonic time `now`, per its
  * lock_timeout_seconds and auto_renew (mutex held once it is tracked). The
  * one place that turns a timeout into the keeper's deadlines. */
-void ldlmi_lock_schedule(struct ldlm_lock *lock, int64_t now);
+void ldlmi_lock_schedule(ldlm_handle *lock, int64_t now);
 
 /* Unlinks a lock from client->locks (mutex held). */
-void ldlmi_untrack_locked(ldlm_client *client, struct ldlm_lock *lock);
+void ldlmi_untrack_locked(ldlm_client *client, ldlm_handle *lock);
 
 /* ---- watcher.c / keeper.c ---------------------------------------------- */
 
@@ -221,7 +244,7 @@ typedef enum {
  * will be due (0 = nothing scheduled: wait for a change).
  */
 ldlmi_work_kind ldlmi_keeper_next(ldlm_client *client, int64_t now,
-                                  struct ldlm_lock **lock, int64_t *wake_ms);
+                                  ldlm_handle **lock, int64_t *wake_ms);
 
 /* Starts the connection watcher and keeper threads. */
 ldlm_err ldlmi_background_start(ldlm_client *client);

@@ -26,7 +26,7 @@
 
 typedef struct {
     ldlmi_work_kind kind;
-    struct ldlm_lock *lock;
+    ldlm_handle *lock;
     uint64_t serial;
     uint64_t generation;        /* connection generation seen when chosen */
     char *name;
@@ -42,10 +42,10 @@ static bool is_server_lock_error(ldlm_err err) {
            err == LDLM_ERR_NOT_LOCKED;
 }
 
-static struct ldlm_lock *find_tracked(ldlm_client *client,
-                                      const struct ldlm_lock *lock,
+static ldlm_handle *find_tracked(ldlm_client *client,
+                                      const ldlm_handle *lock,
                                       uint64_t serial) {
-    for (struct ldlm_lock *l = client->locks; l; l = l->next)
+    for (ldlm_handle *l = client->locks; l; l = l->next)
         if (l == lock && l->serial == serial)
             return l;
     return NULL;
@@ -65,7 +65,7 @@ static int64_t min_time(int64_t a, int64_t b) {
  * the disconnect. The bound holds whether or not the connection is back, so
  * a verification that keeps failing cannot keep a lock "held" for ever. */
 static int64_t unverified_deadline(const ldlm_client *client,
-                                   const struct ldlm_lock *lock) {
+                                   const ldlm_handle *lock) {
     if (lock->expires_ms)
         return lock->expires_ms;
     return client->last_disconnect_ms + LDLM_UNVERIFIED_GRACE_MS;
@@ -73,7 +73,7 @@ static int64_t unverified_deadline(const ldlm_client *client,
 
 /* The decision for a lock taken before the last disconnect. */
 static ldlmi_work_kind choose_for_unverified(const ldlm_client *client,
-                                             const struct ldlm_lock *l,
+                                             const ldlm_handle *l,
                                              int64_t now, int64_t *wake_ms) {
     int64_t give_up = unverified_deadline(client, l);
     bool overdue = now >= give_up;
@@ -96,7 +96,7 @@ static ldlmi_work_kind choose_for_unverified(const ldlm_client *client,
 static ldlmi_work_kind choose_work(ldlm_client *client, int64_t now,
                              work_item *item, int64_t *wake_ms) {
     *wake_ms = 0;
-    for (struct ldlm_lock *l = client->locks; l; l = l->next) {
+    for (ldlm_handle *l = client->locks; l; l = l->next) {
         bool stale = l->generation < client->connection_generation;
         int64_t retry_at = l->retry_at_ms;
         ldlmi_work_kind kind = WORK_NONE;
@@ -139,14 +139,14 @@ static ldlmi_work_kind choose_work(ldlm_client *client, int64_t now,
 }
 
 /* After a successful renewal: new deadlines, and no retry pending. */
-static void reschedule(struct ldlm_lock *l, int64_t now) {
+static void reschedule(ldlm_handle *l, int64_t now) {
     ldlmi_lock_schedule(l, now);
     l->retry_at_ms = 0;
 }
 
 /* Marks the lock lost and calls the callback, mutex held on entry and exit
  * (released around the callback). */
-static void report_lost(ldlm_client *client, struct ldlm_lock *l,
+static void report_lost(ldlm_client *client, ldlm_handle *l,
                         ldlm_err reason, const char *detail) {
     l->locked = false;
     ldlmi_untrack_locked(client, l);
@@ -161,7 +161,7 @@ static void report_lost(ldlm_client *client, struct ldlm_lock *l,
     client->lost_lock_callback(l, reason, client->lost_lock_userdata);
     pthread_mutex_lock(&client->mutex);
     if (client->callback_lock_freed)
-        free(l); /* ldlm_lock_free was called inside the callback */
+        free(l); /* ldlm_handle_free was called inside the callback */
     client->callback_lock = NULL;
     pthread_cond_broadcast(&client->changed);
 }
@@ -182,7 +182,7 @@ static void do_renew(ldlm_client *client, work_item *w) {
     char detail[256];
     snprintf(detail, sizeof detail, "%s", ldlm_last_error_message());
     pthread_mutex_lock(&client->mutex);
-    struct ldlm_lock *l = find_tracked(client, w->lock, w->serial);
+    ldlm_handle *l = find_tracked(client, w->lock, w->serial);
     if (l) {
         if (err == LDLM_OK) {
             reschedule(l, now);
@@ -227,7 +227,7 @@ static void do_verify(ldlm_client *client, work_item *w) {
     snprintf(detail, sizeof detail, "%s", ldlm_last_error_message());
 
     pthread_mutex_lock(&client->mutex);
-    struct ldlm_lock *l = find_tracked(client, w->lock, w->serial);
+    ldlm_handle *l = find_tracked(client, w->lock, w->serial);
     if (l) {
         now = ldlmi_now_ms();
         if (err == LDLM_OK || reacquired) {
@@ -263,7 +263,7 @@ static void do_verify(ldlm_client *client, work_item *w) {
 }
 
 ldlmi_work_kind ldlmi_keeper_next(ldlm_client *client, int64_t now,
-                                  struct ldlm_lock **lock, int64_t *wake_ms) {
+                                  ldlm_handle **lock, int64_t *wake_ms) {
     work_item w;
     memset(&w, 0, sizeof w);
     ldlmi_work_kind kind = choose_work(client, now, &w, wake_ms);

@@ -10,21 +10,39 @@
  *    taking a client is safe to call concurrently, EXCEPT ldlm_client_free(),
  *    which must be called once, after every other call on that client and its
  *    locks has returned.
- *  - A struct ldlm_lock belongs to whoever received it. Its accessors may be
+ *  - An ldlm_handle belongs to whoever received it. Its accessors may be
  *    called from any thread (the library's background thread may change the
- *    key when it re-acquires a lost lock); ldlm_lock_unlock() and
- *    ldlm_lock_free() must not race with each other on the same lock.
+ *    key when it re-acquires a lost lock); ldlm_handle_unlock() and
+ *    ldlm_handle_free() must not race with each other on the same lock.
  *  - Process-wide functions (ldlm_set_log_handler) are not thread-safe: call
  *    them before creating clients.
  *  - A client must only be used by the process that created it. After fork()
  *    every call in the child fails with LDLM_ERR_FORKED without touching the
  *    connection (gRPC state is not fork-safe); ldlm_client_free() in the child
  *    releases memory only, leaving the parent's connection intact, and lock
- *    handles freed with ldlm_lock_free() afterwards release memory only.
+ *    handles freed with ldlm_handle_free() afterwards release memory only.
  *
  * Ownership: strings passed in are copied unless stated otherwise; strings
  * returned as `char *` are owned by the caller and released with free();
  * strings returned as `const char *` are owned by the library.
+ *
+ * Names: ldlm_lock, ldlm_try_lock, ldlm_unlock and ldlm_renew are the Go
+ * client's verbs and take a lock by name (and key). An ldlm_handle is one
+ * acquisition of a lock; the ldlm_handle_* functions act on it
+ * (ldlm_handle_unlock releases exactly that acquisition).
+ *
+ * ABI policy. The shared object's SONAME (libldlm.so.N) changes only when a
+ * function is removed or changes meaning, or a structure member changes
+ * place or type; that never happens within one N. Within one N, new
+ * functions may be added, new error codes may be added (treat unknown codes
+ * with ldlm_strerror), and ldlm_config and ldlm_lock_options may grow new
+ * members at their end only. Their first member, struct_size, tells the
+ * library which members the caller was compiled with: always create them
+ * with ldlm_config_init() / ldlm_lock_options_init() or the LDLM_CONFIG()
+ * / LDLM_LOCK_OPTIONS() initialisers, which set it; a struct_size of 0 is
+ * refused with LDLM_ERR_INVALID_ARGUMENT rather than guessed. Members a
+ * caller does not know keep their defaults. Handles are opaque and never
+ * change size for the caller.
  */
 #ifndef LDLM_H
 #define LDLM_H
@@ -106,7 +124,8 @@ const char *ldlm_last_error_message(void);
 /* ------------------------------------------------------------------------ */
 
 typedef struct ldlm_client ldlm_client;
-struct ldlm_lock;
+/* One acquisition of a lock (see ldlm_lock); owned by the caller. */
+typedef struct ldlm_handle ldlm_handle;
 
 /* An extra gRPC channel argument (the analogue of Go's grpc.DialOption). */
 typedef enum ldlm_channel_arg_type {
@@ -130,7 +149,7 @@ typedef struct ldlm_channel_arg {
  * renewal (it forgot the lock in a restart, or someone freed it by its key),
  * LDLM_ERR_LOCK_LOST when its time ran out unconfirmed or it was taken by
  * someone else before it could be re-acquired. After the call
- * ldlm_lock_locked(lock) is false.
+ * ldlm_handle_locked(lock) is false.
  *
  * Connection loss. When the connection ends (the server restarted, crashed
  * or dropped us), every lock taken before is unverified. Once the server
@@ -146,15 +165,17 @@ typedef struct ldlm_channel_arg {
  * the callback must not free it nor free the client. It may call other
  * ldlm_* functions, which delay the library's renewals while they run.
  */
-typedef void (*ldlm_lost_lock_fn)(struct ldlm_lock *lock, ldlm_err reason,
+typedef void (*ldlm_lost_lock_fn)(ldlm_handle *lock, ldlm_err reason,
                                   void *userdata);
 
 /*
- * A zeroed ldlm_config (or one reset by ldlm_config_init) is valid and means
+ * Made by ldlm_config_init() or LDLM_CONFIG(...), the defaults mean
  * "localhost:3144, plaintext, no password, auto-renew on, no retries".
- * The first nine fields have the meaning of the Go client's Config.
+ * The nine fields after struct_size have the meaning of the Go client's
+ * Config.
  */
 typedef struct ldlm_config {
+    size_t struct_size;     /* sizeof(ldlm_config) as compiled: see above */
     const char *address;    /* "host:port", "[v6addr]:port"; NULL = default */
     const char *password;   /* sent as `authorization` metadata; NULL = none */
     bool no_auto_renew;     /* do not renew locks that have a lock timeout */
@@ -187,8 +208,16 @@ typedef struct ldlm_config {
     size_t channel_args_count;
 } ldlm_config;
 
-/* Resets *config to the defaults (all zero). */
+/* Resets *config to the defaults and sets its struct_size. */
 void ldlm_config_init(ldlm_config *config);
+
+/*
+ * An initialiser with the defaults and struct_size set, naming the members
+ * to change:  ldlm_config cfg = LDLM_CONFIG(.address = "locks:3144",
+ *                                             .max_retries = 3);
+ */
+#define LDLM_CONFIG(...)                                                       \
+    ((ldlm_config){.struct_size = sizeof(ldlm_config), __VA_ARGS__})
 
 /* ------------------------------------------------------------------------ */
 /* Client                                                                    */
@@ -210,9 +239,9 @@ ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out);
  * stops background threads and frees the client. Every lock handle still
  * owned by the caller, of any kind (held, unlocked, lost, a try-lock that
  * missed, a handle from ldlm_renew), stays valid: afterwards, from any
- * thread, ldlm_lock_name and ldlm_lock_key work, ldlm_lock_locked is false,
- * ldlm_lock_unlock returns LDLM_ERR_INVALID_ARGUMENT, and the handle must
- * still be freed with ldlm_lock_free(). NULL is a no-op.
+ * thread, ldlm_handle_name and ldlm_handle_key work, ldlm_handle_locked is false,
+ * ldlm_handle_unlock returns LDLM_ERR_INVALID_ARGUMENT, and the handle must
+ * still be freed with ldlm_handle_free(). NULL is a no-op.
  */
 void ldlm_client_free(ldlm_client *client);
 
@@ -228,13 +257,38 @@ void ldlm_client_cancel(ldlm_client *client);
 /* Locks                                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* Options of ldlm_lock / ldlm_try_lock. 0 means "not set". NULL = all 0. */
+/*
+ * Options of ldlm_lock / ldlm_try_lock, made by ldlm_lock_options_init() or
+ * LDLM_LOCK_OPTIONS(...). 0 means "not set". Passing NULL means all unset.
+ */
 typedef struct ldlm_lock_options {
-    int lock_timeout_seconds;  /* server releases the lock unless renewed */
+    size_t struct_size;        /* sizeof(ldlm_lock_options) as compiled */
+    /*
+     * The server releases the lock unless it is renewed within this time;
+     * the library renews it in the background (unless no_auto_renew).
+     * 0: no timeout, the lock is held until unlocked or the connection ends.
+     * The library then still gives the server a 10-minute timer of its own,
+     * renewed 30 s before it ends, because a renewal is the only way to ask
+     * the server, after a reconnection, whether it still has the lock (with
+     * no_auto_renew it does not, and such a lock cannot be verified: it is
+     * reported lost after a reconnection).
+     */
+    int lock_timeout_seconds;
     int wait_timeout_seconds;  /* ldlm_lock only: give up after this long */
     int size;                  /* holders allowed at once; 0 = server's 1;
                                   < 0: LDLM_ERR_INVALID_LOCK_SIZE */
 } ldlm_lock_options;
+
+/* Resets *opts to "nothing set" and sets its struct_size. */
+void ldlm_lock_options_init(ldlm_lock_options *opts);
+
+/*
+ * An initialiser naming the options to set:
+ *   ldlm_lock_options o = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 30);
+ */
+#define LDLM_LOCK_OPTIONS(...)                                                 \
+    ((ldlm_lock_options){.struct_size = sizeof(ldlm_lock_options),          \
+                         __VA_ARGS__})
 
 /*
  * Acquires `name` (non-empty UTF-8), blocking until acquired, until the wait
@@ -244,16 +298,16 @@ typedef struct ldlm_lock_options {
  * it is unlocked or freed.
  */
 ldlm_err ldlm_lock(ldlm_client *client, const char *name,
-                   const ldlm_lock_options *opts, struct ldlm_lock **out);
+                   const ldlm_lock_options *opts, ldlm_handle **out);
 
 /*
  * Like ldlm_lock but returns at once. A full lock is not an error: the
- * result is LDLM_OK with *out a lock whose ldlm_lock_locked() is false (as
+ * result is LDLM_OK with *out a lock whose ldlm_handle_locked() is false (as
  * the Go client does). A wait timeout in opts is rejected with
  * LDLM_ERR_INVALID_ARGUMENT.
  */
 ldlm_err ldlm_try_lock(ldlm_client *client, const char *name,
-                       const ldlm_lock_options *opts, struct ldlm_lock **out);
+                       const ldlm_lock_options *opts, ldlm_handle **out);
 
 /*
  * Releases the lock `name` held under `key` (by any client: keys are
@@ -269,33 +323,33 @@ ldlm_err ldlm_unlock(ldlm_client *client, const char *name, const char *key,
  * not tracked for connection loss: renewal is not tied to a session).
  */
 ldlm_err ldlm_renew(ldlm_client *client, const char *name, const char *key,
-                    int seconds, struct ldlm_lock **out);
+                    int seconds, ldlm_handle **out);
 
 /* Name of the lock; owned by the handle, constant for its lifetime. */
-const char *ldlm_lock_name(const struct ldlm_lock *lock);
+const char *ldlm_handle_name(const ldlm_handle *lock);
 
 /*
  * Copy of the lock's current key, to free(); NULL if out of memory. The key
  * changes when the library re-acquires a lost lock.
  */
-char *ldlm_lock_key(const struct ldlm_lock *lock);
+char *ldlm_handle_key(const ldlm_handle *lock);
 
 /* True while the lock is believed held by its owner. */
-bool ldlm_lock_locked(const struct ldlm_lock *lock);
+bool ldlm_handle_locked(const ldlm_handle *lock);
 
 /*
  * Unlocks a held lock and stops its renewal. Returns
  * LDLM_ERR_NOT_LOCKED if the handle is not held (never was, already unlocked
  * or lost) and LDLM_ERR_INVALID_ARGUMENT if its client was freed.
  */
-ldlm_err ldlm_lock_unlock(struct ldlm_lock *lock);
+ldlm_err ldlm_handle_unlock(ldlm_handle *lock);
 
 /*
  * Frees the handle. It does NOT release a held lock on the server (call
- * ldlm_lock_unlock first); it stops its renewal and loss tracking. NULL is a
+ * ldlm_handle_unlock first); it stops its renewal and loss tracking. NULL is a
  * no-op.
  */
-void ldlm_lock_free(struct ldlm_lock *lock);
+void ldlm_handle_free(ldlm_handle *lock);
 
 /* ------------------------------------------------------------------------ */
 /* Logging (process-wide)                                                    */

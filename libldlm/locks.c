@@ -49,9 +49,9 @@ static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 /* Returns a new handle, registered on the client's list of handles so that
  * ldlm_client_free can detach it. */
-static struct ldlm_lock *new_handle(ldlm_client *client, const char *name,
+static ldlm_handle *new_handle(ldlm_client *client, const char *name,
                                     const char *key, bool locked) {
-    struct ldlm_lock *lock = calloc(1, sizeof *lock);
+    ldlm_handle *lock = calloc(1, sizeof *lock);
     if (!lock)
         return NULL;
     lock->name = strdup(name);
@@ -74,7 +74,7 @@ static struct ldlm_lock *new_handle(ldlm_client *client, const char *name,
 }
 
 /* Removes a handle from client->handles (mutex held). */
-static void unregister_handle_locked(ldlm_client *client, struct ldlm_lock *lock) {
+static void unregister_handle_locked(ldlm_client *client, ldlm_handle *lock) {
     if (lock->handle_prev)
         lock->handle_prev->handle_next = lock->handle_next;
     else if (client->handles == lock)
@@ -84,7 +84,7 @@ static void unregister_handle_locked(ldlm_client *client, struct ldlm_lock *lock
     lock->handle_prev = lock->handle_next = NULL;
 }
 
-void ldlmi_lock_schedule(struct ldlm_lock *lock, int64_t now) {
+void ldlmi_lock_schedule(ldlm_handle *lock, int64_t now) {
     if (lock->lock_timeout_seconds > 0)
         lock->expires_ms = now + (int64_t)lock->lock_timeout_seconds * 1000;
     if (lock->auto_renew)
@@ -92,7 +92,7 @@ void ldlmi_lock_schedule(struct ldlm_lock *lock, int64_t now) {
 }
 
 /* Starts renewal and loss tracking of a freshly acquired lock. */
-static void track(ldlm_client *client, struct ldlm_lock *lock,
+static void track(ldlm_client *client, ldlm_handle *lock,
                   const ldlm_lock_options *o, uint64_t generation) {
     lock->size = o->size;
     lock->lock_timeout_seconds = o->lock_timeout_seconds;
@@ -108,10 +108,10 @@ static void track(ldlm_client *client, struct ldlm_lock *lock,
     pthread_mutex_unlock(&client->mutex);
 }
 
-void ldlmi_untrack_locked(ldlm_client *client, struct ldlm_lock *lock) {
+void ldlmi_untrack_locked(ldlm_client *client, ldlm_handle *lock) {
     if (!lock->tracked)
         return;
-    for (struct ldlm_lock **p = &client->locks; *p; p = &(*p)->next) {
+    for (ldlm_handle **p = &client->locks; *p; p = &(*p)->next) {
         if (*p == lock) {
             *p = lock->next;
             break;
@@ -132,14 +132,14 @@ static uint64_t current_generation(ldlm_client *client) {
 static ldlm_err finish_acquire(ldlm_client *client, const char *name,
                                const ldlm_lock_options *o,
                                Ldlm__LockResponse *reply, bool blocking,
-                               uint64_t generation, struct ldlm_lock **out) {
+                               uint64_t generation, ldlm_handle **out) {
     if (reply->error)
         return server_error(reply->error);
     if (blocking && !reply->locked)
         return ldlmi_fail(LDLM_ERR_PROTOCOL,
                           "the server answered Lock with neither a lock nor "
                           "an error");
-    struct ldlm_lock *lock = new_handle(client, name, reply->key, reply->locked);
+    ldlm_handle *lock = new_handle(client, name, reply->key, reply->locked);
     if (!lock)
         return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
     if (lock->locked)
@@ -185,15 +185,18 @@ void ldlmi_fill_lock_request(Ldlm__LockRequest *req, const char *name,
 
 static ldlm_err acquire(ldlm_client *client, const char *name,
                         const ldlm_lock_options *opts, bool blocking,
-                        struct ldlm_lock **out) {
+                        ldlm_handle **out) {
     ldlmi_clear_error();
     if (!out)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "out is NULL");
     *out = NULL;
-    ldlm_lock_options o = {0, 0, 0};
-    if (opts)
-        o = *opts;
+    ldlm_lock_options o;
+    ldlm_lock_options_init(&o);
     ldlm_err err;
+    if (opts && (err = ldlmi_adopt_versioned("ldlm_lock_options", opts,
+                                             LDLM_LOCK_OPTIONS_MIN_SIZE, &o,
+                                             sizeof o)) != LDLM_OK)
+        return err;
     if ((err = check_client(client)) != LDLM_OK ||
         (err = check_name("lock name", name)) != LDLM_OK ||
         (err = check_options(&o)) != LDLM_OK)
@@ -202,6 +205,14 @@ static ldlm_err acquire(ldlm_client *client, const char *name,
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
                           "try-lock does not wait: use ldlm_lock for a wait "
                           "timeout");
+    /* A lock without a timeout still gets a server timer, which the keeper
+     * renews: Renew is the only way to ask the server whether it still has
+     * a lock, and the keeper must ask after every reconnection. Without a
+     * timer the answer is "does not exist" even for a lock that is held, and
+     * a lock taken while the connection changed was reported lost wrongly.
+     * With no_auto_renew nobody would renew it, so it gets none. */
+    if (o.lock_timeout_seconds == 0 && !client->no_auto_renew)
+        o.lock_timeout_seconds = LDLM_UNTIMED_LOCK_TIMER_S;
 
     ProtobufCMessage *request;
     Ldlm__LockRequest lock_req = LDLM__LOCK_REQUEST__INIT;
@@ -239,13 +250,18 @@ static ldlm_err acquire(ldlm_client *client, const char *name,
     return err;
 }
 
+void ldlm_lock_options_init(ldlm_lock_options *opts) {
+    memset(opts, 0, sizeof *opts);
+    opts->struct_size = sizeof *opts;
+}
+
 ldlm_err ldlm_lock(ldlm_client *client, const char *name,
-                   const ldlm_lock_options *opts, struct ldlm_lock **out) {
+                   const ldlm_lock_options *opts, ldlm_handle **out) {
     return acquire(client, name, opts, true, out);
 }
 
 ldlm_err ldlm_try_lock(ldlm_client *client, const char *name,
-                       const ldlm_lock_options *opts, struct ldlm_lock **out) {
+                       const ldlm_lock_options *opts, ldlm_handle **out) {
     return acquire(client, name, opts, false, out);
 }
 
@@ -323,9 +339,9 @@ ldlm_err ldlmi_rpc_renew(ldlm_client *client, const char *name,
 static void forget_tracked(ldlm_client *client, const char *name,
                            const char *key) {
     pthread_mutex_lock(&client->mutex);
-    struct ldlm_lock *lock = client->locks;
+    ldlm_handle *lock = client->locks;
     while (lock) {
-        struct ldlm_lock *next = lock->next;
+        ldlm_handle *next = lock->next;
         if (strcmp(lock->name, name) == 0 && strcmp(lock->key, key) == 0) {
             lock->locked = false;
             ldlmi_untrack_locked(client, lock);
@@ -341,7 +357,7 @@ static void adopt_renewal(ldlm_client *client, const char *name,
                           const char *key, int seconds) {
     pthread_mutex_lock(&client->mutex);
     int64_t now = ldlmi_now_ms();
-    for (struct ldlm_lock *l = client->locks; l; l = l->next) {
+    for (ldlm_handle *l = client->locks; l; l = l->next) {
         if (strcmp(l->name, name) != 0 || strcmp(l->key, key) != 0)
             continue;
         l->lock_timeout_seconds = seconds; /* > 0: checked by ldlm_renew */
@@ -373,7 +389,7 @@ ldlm_err ldlm_unlock(ldlm_client *client, const char *name, const char *key,
 }
 
 ldlm_err ldlm_renew(ldlm_client *client, const char *name, const char *key,
-                    int seconds, struct ldlm_lock **out) {
+                    int seconds, ldlm_handle **out) {
     ldlmi_clear_error();
     if (out)
         *out = NULL;
@@ -396,11 +412,11 @@ ldlm_err ldlm_renew(ldlm_client *client, const char *name, const char *key,
     return err;
 }
 
-const char *ldlm_lock_name(const struct ldlm_lock *lock) {
+const char *ldlm_handle_name(const ldlm_handle *lock) {
     return lock ? lock->name : NULL;
 }
 
-char *ldlm_lock_key(const struct ldlm_lock *lock) {
+char *ldlm_handle_key(const ldlm_handle *lock) {
     if (!lock)
         return NULL;
     ldlm_client *client = lock->client;
@@ -412,7 +428,7 @@ char *ldlm_lock_key(const struct ldlm_lock *lock) {
     return key;
 }
 
-bool ldlm_lock_locked(const struct ldlm_lock *lock) {
+bool ldlm_handle_locked(const ldlm_handle *lock) {
     if (!lock)
         return false;
     ldlm_client *client = lock->client;
@@ -424,7 +440,7 @@ bool ldlm_lock_locked(const struct ldlm_lock *lock) {
     return locked;
 }
 
-ldlm_err ldlm_lock_unlock(struct ldlm_lock *lock) {
+ldlm_err ldlm_handle_unlock(ldlm_handle *lock) {
     ldlmi_clear_error();
     if (!lock)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "lock is NULL");
@@ -472,7 +488,7 @@ ldlm_err ldlm_lock_unlock(struct ldlm_lock *lock) {
     return err;
 }
 
-void ldlm_lock_free(struct ldlm_lock *lock) {
+void ldlm_handle_free(ldlm_handle *lock) {
     if (!lock)
         return;
     ldlm_client *client = lock->client;

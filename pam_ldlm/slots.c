@@ -29,7 +29,7 @@
 struct pldlm_slots {
     pid_t owner;
     ldlm_client *client;
-    struct ldlm_lock **locks;
+    ldlm_handle **locks;
     size_t count;
     /* Copies for the lost-lock log line, which runs on libldlm's thread
      * after the PAM call that created the slots has returned. */
@@ -51,7 +51,7 @@ static long now_ms(void)
  * time this session's connection came back). The session itself goes on:
  * ending a user's login from here is not ours to do.
  */
-static void on_slot_lost(struct ldlm_lock *lock, ldlm_err reason,
+static void on_slot_lost(ldlm_handle *lock, ldlm_err reason,
                          void *userdata)
 {
     const pldlm_slots *s = userdata;
@@ -60,7 +60,7 @@ static void on_slot_lost(struct ldlm_lock *lock, ldlm_err reason,
            "lost its slot in lock %s and could not get it back (%s); the "
            "session continues but no longer counts against the limit",
            s->user, s->service, s->rhost, (long)s->owner,
-           ldlm_lock_name(lock), ldlm_strerror(reason));
+           ldlm_handle_name(lock), ldlm_strerror(reason));
 }
 
 static pldlm_slots *slots_new(const pldlm_identity *who, size_t capacity)
@@ -85,7 +85,7 @@ static pldlm_slots *slots_new(const pldlm_identity *who, size_t capacity)
 static void slots_free_memory(pldlm_slots *s)
 {
     for (size_t i = 0; i < s->count; i++)
-        ldlm_lock_free(s->locks[i]);
+        ldlm_handle_free(s->locks[i]);
     free(s->locks);
     free(s->user);
     free(s->service);
@@ -193,20 +193,20 @@ static pldlm_acquire_status hold_one(pam_handle_t *pamh, int flags,
                                      long *wait_left_ms, pldlm_slots *s,
                                      pldlm_acquire_result *res)
 {
-    ldlm_lock_options lo = {.size = r->size};
-    struct ldlm_lock *lock = NULL;
+    ldlm_lock_options lo = LDLM_LOCK_OPTIONS(.size = r->size);
+    ldlm_handle *lock = NULL;
     ldlm_err err = ldlm_try_lock(s->client, r->lock_name, &lo, &lock);
     if (err != LDLM_OK) {
         /* Read the error's detail before any other ldlm_* call resets it. */
         set_failure(res, classify(err), index, err, r->lock_name);
-        ldlm_lock_free(lock);
+        ldlm_handle_free(lock);
         return res->status;
     }
-    if (ldlm_lock_locked(lock)) {
+    if (ldlm_handle_locked(lock)) {
         s->locks[s->count++] = lock;
         return PLDLM_ACQUIRED;
     }
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     lock = NULL;
 
     if (*wait_left_ms < 1000) {
@@ -222,7 +222,7 @@ static pldlm_acquire_status hold_one(pam_handle_t *pamh, int flags,
     long started = now_ms();
     err = ldlm_lock(s->client, r->lock_name, &lo, &lock);
     *wait_left_ms -= now_ms() - started;
-    if (err == LDLM_OK && lock != NULL && ldlm_lock_locked(lock)) {
+    if (err == LDLM_OK && lock != NULL && ldlm_handle_locked(lock)) {
         s->locks[s->count++] = lock;
         return PLDLM_ACQUIRED;
     }
@@ -235,7 +235,7 @@ static pldlm_acquire_status hold_one(pam_handle_t *pamh, int flags,
     } else {
         set_failure(res, classify(err), index, err, r->lock_name);
     }
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     return res->status;
 }
 
@@ -304,7 +304,7 @@ fail:
          */
         if (res->status == PLDLM_SLOTS_FULL) {
             for (size_t i = s->count; i-- > 0;)
-                (void)ldlm_lock_unlock(s->locks[i]);
+                (void)ldlm_handle_unlock(s->locks[i]);
         }
         ldlm_client_free(s->client);
         s->client = NULL;
@@ -330,14 +330,14 @@ void pldlm_slots_release(pam_handle_t *pamh, pldlm_slots *s)
     if (s == NULL)
         return;
     for (size_t i = s->count; i-- > 0;) {
-        ldlm_err err = ldlm_lock_unlock(s->locks[i]);
+        ldlm_err err = ldlm_handle_unlock(s->locks[i]);
         if (err != LDLM_OK && err != LDLM_ERR_NOT_LOCKED) {
             char detail[256];
             snprintf(detail, sizeof(detail), "%s", ldlm_last_error_message());
             pam_syslog(pamh, LOG_NOTICE,
                        "releasing slot %s: %s%s%s (the server frees it when "
                        "the connection closes)",
-                       ldlm_lock_name(s->locks[i]), ldlm_strerror(err),
+                       ldlm_handle_name(s->locks[i]), ldlm_strerror(err),
                        detail[0] != '\0' ? ": " : "", detail);
         }
     }

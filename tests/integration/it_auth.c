@@ -32,38 +32,38 @@ static void test_right_password(void **state)
 {
     ldlm_test_server *srv = *state;
     ldlm_client *a = client_with_password(srv, PASSWORD);
-    ldlm_lock_options opts = {.lock_timeout_seconds = 30};
-    struct ldlm_lock *lock = NULL;
+    ldlm_lock_options opts = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 30);
+    ldlm_handle *lock = NULL;
     char key[256];
 
     /* Every kind of call carries the password. */
     it_assert_ok(ldlm_lock(a, "authed", &opts, &lock));
-    assert_true(ldlm_lock_locked(lock));
+    assert_true(ldlm_handle_locked(lock));
     it_key(lock, key, sizeof key);
     it_assert_ok(ldlm_renew(a, "authed", key, 30, NULL));
-    struct ldlm_lock *tried = NULL;
+    ldlm_handle *tried = NULL;
     it_assert_ok(ldlm_try_lock(a, "authed-2", NULL, &tried));
-    assert_true(ldlm_lock_locked(tried));
+    assert_true(ldlm_handle_locked(tried));
     bool unlocked = false;
     it_assert_ok(ldlm_unlock(a, "authed", key, &unlocked));
     assert_true(unlocked);
-    it_assert_ok(ldlm_lock_unlock(tried));
+    it_assert_ok(ldlm_handle_unlock(tried));
 
-    ldlm_lock_free(tried);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(tried);
+    ldlm_handle_free(lock);
     ldlm_client_free(a);
 }
 
 static void expect_unauthenticated(ldlm_client *client)
 {
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     it_assert_err(ldlm_lock(client, "not-for-you", NULL, &lock),
                   LDLM_ERR_UNAUTHENTICATED);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     lock = NULL;
     it_assert_err(ldlm_try_lock(client, "not-for-you", NULL, &lock),
                   LDLM_ERR_UNAUTHENTICATED);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     it_assert_err(ldlm_unlock(client, "not-for-you", "key", NULL),
                   LDLM_ERR_UNAUTHENTICATED);
     it_assert_err(ldlm_renew(client, "not-for-you", "key", 10, NULL),
@@ -78,10 +78,10 @@ static void test_wrong_password(void **state)
 
     /* Nothing was taken: a client with the password gets the lock. */
     ldlm_client *ok = client_with_password(srv, PASSWORD);
-    struct ldlm_lock *lock = it_try_acquire(ok, "not-for-you", 0);
+    ldlm_handle *lock = it_try_acquire(ok, "not-for-you", 0);
     assert_non_null(lock);
-    it_assert_ok(ldlm_lock_unlock(lock));
-    ldlm_lock_free(lock);
+    it_assert_ok(ldlm_handle_unlock(lock));
+    ldlm_handle_free(lock);
     ldlm_client_free(ok);
     ldlm_client_free(a);
 }

@@ -14,7 +14,7 @@ struct blocked_call {
     ldlm_client *client;
     ldlm_test_event started;
     ldlm_err result;
-    struct ldlm_lock *lock;
+    ldlm_handle *lock;
 };
 
 static void *blocked_lock_thread(void *arg)
@@ -30,7 +30,7 @@ static void test_cancel_unblocks_waiting_lock(void **state)
 {
     ldlm_test_server *srv = *state;
     ldlm_client *holder = it_client_for(srv);
-    struct ldlm_lock *held = NULL;
+    ldlm_handle *held = NULL;
     it_assert_ok(ldlm_lock(holder, "contended", NULL, &held));
 
     struct blocked_call call = {.client = it_client_for(srv),
@@ -62,26 +62,26 @@ static void test_cancel_unblocks_waiting_lock(void **state)
     it_assert_err(call.result, LDLM_ERR_CANCELLED);
 
     /* Every later call on the cancelled client fails at once. */
-    struct ldlm_lock *later = NULL;
+    ldlm_handle *later = NULL;
     int64_t start = ldlm_test_now_ms();
     it_assert_err(ldlm_try_lock(call.client, "other", NULL, &later),
                   LDLM_ERR_CANCELLED);
-    ldlm_lock_free(later);
+    ldlm_handle_free(later);
     later = NULL;
     it_assert_err(ldlm_lock(call.client, "contended", NULL, &later),
                   LDLM_ERR_CANCELLED);
-    ldlm_lock_free(later);
+    ldlm_handle_free(later);
     assert_true(ldlm_test_now_ms() - start < 1000);
     ldlm_client_free(call.client);
 
     /* The holder was not affected; after its unlock the lock is free. */
-    assert_true(ldlm_lock_locked(held));
+    assert_true(ldlm_handle_locked(held));
     assert_false(it_lock_is_free(srv, "contended", 0));
-    it_assert_ok(ldlm_lock_unlock(held));
+    it_assert_ok(ldlm_handle_unlock(held));
     assert_true(it_lock_is_free(srv, "contended", 0));
 
-    ldlm_lock_free(call.lock);
-    ldlm_lock_free(held);
+    ldlm_handle_free(call.lock);
+    ldlm_handle_free(held);
     ldlm_test_event_destroy(&call.started);
     ldlm_client_free(holder);
 }
@@ -91,7 +91,7 @@ static void test_cancel_keeps_held_locks_until_free(void **state)
     ldlm_test_server *srv = *state;
     ldlm_client *a = it_client_for(srv);
     ldlm_client *b = it_client_for(srv);
-    struct ldlm_lock *held = NULL;
+    ldlm_handle *held = NULL;
 
     it_assert_ok(ldlm_lock(a, "kept-after-cancel", NULL, &held));
     ldlm_client_cancel(a);
@@ -101,13 +101,13 @@ static void test_cancel_keeps_held_locks_until_free(void **state)
 
     /* ...and are released with its connection. */
     ldlm_client_free(a);
-    struct ldlm_lock *taken =
+    ldlm_handle *taken =
         it_acquire_within(b, "kept-after-cancel", 0, IT_RELEASE_TIMEOUT_MS);
     assert_non_null(taken);
-    it_assert_ok(ldlm_lock_unlock(taken));
+    it_assert_ok(ldlm_handle_unlock(taken));
 
-    ldlm_lock_free(taken);
-    ldlm_lock_free(held);
+    ldlm_handle_free(taken);
+    ldlm_handle_free(held);
     ldlm_client_free(b);
 }
 

@@ -88,38 +88,38 @@ ldlm_client *it_client_for(const ldlm_test_server *srv)
     return it_client_new(&cfg);
 }
 
-struct ldlm_lock *it_try_acquire(ldlm_client *client, const char *name,
+ldlm_handle *it_try_acquire(ldlm_client *client, const char *name,
                                  int size)
 {
-    ldlm_lock_options opts = {.size = size};
-    struct ldlm_lock *lock = NULL;
+    ldlm_lock_options opts = LDLM_LOCK_OPTIONS(.size = size);
+    ldlm_handle *lock = NULL;
     it_assert_ok(ldlm_try_lock(client, name, &opts, &lock));
     assert_non_null(lock);
-    if (ldlm_lock_locked(lock))
+    if (ldlm_handle_locked(lock))
         return lock;
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     return NULL;
 }
 
 bool it_lock_is_free(const ldlm_test_server *srv, const char *name, int size)
 {
     ldlm_client *probe = it_client_for(srv);
-    struct ldlm_lock *lock = it_try_acquire(probe, name, size);
+    ldlm_handle *lock = it_try_acquire(probe, name, size);
     bool free_now = lock != NULL;
     if (lock) {
-        it_assert_ok(ldlm_lock_unlock(lock));
-        ldlm_lock_free(lock);
+        it_assert_ok(ldlm_handle_unlock(lock));
+        ldlm_handle_free(lock);
     }
     ldlm_client_free(probe);
     return free_now;
 }
 
-struct ldlm_lock *it_acquire_within(ldlm_client *client, const char *name,
+ldlm_handle *it_acquire_within(ldlm_client *client, const char *name,
                                     int size, int timeout_ms)
 {
     int64_t deadline = ldlm_test_now_ms() + timeout_ms;
     for (;;) {
-        struct ldlm_lock *lock = it_try_acquire(client, name, size);
+        ldlm_handle *lock = it_try_acquire(client, name, size);
         if (lock)
             return lock;
         if (ldlm_test_now_ms() >= deadline)
@@ -128,9 +128,9 @@ struct ldlm_lock *it_acquire_within(ldlm_client *client, const char *name,
     }
 }
 
-const char *it_key(const struct ldlm_lock *lock, char *buf, size_t size)
+const char *it_key(const ldlm_handle *lock, char *buf, size_t size)
 {
-    char *key = ldlm_lock_key(lock);
+    char *key = ldlm_handle_key(lock);
     assert_non_null(key);
     assert_true(strlen(key) > 0);
     assert_true(strlen(key) < size);
@@ -154,7 +154,7 @@ void it_lost_log_destroy(it_lost_log *log)
     ldlm_test_event_destroy(&log->event);
 }
 
-void it_lost_lock_cb(struct ldlm_lock *lock, ldlm_err reason, void *userdata)
+void it_lost_lock_cb(ldlm_handle *lock, ldlm_err reason, void *userdata)
 {
     it_lost_log *log = userdata;
     pthread_mutex_lock(&log->mutex);
@@ -164,7 +164,7 @@ void it_lost_lock_cb(struct ldlm_lock *lock, ldlm_err reason, void *userdata)
     }
     log->count++;
     pthread_mutex_unlock(&log->mutex);
-    fprintf(stderr, "lost-lock callback: %s (%s)\n", ldlm_lock_name(lock),
+    fprintf(stderr, "lost-lock callback: %s (%s)\n", ldlm_handle_name(lock),
             ldlm_err_name(reason));
     ldlm_test_event_signal(&log->event);
 }
@@ -177,7 +177,7 @@ int it_lost_count(it_lost_log *log)
     return count;
 }
 
-bool it_lost_reported(it_lost_log *log, const struct ldlm_lock *lock,
+bool it_lost_reported(it_lost_log *log, const ldlm_handle *lock,
                       ldlm_err *reason)
 {
     bool found = false;

@@ -66,7 +66,7 @@ ldlm_client *it_client_for(const ldlm_test_server *srv);
  * Try-locks `name` (with `size`, 0 = not set) on `client` and fails the
  * test on any error. Returns the held lock, or NULL if the lock was full.
  */
-struct ldlm_lock *it_try_acquire(ldlm_client *client, const char *name,
+ldlm_handle *it_try_acquire(ldlm_client *client, const char *name,
                                  int size);
 
 /*
@@ -80,11 +80,11 @@ bool it_lock_is_free(const ldlm_test_server *srv, const char *name, int size);
  * returns the held lock or NULL on timeout. For waiting on the server to
  * release a lock (expiry, closed session).
  */
-struct ldlm_lock *it_acquire_within(ldlm_client *client, const char *name,
+ldlm_handle *it_acquire_within(ldlm_client *client, const char *name,
                                     int size, int timeout_ms);
 
 /* The lock's current key (copied into buf), failing the test on NULL. */
-const char *it_key(const struct ldlm_lock *lock, char *buf, size_t size);
+const char *it_key(const ldlm_handle *lock, char *buf, size_t size);
 
 /* ---- Lost-lock callback recorder -------------------------------------------- */
 
@@ -94,7 +94,7 @@ typedef struct it_lost_log {
     ldlm_test_event event;  /* signalled once per callback */
     pthread_mutex_t mutex;
     int count;
-    struct ldlm_lock *locks[IT_LOST_MAX];
+    ldlm_handle *locks[IT_LOST_MAX];
     ldlm_err reasons[IT_LOST_MAX];
 } it_lost_log;
 
@@ -106,11 +106,11 @@ void it_config_reporting(ldlm_config *cfg, const ldlm_test_server *srv,
                          it_lost_log *log);
 void it_lost_log_destroy(it_lost_log *log);
 /* ldlm_lost_lock_fn; userdata is an it_lost_log *. */
-void it_lost_lock_cb(struct ldlm_lock *lock, ldlm_err reason, void *userdata);
+void it_lost_lock_cb(ldlm_handle *lock, ldlm_err reason, void *userdata);
 /* Callbacks received so far. */
 int it_lost_count(it_lost_log *log);
 /* True if `lock` was reported; *reason gets the reason. */
-bool it_lost_reported(it_lost_log *log, const struct ldlm_lock *lock,
+bool it_lost_reported(it_lost_log *log, const ldlm_handle *lock,
                       ldlm_err *reason);
 
 #endif /* IT_COMMON_H */

@@ -14,27 +14,27 @@ static void test_lock_expires_without_renewal(void **state)
     cfg.no_auto_renew = true;
     ldlm_client *a = it_client_new(&cfg);
     ldlm_client *b = it_client_for(srv);
-    ldlm_lock_options opts = {.lock_timeout_seconds = 2};
-    struct ldlm_lock *lock = NULL;
+    ldlm_lock_options opts = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 2);
+    ldlm_handle *lock = NULL;
 
     int64_t locked_at = ldlm_test_now_ms();
     it_assert_ok(ldlm_lock(a, "expires", &opts, &lock));
     assert_null(it_try_acquire(b, "expires", 0));
 
     /* Nobody renews: the server's 2 s timer releases the lock. */
-    struct ldlm_lock *taken = it_acquire_within(b, "expires", 0, 15000);
+    ldlm_handle *taken = it_acquire_within(b, "expires", 0, 15000);
     int64_t lived = ldlm_test_now_ms() - locked_at;
     print_message("the 2 s lock was released after %lld ms\n", (long long)lived);
     assert_non_null(taken);
     assert_true(lived >= 1000);
 
     /* A's key is void now: the server refuses A's unlock. */
-    assert_int_not_equal(ldlm_lock_unlock(lock), LDLM_OK);
+    assert_int_not_equal(ldlm_handle_unlock(lock), LDLM_OK);
     assert_false(it_lock_is_free(srv, "expires", 0));
 
-    it_assert_ok(ldlm_lock_unlock(taken));
-    ldlm_lock_free(taken);
-    ldlm_lock_free(lock);
+    it_assert_ok(ldlm_handle_unlock(taken));
+    ldlm_handle_free(taken);
+    ldlm_handle_free(lock);
     ldlm_client_free(b);
     ldlm_client_free(a);
 }
@@ -47,8 +47,8 @@ static void test_auto_renew_keeps_short_lock(void **state)
     it_config_reporting(&cfg, srv, &lost);
     ldlm_client *a = it_client_new(&cfg); /* auto-renew is the default */
     ldlm_client *b = it_client_for(srv);
-    ldlm_lock_options opts = {.lock_timeout_seconds = 2};
-    struct ldlm_lock *lock = NULL;
+    ldlm_lock_options opts = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 2);
+    ldlm_handle *lock = NULL;
 
     it_assert_ok(ldlm_lock(a, "kept-alive", &opts, &lock));
 
@@ -59,25 +59,25 @@ static void test_auto_renew_keeps_short_lock(void **state)
     int64_t until = ldlm_test_now_ms() + 10000;
     int probes = 0;
     while (ldlm_test_now_ms() < until) {
-        struct ldlm_lock *stolen = it_try_acquire(b, "kept-alive", 0);
+        ldlm_handle *stolen = it_try_acquire(b, "kept-alive", 0);
         if (stolen) {
-            ldlm_lock_free(stolen);
+            ldlm_handle_free(stolen);
             fail_msg("the auto-renewed 2 s lock was free after %d probes",
                      probes);
         }
         probes++;
         ldlm_test_sleep_ms(250); /* pacing of the probes, not a sync */
     }
-    assert_true(ldlm_lock_locked(lock));
+    assert_true(ldlm_handle_locked(lock));
     assert_int_equal(it_lost_count(&lost), 0);
 
-    it_assert_ok(ldlm_lock_unlock(lock));
-    struct ldlm_lock *now_b = it_try_acquire(b, "kept-alive", 0);
+    it_assert_ok(ldlm_handle_unlock(lock));
+    ldlm_handle *now_b = it_try_acquire(b, "kept-alive", 0);
     assert_non_null(now_b);
-    it_assert_ok(ldlm_lock_unlock(now_b));
+    it_assert_ok(ldlm_handle_unlock(now_b));
 
-    ldlm_lock_free(now_b);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(now_b);
+    ldlm_handle_free(lock);
     ldlm_client_free(b);
     ldlm_client_free(a);
     it_lost_log_destroy(&lost);
@@ -91,12 +91,12 @@ static void test_unlock_stops_the_renewer(void **state)
     it_config_reporting(&cfg, srv, &lost);
     ldlm_client *a = it_client_new(&cfg);
     ldlm_client *b = it_client_for(srv);
-    ldlm_lock_options opts = {.lock_timeout_seconds = 2};
-    struct ldlm_lock *lock = NULL;
+    ldlm_lock_options opts = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 2);
+    ldlm_handle *lock = NULL;
 
     it_assert_ok(ldlm_lock(a, "stop-renewing", &opts, &lock));
-    it_assert_ok(ldlm_lock_unlock(lock));
-    struct ldlm_lock *taken = it_try_acquire(b, "stop-renewing", 0);
+    it_assert_ok(ldlm_handle_unlock(lock));
+    ldlm_handle *taken = it_try_acquire(b, "stop-renewing", 0);
     assert_non_null(taken);
 
     /*
@@ -105,12 +105,12 @@ static void test_unlock_stops_the_renewer(void **state)
      */
     ldlm_test_sleep_ms(3000);
     assert_int_equal(it_lost_count(&lost), 0);
-    assert_false(ldlm_lock_locked(lock));
+    assert_false(ldlm_handle_locked(lock));
     assert_null(it_try_acquire(a, "stop-renewing", 0));
-    it_assert_ok(ldlm_lock_unlock(taken));
+    it_assert_ok(ldlm_handle_unlock(taken));
 
-    ldlm_lock_free(taken);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(taken);
+    ldlm_handle_free(lock);
     ldlm_client_free(b);
     ldlm_client_free(a);
     it_lost_log_destroy(&lost);

@@ -15,19 +15,19 @@
 enum { CHILD_OK = 0, CHILD_TRY_LOCK = 10, CHILD_LOCK = 11, CHILD_UNLOCK = 12,
        CHILD_LOCK_UNLOCK = 13 };
 
-static int child_checks(ldlm_client *client, struct ldlm_lock *held)
+static int child_checks(ldlm_client *client, ldlm_handle *held)
 {
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     if (ldlm_try_lock(client, "in-child", NULL, &lock) != LDLM_ERR_FORKED)
         return CHILD_TRY_LOCK;
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     lock = NULL;
     if (ldlm_lock(client, "in-child", NULL, &lock) != LDLM_ERR_FORKED)
         return CHILD_LOCK;
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     if (ldlm_unlock(client, "forked", "key", NULL) != LDLM_ERR_FORKED)
         return CHILD_UNLOCK;
-    if (ldlm_lock_unlock(held) != LDLM_ERR_FORKED)
+    if (ldlm_handle_unlock(held) != LDLM_ERR_FORKED)
         return CHILD_LOCK_UNLOCK;
     /* Memory only: must leave the parent's connection alone. */
     ldlm_client_free(client);
@@ -58,7 +58,7 @@ static void test_forked_child_is_refused(void **state)
 {
     ldlm_test_server *srv = *state;
     ldlm_client *a = it_client_for(srv);
-    struct ldlm_lock *held = NULL;
+    ldlm_handle *held = NULL;
     it_assert_ok(ldlm_lock(a, "forked", NULL, &held));
 
     fflush(NULL);
@@ -76,16 +76,16 @@ static void test_forked_child_is_refused(void **state)
         fail_msg("check %d failed in the child", WEXITSTATUS(status));
 
     /* The parent's lock is still held and its client still works. */
-    assert_true(ldlm_lock_locked(held));
+    assert_true(ldlm_handle_locked(held));
     assert_false(it_lock_is_free(srv, "forked", 0));
-    struct ldlm_lock *more = it_try_acquire(a, "after-fork", 0);
+    ldlm_handle *more = it_try_acquire(a, "after-fork", 0);
     assert_non_null(more);
-    it_assert_ok(ldlm_lock_unlock(more));
-    it_assert_ok(ldlm_lock_unlock(held));
+    it_assert_ok(ldlm_handle_unlock(more));
+    it_assert_ok(ldlm_handle_unlock(held));
     assert_true(it_lock_is_free(srv, "forked", 0));
 
-    ldlm_lock_free(more);
-    ldlm_lock_free(held);
+    ldlm_handle_free(more);
+    ldlm_handle_free(held);
     ldlm_client_free(a);
 }
 

@@ -3,7 +3,7 @@
  * it_handles.c - lock handles outlive their client, whatever their kind.
  *
  * ldlm.h promises that a handle stays valid after ldlm_client_free(): it
- * reads not locked and its accessors work until ldlm_lock_free(). Before
+ * reads not locked and its accessors work until ldlm_handle_free(). Before
  * this was tested, handles that were no longer tracked (unlocked, lost, a
  * try-lock that missed, a renewal's handle) kept a pointer to the freed
  * client, and every PAM logout read freed memory. Each kind of handle is
@@ -20,7 +20,7 @@
 enum {
     HELD_TIMED,     /* held, renewed in the background */
     HELD_PLAIN,     /* held, no lock timeout */
-    UNLOCKED,       /* released with ldlm_lock_unlock */
+    UNLOCKED,       /* released with ldlm_handle_unlock */
     UNLOCKED_BY_KEY,/* released with ldlm_unlock(name, key) */
     TRY_MISSED,     /* ldlm_try_lock found it full */
     RENEWAL,        /* the handle ldlm_renew returns */
@@ -34,7 +34,7 @@ static const char *const kind_names[HANDLE_KINDS] = {
 };
 
 typedef struct {
-    struct ldlm_lock *locks[HANDLE_KINDS];
+    ldlm_handle *locks[HANDLE_KINDS];
     char names[HANDLE_KINDS][64];
     /* What a reader thread saw (cmocka asserts only on the test thread). */
     int bad_name, bad_key, reads_locked, unlock_not_refused;
@@ -44,17 +44,17 @@ typedef struct {
 static void read_all(handle_set *set)
 {
     for (int i = 0; i < HANDLE_KINDS; i++) {
-        struct ldlm_lock *l = set->locks[i];
-        const char *name = ldlm_lock_name(l);
+        ldlm_handle *l = set->locks[i];
+        const char *name = ldlm_handle_name(l);
         if (!name || strcmp(name, set->names[i]) != 0)
             set->bad_name++;
-        char *key = ldlm_lock_key(l);
+        char *key = ldlm_handle_key(l);
         if (!key)
             set->bad_key++;
         free(key);
-        if (ldlm_lock_locked(l))
+        if (ldlm_handle_locked(l))
             set->reads_locked++;
-        if (ldlm_lock_unlock(l) != LDLM_ERR_INVALID_ARGUMENT)
+        if (ldlm_handle_unlock(l) != LDLM_ERR_INVALID_ARGUMENT)
             set->unlock_not_refused++;
     }
 }
@@ -81,7 +81,7 @@ static void make_every_kind(ldlm_test_server *srv, ldlm_client *a,
     for (int i = 0; i < HANDLE_KINDS; i++)
         snprintf(set->names[i], sizeof set->names[i], "handles-%s",
                  kind_names[i]);
-    ldlm_lock_options timed = {.lock_timeout_seconds = 4};
+    ldlm_lock_options timed = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 4);
     char key[256];
 
     it_assert_ok(ldlm_lock(a, set->names[HELD_TIMED], &timed,
@@ -91,7 +91,7 @@ static void make_every_kind(ldlm_test_server *srv, ldlm_client *a,
 
     it_assert_ok(ldlm_lock(a, set->names[UNLOCKED], NULL,
                            &set->locks[UNLOCKED]));
-    it_assert_ok(ldlm_lock_unlock(set->locks[UNLOCKED]));
+    it_assert_ok(ldlm_handle_unlock(set->locks[UNLOCKED]));
 
     it_assert_ok(ldlm_lock(a, set->names[UNLOCKED_BY_KEY], NULL,
                            &set->locks[UNLOCKED_BY_KEY]));
@@ -99,15 +99,15 @@ static void make_every_kind(ldlm_test_server *srv, ldlm_client *a,
     bool unlocked = false;
     it_assert_ok(ldlm_unlock(a, set->names[UNLOCKED_BY_KEY], key, &unlocked));
     assert_true(unlocked);
-    assert_false(ldlm_lock_locked(set->locks[UNLOCKED_BY_KEY]));
+    assert_false(ldlm_handle_locked(set->locks[UNLOCKED_BY_KEY]));
 
-    struct ldlm_lock *blocker = it_try_acquire(b, set->names[TRY_MISSED], 0);
+    ldlm_handle *blocker = it_try_acquire(b, set->names[TRY_MISSED], 0);
     assert_non_null(blocker);
     it_assert_ok(ldlm_try_lock(a, set->names[TRY_MISSED], NULL,
                                &set->locks[TRY_MISSED]));
-    assert_false(ldlm_lock_locked(set->locks[TRY_MISSED]));
-    it_assert_ok(ldlm_lock_unlock(blocker));
-    ldlm_lock_free(blocker);
+    assert_false(ldlm_handle_locked(set->locks[TRY_MISSED]));
+    it_assert_ok(ldlm_handle_unlock(blocker));
+    ldlm_handle_free(blocker);
 
     it_key(set->locks[HELD_TIMED], key, sizeof key);
     it_assert_ok(ldlm_renew(a, set->names[HELD_TIMED], key, 4,
@@ -142,11 +142,11 @@ static void test_every_kind_of_handle_outlives_its_client(void **state)
     ldlm_client_free(a);
 
     /* The client's connection is closed: its held locks are free again. */
-    struct ldlm_lock *again =
+    ldlm_handle *again =
         it_acquire_within(b, set.names[HELD_PLAIN], 0, IT_RELEASE_TIMEOUT_MS);
     assert_non_null(again);
-    it_assert_ok(ldlm_lock_unlock(again));
-    ldlm_lock_free(again);
+    it_assert_ok(ldlm_handle_unlock(again));
+    ldlm_handle_free(again);
 
     read_all(&set);
     assert_all_read_cleanly(&set);
@@ -156,7 +156,7 @@ static void test_every_kind_of_handle_outlives_its_client(void **state)
     assert_all_read_cleanly(&set);
 
     for (int i = 0; i < HANDLE_KINDS; i++)
-        ldlm_lock_free(set.locks[i]);
+        ldlm_handle_free(set.locks[i]);
     ldlm_client_free(b);
     it_lost_log_destroy(&lost);
 }
@@ -174,25 +174,25 @@ static void test_handle_waiting_for_reacquisition_outlives_its_client(
     it_config(&cfg, srv);
     cfg.reacquire_lost_locks = true;
     ldlm_client *a = it_client_new(&cfg);
-    ldlm_lock_options timed = {.lock_timeout_seconds = 2};
-    struct ldlm_lock *lock = NULL;
+    ldlm_lock_options timed = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 2);
+    ldlm_handle *lock = NULL;
     it_assert_ok(ldlm_lock(a, "handles-waiting", &timed, &lock));
 
     assert_int_equal(ldlm_test_server_kill9(srv), 0);
     int64_t deadline = ldlm_test_now_ms() + 15000;
-    while (ldlm_lock_locked(lock) && ldlm_test_now_ms() < deadline)
+    while (ldlm_handle_locked(lock) && ldlm_test_now_ms() < deadline)
         ldlm_test_sleep_ms(50);
     /* 2 s timer, never renewed since the server died: not held any more. */
-    assert_false(ldlm_lock_locked(lock));
+    assert_false(ldlm_handle_locked(lock));
 
     ldlm_client_free(a);
-    assert_string_equal(ldlm_lock_name(lock), "handles-waiting");
-    char *key = ldlm_lock_key(lock);
+    assert_string_equal(ldlm_handle_name(lock), "handles-waiting");
+    char *key = ldlm_handle_key(lock);
     assert_non_null(key);
     free(key);
-    assert_false(ldlm_lock_locked(lock));
-    it_assert_err(ldlm_lock_unlock(lock), LDLM_ERR_INVALID_ARGUMENT);
-    ldlm_lock_free(lock);
+    assert_false(ldlm_handle_locked(lock));
+    it_assert_err(ldlm_handle_unlock(lock), LDLM_ERR_INVALID_ARGUMENT);
+    ldlm_handle_free(lock);
 }
 
 /* Handles freed before their client, in any order, leave it working. */
@@ -211,13 +211,13 @@ static void test_handles_freed_before_the_client(void **state)
     /* Middle, first, last: every position of the client's list. */
     int order[HANDLE_KINDS] = {3, 6, 0, 5, 1, 4, 2};
     for (int i = 0; i < HANDLE_KINDS; i++) {
-        ldlm_lock_free(set.locks[order[i]]);
+        ldlm_handle_free(set.locks[order[i]]);
         set.locks[order[i]] = NULL;
     }
-    struct ldlm_lock *after = it_try_acquire(a, "handles-after", 0);
+    ldlm_handle *after = it_try_acquire(a, "handles-after", 0);
     assert_non_null(after);
-    it_assert_ok(ldlm_lock_unlock(after));
-    ldlm_lock_free(after);
+    it_assert_ok(ldlm_handle_unlock(after));
+    ldlm_handle_free(after);
     ldlm_client_free(a);
     ldlm_client_free(b);
     it_lost_log_destroy(&lost);

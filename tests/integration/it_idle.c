@@ -30,7 +30,7 @@ static void test_lock_held_across_idleness(void **state)
     ldlm_config cfg;
     it_config_reporting(&cfg, srv, &lost);
     ldlm_client *a = it_client_new(&cfg);
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
 
     /* No lock timeout: no renewals, so nothing but keepalive on the wire. */
     it_assert_ok(ldlm_lock(a, "idle", NULL, &lock));
@@ -41,18 +41,18 @@ static void test_lock_held_across_idleness(void **state)
     ldlm_test_sleep_ms(IDLE_MS);
 
     assert_int_equal(it_lost_count(&lost), 0);
-    assert_true(ldlm_lock_locked(lock));
+    assert_true(ldlm_handle_locked(lock));
     /* The server still has it for our session... */
     ldlm_client *b = it_client_for(srv);
     assert_null(it_try_acquire(b, "idle", 0));
     /* ...and our key still releases it. */
-    it_assert_ok(ldlm_lock_unlock(lock));
-    struct ldlm_lock *now_b = it_try_acquire(b, "idle", 0);
+    it_assert_ok(ldlm_handle_unlock(lock));
+    ldlm_handle *now_b = it_try_acquire(b, "idle", 0);
     assert_non_null(now_b);
-    it_assert_ok(ldlm_lock_unlock(now_b));
+    it_assert_ok(ldlm_handle_unlock(now_b));
 
-    ldlm_lock_free(now_b);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(now_b);
+    ldlm_handle_free(lock);
     ldlm_client_free(b);
     ldlm_client_free(a);
     it_lost_log_destroy(&lost);

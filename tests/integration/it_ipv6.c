@@ -42,13 +42,13 @@ static void test_ipv6_round_trip(void **state)
     assert_true(srv->address[0] == '[');
 
     ldlm_client *a = it_client_for(srv);
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     it_assert_ok(ldlm_lock(a, "v6", NULL, &lock));
-    assert_true(ldlm_lock_locked(lock));
+    assert_true(ldlm_handle_locked(lock));
     assert_false(it_lock_is_free(srv, "v6", 0));
-    it_assert_ok(ldlm_lock_unlock(lock));
+    it_assert_ok(ldlm_handle_unlock(lock));
     assert_true(it_lock_is_free(srv, "v6", 0));
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     ldlm_client_free(a);
 }
 
@@ -71,11 +71,11 @@ static void test_ipv6_tls_verifies_ip_san(void **state)
     cfg.use_tls = true;
     cfg.ca_file = certs.ca_cert;
     ldlm_client *a = it_client_new(&cfg);
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     it_assert_ok(ldlm_lock(a, "v6-tls", NULL, &lock));
-    assert_true(ldlm_lock_locked(lock));
-    it_assert_ok(ldlm_lock_unlock(lock));
-    ldlm_lock_free(lock);
+    assert_true(ldlm_handle_locked(lock));
+    it_assert_ok(ldlm_handle_unlock(lock));
+    ldlm_handle_free(lock);
     ldlm_client_free(a);
 }
 

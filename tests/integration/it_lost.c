@@ -22,15 +22,15 @@ static void wait_reconnected(ldlm_client *client)
     int64_t deadline = ldlm_test_now_ms() + IT_RECONNECT_TIMEOUT_MS;
     ldlm_err last = LDLM_OK;
     for (;;) {
-        struct ldlm_lock *probe = NULL;
+        ldlm_handle *probe = NULL;
         last = ldlm_try_lock(client, "reconnect-probe", NULL, &probe);
         if (last == LDLM_OK) {
-            assert_true(ldlm_lock_locked(probe));
-            it_assert_ok(ldlm_lock_unlock(probe));
-            ldlm_lock_free(probe);
+            assert_true(ldlm_handle_locked(probe));
+            it_assert_ok(ldlm_handle_unlock(probe));
+            ldlm_handle_free(probe);
             return;
         }
-        ldlm_lock_free(probe);
+        ldlm_handle_free(probe);
         if (ldlm_test_now_ms() >= deadline)
             break;
         ldlm_test_sleep_ms(100);
@@ -53,8 +53,8 @@ static void test_lost_when_server_forgets(void **state)
     ldlm_client *a = it_client_new(&cfg);
     ldlm_client *b = it_client_for(srv);
     /* Renewed every 2 s; A's own timer would end at 4 s. */
-    ldlm_lock_options opts = {.lock_timeout_seconds = 4};
-    struct ldlm_lock *lock = NULL;
+    ldlm_lock_options opts = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 4);
+    ldlm_handle *lock = NULL;
     char key[256];
 
     it_assert_ok(ldlm_lock(a, "forgotten", &opts, &lock));
@@ -77,20 +77,20 @@ static void test_lost_when_server_forgets(void **state)
         fail_msg("lost with reason %s, expected the refused renewal's "
                  "LDLM_ERR_LOCK_DOES_NOT_EXIST_OR_INVALID_KEY",
                  ldlm_err_name(reason));
-    assert_false(ldlm_lock_locked(lock));
-    it_assert_err(ldlm_lock_unlock(lock), LDLM_ERR_NOT_LOCKED);
+    assert_false(ldlm_handle_locked(lock));
+    it_assert_err(ldlm_handle_unlock(lock), LDLM_ERR_NOT_LOCKED);
 
     /* Reported once, and the renewer is gone: over two more periods. */
     ldlm_test_sleep_ms(3000);
     assert_int_equal(it_lost_count(&lost), 1);
 
     /* The client itself still works. */
-    struct ldlm_lock *again = it_try_acquire(a, "forgotten", 0);
+    ldlm_handle *again = it_try_acquire(a, "forgotten", 0);
     assert_non_null(again);
-    it_assert_ok(ldlm_lock_unlock(again));
+    it_assert_ok(ldlm_handle_unlock(again));
 
-    ldlm_lock_free(again);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(again);
+    ldlm_handle_free(lock);
     ldlm_client_free(b);
     ldlm_client_free(a);
     it_lost_log_destroy(&lost);
@@ -109,8 +109,8 @@ static void test_lost_on_restart_without_state_file(void **state)
     ldlm_config cfg;
     it_config_reporting(&cfg, srv, &lost);
     ldlm_client *a = it_client_new(&cfg);
-    ldlm_lock_options timed = {.lock_timeout_seconds = 30};
-    struct ldlm_lock *plain = NULL, *renewed = NULL;
+    ldlm_lock_options timed = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 30);
+    ldlm_handle *plain = NULL, *renewed = NULL;
 
     it_assert_ok(ldlm_lock(a, "restart-plain", NULL, &plain));
     it_assert_ok(ldlm_lock(a, "restart-timed", &timed, &renewed));
@@ -130,16 +130,16 @@ static void test_lost_on_restart_without_state_file(void **state)
     assert_int_equal(reason, LDLM_ERR_LOCK_DOES_NOT_EXIST_OR_INVALID_KEY);
     assert_true(it_lost_reported(&lost, renewed, &reason));
     assert_int_equal(reason, LDLM_ERR_LOCK_DOES_NOT_EXIST_OR_INVALID_KEY);
-    assert_false(ldlm_lock_locked(plain));
-    assert_false(ldlm_lock_locked(renewed));
+    assert_false(ldlm_handle_locked(plain));
+    assert_false(ldlm_handle_locked(renewed));
     assert_int_equal(it_lost_count(&lost), 2);
 
     /* Indeed free for others. */
     assert_true(it_lock_is_free(srv, "restart-plain", 0));
     assert_true(it_lock_is_free(srv, "restart-timed", 0));
 
-    ldlm_lock_free(plain);
-    ldlm_lock_free(renewed);
+    ldlm_handle_free(plain);
+    ldlm_handle_free(renewed);
     ldlm_client_free(a);
     it_lost_log_destroy(&lost);
 }
@@ -161,36 +161,36 @@ static void test_restart_then_taken_by_another(void **state)
     cfg.lost_lock_callback = it_lost_lock_cb;
     cfg.lost_lock_userdata = &lost;
     ldlm_client *a = it_client_new(&cfg);
-    ldlm_lock_options timed = {.lock_timeout_seconds = 30};
-    struct ldlm_lock *mine = NULL;
+    ldlm_lock_options timed = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 30);
+    ldlm_handle *mine = NULL;
     it_assert_ok(ldlm_lock(a, "taken-meanwhile", &timed, &mine));
 
     assert_int_equal(ldlm_test_server_kill9(srv), 0);
     assert_int_equal(ldlm_test_server_restart(srv), 0);
     /* B is first on the new server. */
     ldlm_client *b = it_client_for(srv);
-    struct ldlm_lock *theirs =
+    ldlm_handle *theirs =
         it_acquire_within(b, "taken-meanwhile", 0, IT_RELEASE_TIMEOUT_MS);
     int64_t taken = ldlm_test_now_ms();
     if (!theirs) {
         /* A re-acquired first: legitimate, but then it must hold it. */
-        assert_true(ldlm_lock_locked(mine));
+        assert_true(ldlm_handle_locked(mine));
         print_message("A re-acquired the lock before B could take it\n");
     } else {
         if (!ldlm_test_event_wait(&lost.event, 1, RESOLVED_AFTER_RESTART_MS))
             fail_msg("A still reports the lock held %d ms after B took it "
                      "(locked=%d)", RESOLVED_AFTER_RESTART_MS,
-                     (int)ldlm_lock_locked(mine));
+                     (int)ldlm_handle_locked(mine));
         print_message("A reported the loss %lld ms after B took the lock\n",
                       (long long)(ldlm_test_now_ms() - taken));
         ldlm_err reason = LDLM_OK;
         assert_true(it_lost_reported(&lost, mine, &reason));
         assert_int_equal(reason, LDLM_ERR_LOCK_LOST);
-        assert_false(ldlm_lock_locked(mine));
-        it_assert_ok(ldlm_lock_unlock(theirs));
-        ldlm_lock_free(theirs);
+        assert_false(ldlm_handle_locked(mine));
+        it_assert_ok(ldlm_handle_unlock(theirs));
+        ldlm_handle_free(theirs);
     }
-    ldlm_lock_free(mine);
+    ldlm_handle_free(mine);
     ldlm_client_free(b);
     ldlm_client_free(a);
     it_lost_log_destroy(&lost);
@@ -206,8 +206,8 @@ static void test_kept_on_restart_with_state_file(void **state)
     ldlm_config cfg;
     it_config_reporting(&cfg, srv, &lost);
     ldlm_client *a = it_client_new(&cfg);
-    ldlm_lock_options timed = {.lock_timeout_seconds = 6};
-    struct ldlm_lock *plain = NULL, *renewed = NULL;
+    ldlm_lock_options timed = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 6);
+    ldlm_handle *plain = NULL, *renewed = NULL;
     char plain_key[256], renewed_key[256], key_now[256];
 
     it_assert_ok(ldlm_lock(a, "state-plain", NULL, &plain));
@@ -231,8 +231,8 @@ static void test_kept_on_restart_with_state_file(void **state)
      */
     ldlm_test_sleep_ms(SETTLE_MS);
     assert_int_equal(it_lost_count(&lost), 0);
-    assert_true(ldlm_lock_locked(plain));
-    assert_true(ldlm_lock_locked(renewed));
+    assert_true(ldlm_handle_locked(plain));
+    assert_true(ldlm_handle_locked(renewed));
     /* Verified, not re-acquired: same keys. */
     assert_string_equal(it_key(plain, key_now, sizeof key_now), plain_key);
     assert_string_equal(it_key(renewed, key_now, sizeof key_now), renewed_key);
@@ -241,23 +241,23 @@ static void test_kept_on_restart_with_state_file(void **state)
     assert_false(it_lock_is_free(srv, "state-plain", 0));
     assert_false(it_lock_is_free(srv, "state-timed", 0));
 
-    it_assert_ok(ldlm_lock_unlock(plain));
-    it_assert_ok(ldlm_lock_unlock(renewed));
+    it_assert_ok(ldlm_handle_unlock(plain));
+    it_assert_ok(ldlm_handle_unlock(renewed));
     assert_true(it_lock_is_free(srv, "state-plain", 0));
     assert_true(it_lock_is_free(srv, "state-timed", 0));
 
-    ldlm_lock_free(plain);
-    ldlm_lock_free(renewed);
+    ldlm_handle_free(plain);
+    ldlm_handle_free(renewed);
     ldlm_client_free(a);
     it_lost_log_destroy(&lost);
 }
 
 /* Polls until the lock's key differs from `old` (re-acquired), bounded. */
-static bool key_changes(const struct ldlm_lock *lock, const char *old)
+static bool key_changes(const ldlm_handle *lock, const char *old)
 {
     int64_t deadline = ldlm_test_now_ms() + IT_RECONNECT_TIMEOUT_MS;
     for (;;) {
-        char *key = ldlm_lock_key(lock);
+        char *key = ldlm_handle_key(lock);
         bool changed = key && strcmp(key, old) != 0;
         free(key);
         if (changed)
@@ -279,8 +279,8 @@ static void test_reacquired_after_restart(void **state)
     cfg.lost_lock_callback = it_lost_lock_cb;
     cfg.lost_lock_userdata = &lost;
     ldlm_client *a = it_client_new(&cfg);
-    ldlm_lock_options sized = {.size = 2, .lock_timeout_seconds = 30};
-    struct ldlm_lock *plain = NULL, *shared = NULL;
+    ldlm_lock_options sized = LDLM_LOCK_OPTIONS(.size = 2, .lock_timeout_seconds = 30);
+    ldlm_handle *plain = NULL, *shared = NULL;
     char plain_key[256], shared_key[256];
 
     it_assert_ok(ldlm_lock(a, "reacquire-plain", NULL, &plain));
@@ -295,27 +295,27 @@ static void test_reacquired_after_restart(void **state)
         fail_msg("locks not re-acquired (new keys) within %d ms; %d lost",
                  IT_RECONNECT_TIMEOUT_MS, it_lost_count(&lost));
     assert_int_equal(it_lost_count(&lost), 0);
-    assert_true(ldlm_lock_locked(plain));
-    assert_true(ldlm_lock_locked(shared));
+    assert_true(ldlm_handle_locked(plain));
+    assert_true(ldlm_handle_locked(shared));
 
     /* Held on the new server, with the same size (2: one hold left). */
     ldlm_client *b = it_client_for(srv);
     ldlm_client *c = it_client_for(srv);
     assert_null(it_try_acquire(b, "reacquire-plain", 0));
-    struct ldlm_lock *second = it_try_acquire(b, "reacquire-sized", 2);
+    ldlm_handle *second = it_try_acquire(b, "reacquire-sized", 2);
     assert_non_null(second);
     assert_null(it_try_acquire(c, "reacquire-sized", 2));
 
     /* The new keys work for unlocking. */
-    it_assert_ok(ldlm_lock_unlock(plain));
-    it_assert_ok(ldlm_lock_unlock(shared));
-    it_assert_ok(ldlm_lock_unlock(second));
+    it_assert_ok(ldlm_handle_unlock(plain));
+    it_assert_ok(ldlm_handle_unlock(shared));
+    it_assert_ok(ldlm_handle_unlock(second));
     assert_true(it_lock_is_free(srv, "reacquire-plain", 0));
     assert_int_equal(it_lost_count(&lost), 0);
 
-    ldlm_lock_free(second);
-    ldlm_lock_free(plain);
-    ldlm_lock_free(shared);
+    ldlm_handle_free(second);
+    ldlm_handle_free(plain);
+    ldlm_handle_free(shared);
     ldlm_client_free(c);
     ldlm_client_free(b);
     ldlm_client_free(a);

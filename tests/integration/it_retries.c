@@ -16,13 +16,13 @@ static void test_no_retries_unavailable_at_once(void **state)
     ldlm_client *a = it_client_for(srv); /* max_retries = 0 */
     assert_int_equal(ldlm_test_server_stop(srv), 0);
 
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t start = ldlm_test_now_ms();
     it_assert_err(ldlm_try_lock(a, "down", NULL, &lock), LDLM_ERR_UNAVAILABLE);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     lock = NULL;
     it_assert_err(ldlm_lock(a, "down", NULL, &lock), LDLM_ERR_UNAVAILABLE);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     int64_t elapsed = ldlm_test_now_ms() - start;
     print_message("two calls failed in %lld ms\n", (long long)elapsed);
     /* Far below the 30 s call bound: nothing waited for the server. */
@@ -40,7 +40,7 @@ static void test_retries_are_bounded_and_spaced(void **state)
     ldlm_client *a = it_client_new(&cfg);
     assert_int_equal(ldlm_test_server_stop(srv), 0);
 
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t start = ldlm_test_now_ms();
     it_assert_err(ldlm_try_lock(a, "down", NULL, &lock), LDLM_ERR_UNAVAILABLE);
     int64_t elapsed = ldlm_test_now_ms() - start;
@@ -48,7 +48,7 @@ static void test_retries_are_bounded_and_spaced(void **state)
                   (long long)elapsed);
     /* Two delays between three attempts, and then it gave up. */
     assert_in_range(elapsed, 2 * RETRY_DELAY_MS - 100, 15000);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     ldlm_client_free(a);
 }
 
@@ -58,7 +58,7 @@ struct caller {
     ldlm_test_event finished;
     ldlm_err result;
     char message[512]; /* the caller thread's ldlm_last_error_message() */
-    struct ldlm_lock *lock;
+    ldlm_handle *lock;
 };
 
 static void *caller_thread(void *arg)
@@ -109,10 +109,10 @@ static void call_across_outage(ldlm_test_server *srv, ldlm_client *client)
         fail_msg("the call across the outage returned %s (%s; \"%s\")",
                  ldlm_err_name(c.result), ldlm_strerror(c.result), c.message);
     assert_non_null(c.lock);
-    assert_true(ldlm_lock_locked(c.lock));
+    assert_true(ldlm_handle_locked(c.lock));
     assert_false(it_lock_is_free(srv, "comes-back", 0));
-    it_assert_ok(ldlm_lock_unlock(c.lock));
-    ldlm_lock_free(c.lock);
+    it_assert_ok(ldlm_handle_unlock(c.lock));
+    ldlm_handle_free(c.lock);
     ldlm_test_event_destroy(&c.started);
     ldlm_test_event_destroy(&c.finished);
 }
@@ -142,10 +142,10 @@ static void test_retries_after_server_killed(void **state)
     ldlm_test_server *srv = *state;
     ldlm_client *a = retrying_client(srv);
     /* Connected first, then the server dies without a goodbye. */
-    struct ldlm_lock *warmup = it_try_acquire(a, "warmup", 0);
+    ldlm_handle *warmup = it_try_acquire(a, "warmup", 0);
     assert_non_null(warmup);
-    it_assert_ok(ldlm_lock_unlock(warmup));
-    ldlm_lock_free(warmup);
+    it_assert_ok(ldlm_handle_unlock(warmup));
+    ldlm_handle_free(warmup);
     assert_int_equal(ldlm_test_server_kill9(srv), 0);
     call_across_outage(srv, a);
     ldlm_client_free(a);

@@ -14,8 +14,8 @@ static void test_n_holders_admitted_n_plus_one_refused(void **state)
 {
     ldlm_test_server *srv = *state;
     ldlm_client *clients[SIZE + 1];
-    struct ldlm_lock *holds[SIZE];
-    ldlm_lock_options opts = {.size = SIZE};
+    ldlm_handle *holds[SIZE];
+    ldlm_lock_options opts = LDLM_LOCK_OPTIONS(.size = SIZE);
     char keys[SIZE][256];
 
     for (int i = 0; i <= SIZE; i++)
@@ -24,7 +24,7 @@ static void test_n_holders_admitted_n_plus_one_refused(void **state)
     for (int i = 0; i < SIZE; i++) {
         holds[i] = NULL;
         it_assert_ok(ldlm_lock(clients[i], "sized", &opts, &holds[i]));
-        assert_true(ldlm_lock_locked(holds[i]));
+        assert_true(ldlm_handle_locked(holds[i]));
         it_key(holds[i], keys[i], sizeof keys[i]);
         for (int j = 0; j < i; j++)
             assert_string_not_equal(keys[i], keys[j]);
@@ -32,24 +32,24 @@ static void test_n_holders_admitted_n_plus_one_refused(void **state)
 
     /* One more than the size: try-lock says full, a bounded wait expires. */
     assert_null(it_try_acquire(clients[SIZE], "sized", SIZE));
-    ldlm_lock_options wait_1s = {.size = SIZE, .wait_timeout_seconds = 1};
-    struct ldlm_lock *extra = NULL;
+    ldlm_lock_options wait_1s = LDLM_LOCK_OPTIONS(.size = SIZE, .wait_timeout_seconds = 1);
+    ldlm_handle *extra = NULL;
     it_assert_err(ldlm_lock(clients[SIZE], "sized", &wait_1s, &extra),
                   LDLM_ERR_LOCK_WAIT_TIMEOUT);
-    ldlm_lock_free(extra);
+    ldlm_handle_free(extra);
 
     /* One release makes room for exactly one more. */
-    it_assert_ok(ldlm_lock_unlock(holds[0]));
+    it_assert_ok(ldlm_handle_unlock(holds[0]));
     extra = it_try_acquire(clients[SIZE], "sized", SIZE);
     assert_non_null(extra);
     assert_null(it_try_acquire(clients[0], "sized", SIZE));
 
-    it_assert_ok(ldlm_lock_unlock(extra));
-    ldlm_lock_free(extra);
+    it_assert_ok(ldlm_handle_unlock(extra));
+    ldlm_handle_free(extra);
     for (int i = 0; i < SIZE; i++) {
         if (i > 0)
-            it_assert_ok(ldlm_lock_unlock(holds[i]));
-        ldlm_lock_free(holds[i]);
+            it_assert_ok(ldlm_handle_unlock(holds[i]));
+        ldlm_handle_free(holds[i]);
     }
     for (int i = 0; i <= SIZE; i++)
         ldlm_client_free(clients[i]);
@@ -60,38 +60,38 @@ static void test_size_mismatch(void **state)
     ldlm_test_server *srv = *state;
     ldlm_client *a = it_client_for(srv);
     ldlm_client *b = it_client_for(srv);
-    ldlm_lock_options three = {.size = 3};
-    ldlm_lock_options two = {.size = 2};
-    ldlm_lock_options five_wait = {.size = 5, .wait_timeout_seconds = 5};
-    struct ldlm_lock *held = NULL, *other = NULL;
+    ldlm_lock_options three = LDLM_LOCK_OPTIONS(.size = 3);
+    ldlm_lock_options two = LDLM_LOCK_OPTIONS(.size = 2);
+    ldlm_lock_options five_wait = LDLM_LOCK_OPTIONS(.size = 5, .wait_timeout_seconds = 5);
+    ldlm_handle *held = NULL, *other = NULL;
 
     it_assert_ok(ldlm_lock(a, "mismatch", &three, &held));
 
     /* The creator fixed the size; other sizes are refused at once. */
     it_assert_err(ldlm_try_lock(b, "mismatch", &two, &other),
                   LDLM_ERR_LOCK_SIZE_MISMATCH);
-    ldlm_lock_free(other);
+    ldlm_handle_free(other);
     other = NULL;
     int64_t start = ldlm_test_now_ms();
     it_assert_err(ldlm_lock(b, "mismatch", &five_wait, &other),
                   LDLM_ERR_LOCK_SIZE_MISMATCH);
     /* Refused, not waited for. */
     assert_true(ldlm_test_now_ms() - start < 4000);
-    ldlm_lock_free(other);
+    ldlm_handle_free(other);
     other = NULL;
     /* No size means the server's default of 1, which differs too. */
     it_assert_err(ldlm_try_lock(b, "mismatch", NULL, &other),
                   LDLM_ERR_LOCK_SIZE_MISMATCH);
-    ldlm_lock_free(other);
+    ldlm_handle_free(other);
 
     /* The matching size still works. */
-    struct ldlm_lock *ok = it_try_acquire(b, "mismatch", 3);
+    ldlm_handle *ok = it_try_acquire(b, "mismatch", 3);
     assert_non_null(ok);
 
-    it_assert_ok(ldlm_lock_unlock(ok));
-    it_assert_ok(ldlm_lock_unlock(held));
-    ldlm_lock_free(ok);
-    ldlm_lock_free(held);
+    it_assert_ok(ldlm_handle_unlock(ok));
+    it_assert_ok(ldlm_handle_unlock(held));
+    ldlm_handle_free(ok);
+    ldlm_handle_free(held);
     ldlm_client_free(b);
     ldlm_client_free(a);
 }
@@ -100,16 +100,16 @@ static void test_invalid_size(void **state)
 {
     ldlm_test_server *srv = *state;
     ldlm_client *a = it_client_for(srv);
-    ldlm_lock_options negative = {.size = -1};
-    struct ldlm_lock *lock = NULL;
+    ldlm_lock_options negative = LDLM_LOCK_OPTIONS(.size = -1);
+    ldlm_handle *lock = NULL;
 
     it_assert_err(ldlm_lock(a, "bad-size", &negative, &lock),
                   LDLM_ERR_INVALID_LOCK_SIZE);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     lock = NULL;
     it_assert_err(ldlm_try_lock(a, "bad-size", &negative, &lock),
                   LDLM_ERR_INVALID_LOCK_SIZE);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
 
     /* Nothing was created: a default-size lock of that name is fine. */
     assert_true(it_lock_is_free(srv, "bad-size", 0));
@@ -120,15 +120,15 @@ static void test_several_holds_in_one_client(void **state)
 {
     ldlm_test_server *srv = *state;
     ldlm_client *a = it_client_for(srv);
-    ldlm_lock_options opts = {.size = SIZE, .lock_timeout_seconds = 30};
-    struct ldlm_lock *holds[SIZE];
+    ldlm_lock_options opts = LDLM_LOCK_OPTIONS(.size = SIZE, .lock_timeout_seconds = 30);
+    ldlm_handle *holds[SIZE];
     char keys[SIZE][256];
 
     /* One client, one connection, SIZE holds of one name (auto-renewed). */
     for (int i = 0; i < SIZE; i++) {
         holds[i] = NULL;
         it_assert_ok(ldlm_lock(a, "multi", &opts, &holds[i]));
-        assert_true(ldlm_lock_locked(holds[i]));
+        assert_true(ldlm_handle_locked(holds[i]));
         it_key(holds[i], keys[i], sizeof keys[i]);
         for (int j = 0; j < i; j++)
             assert_string_not_equal(keys[i], keys[j]);
@@ -137,28 +137,28 @@ static void test_several_holds_in_one_client(void **state)
     assert_false(it_lock_is_free(srv, "multi", SIZE));
 
     /* Releasing one hold leaves the others held under their own keys. */
-    it_assert_ok(ldlm_lock_unlock(holds[1]));
-    assert_false(ldlm_lock_locked(holds[1]));
-    assert_true(ldlm_lock_locked(holds[0]));
-    assert_true(ldlm_lock_locked(holds[2]));
+    it_assert_ok(ldlm_handle_unlock(holds[1]));
+    assert_false(ldlm_handle_locked(holds[1]));
+    assert_true(ldlm_handle_locked(holds[0]));
+    assert_true(ldlm_handle_locked(holds[2]));
     it_assert_ok(ldlm_renew(a, "multi", keys[0], 30, NULL));
     it_assert_ok(ldlm_renew(a, "multi", keys[2], 30, NULL));
 
-    it_assert_ok(ldlm_lock_unlock(holds[0]));
-    it_assert_ok(ldlm_lock_unlock(holds[2]));
+    it_assert_ok(ldlm_handle_unlock(holds[0]));
+    it_assert_ok(ldlm_handle_unlock(holds[2]));
     for (int i = 0; i < SIZE; i++)
-        ldlm_lock_free(holds[i]);
+        ldlm_handle_free(holds[i]);
 
     /* All released: another client gets every hold. */
     ldlm_client *b = it_client_for(srv);
-    struct ldlm_lock *again[SIZE];
+    ldlm_handle *again[SIZE];
     for (int i = 0; i < SIZE; i++) {
         again[i] = it_try_acquire(b, "multi", SIZE);
         assert_non_null(again[i]);
     }
     for (int i = 0; i < SIZE; i++) {
-        it_assert_ok(ldlm_lock_unlock(again[i]));
-        ldlm_lock_free(again[i]);
+        it_assert_ok(ldlm_handle_unlock(again[i]));
+        ldlm_handle_free(again[i]);
     }
     ldlm_client_free(b);
     ldlm_client_free(a);

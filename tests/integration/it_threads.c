@@ -35,11 +35,11 @@ static void *hammer_thread(void *arg)
     struct hammer *h = arg;
     pthread_barrier_wait(&h->go);
     for (int round = 0; round < ROUNDS; round++) {
-        struct ldlm_lock *lock = NULL;
+        ldlm_handle *lock = NULL;
         ldlm_err err = ldlm_lock(h->client, "hammered", NULL, &lock);
         if (err != LDLM_OK) {
             note_failure(h, err);
-            ldlm_lock_free(lock);
+            ldlm_handle_free(lock);
             return NULL;
         }
 
@@ -53,8 +53,8 @@ static void *hammer_thread(void *arg)
             sched_yield();
         atomic_fetch_sub(&h->inside, 1);
 
-        err = ldlm_lock_unlock(lock);
-        ldlm_lock_free(lock);
+        err = ldlm_handle_unlock(lock);
+        ldlm_handle_free(lock);
         if (err != LDLM_OK) {
             note_failure(h, err);
             return NULL;

@@ -56,11 +56,11 @@ static void tls_config(ldlm_config *cfg, const tls_fixture *fx)
 /* A full round trip over the TLS connection: lock, then unlock. */
 static void round_trip(ldlm_client *client, const char *name)
 {
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     it_assert_ok(ldlm_lock(client, name, NULL, &lock));
-    assert_true(ldlm_lock_locked(lock));
-    it_assert_ok(ldlm_lock_unlock(lock));
-    ldlm_lock_free(lock);
+    assert_true(ldlm_handle_locked(lock));
+    it_assert_ok(ldlm_handle_unlock(lock));
+    ldlm_handle_free(lock);
 }
 
 /*
@@ -74,7 +74,7 @@ static void expect_refused(const ldlm_config *cfg, const char *name)
     bounded.call_timeout_ms = REFUSAL_TIMEOUT_MS;
     bounded.max_retries = 0;
     ldlm_client *client = it_client_new(&bounded);
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t start = ldlm_test_now_ms();
     ldlm_err err = ldlm_try_lock(client, name, NULL, &lock);
     int64_t elapsed = ldlm_test_now_ms() - start;
@@ -87,7 +87,7 @@ static void expect_refused(const ldlm_config *cfg, const char *name)
         fail_msg("expected the TLS connection to be refused, got %s",
                  ldlm_err_name(err));
     assert_true(elapsed < REFUSAL_TIMEOUT_MS);
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     ldlm_client_free(client);
 }
 

@@ -85,29 +85,84 @@ static void version_matches_header(void **state) {
 static void invalid_arguments_are_refused_before_any_call(void **state) {
     (void)state;
     ldlm_client *client = offline_client(0, 0, 0);
-    struct ldlm_lock *lock = (struct ldlm_lock *)1;
+    ldlm_handle *lock = (ldlm_handle *)1;
     assert_int_equal(ldlm_lock(client, "", NULL, &lock), LDLM_ERR_INVALID_ARGUMENT);
     assert_null(lock);
     assert_int_equal(ldlm_lock(client, NULL, NULL, &lock), LDLM_ERR_INVALID_ARGUMENT);
     assert_int_equal(ldlm_lock(client, "bad\xff", NULL, &lock), LDLM_ERR_INVALID_ARGUMENT);
     assert_true(strstr(ldlm_last_error_message(), "UTF-8") != NULL);
-    ldlm_lock_options neg = {.size = -1};
+    ldlm_lock_options neg = LDLM_LOCK_OPTIONS(.size = -1);
     assert_int_equal(ldlm_lock(client, "x", &neg, &lock), LDLM_ERR_INVALID_LOCK_SIZE);
-    ldlm_lock_options negt = {.lock_timeout_seconds = -1};
+    ldlm_lock_options negt = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = -1);
     assert_int_equal(ldlm_try_lock(client, "x", &negt, &lock), LDLM_ERR_INVALID_ARGUMENT);
-    ldlm_lock_options wait = {.wait_timeout_seconds = 3};
+    ldlm_lock_options wait = LDLM_LOCK_OPTIONS(.wait_timeout_seconds = 3);
     assert_int_equal(ldlm_try_lock(client, "x", &wait, &lock), LDLM_ERR_INVALID_ARGUMENT);
     assert_true(strstr(ldlm_last_error_message(), "try-lock") != NULL);
     assert_int_equal(ldlm_lock(client, "x", NULL, NULL), LDLM_ERR_INVALID_ARGUMENT);
     assert_int_equal(ldlm_renew(client, "x", "k", 0, NULL), LDLM_ERR_INVALID_ARGUMENT);
     assert_int_equal(ldlm_unlock(client, "x", "", NULL), LDLM_ERR_INVALID_ARGUMENT);
     assert_int_equal(ldlm_lock(NULL, "x", NULL, &lock), LDLM_ERR_INVALID_ARGUMENT);
-    assert_int_equal(ldlm_lock_unlock(NULL), LDLM_ERR_INVALID_ARGUMENT);
-    assert_null(ldlm_lock_key(NULL));
-    assert_false(ldlm_lock_locked(NULL));
-    ldlm_lock_free(NULL);
+    assert_int_equal(ldlm_handle_unlock(NULL), LDLM_ERR_INVALID_ARGUMENT);
+    assert_null(ldlm_handle_key(NULL));
+    assert_false(ldlm_handle_locked(NULL));
+    ldlm_handle_free(NULL);
     ldlm_client_free(client);
     ldlm_client_free(NULL);
+}
+
+/* The ABI policy of ldlm.h: versioned structures carry their size. */
+static void versioned_structures_are_checked(void **state) {
+    (void)state;
+    ldlm_client *client = NULL;
+
+    /* Not initialised: refused, not guessed. */
+    ldlm_config zeroed;
+    memset(&zeroed, 0, sizeof zeroed);
+    assert_int_equal(ldlm_client_new(&zeroed, &client), LDLM_ERR_INVALID_ARGUMENT);
+    assert_null(client);
+    assert_non_null(strstr(ldlm_last_error_message(), "not initialised"));
+
+    /* Smaller than the first release's layout: refused. */
+    ldlm_config tiny = LDLM_CONFIG(.address = closed_address);
+    tiny.struct_size = sizeof(size_t) + sizeof(const char *);
+    assert_int_equal(ldlm_client_new(&tiny, &client), LDLM_ERR_INVALID_ARGUMENT);
+    assert_non_null(strstr(ldlm_last_error_message(), "struct_size"));
+
+    /* The initialiser and the init function agree. */
+    ldlm_config by_macro = LDLM_CONFIG();
+    ldlm_config by_function;
+    ldlm_config_init(&by_function);
+    assert_int_equal(by_macro.struct_size, sizeof(ldlm_config));
+    assert_int_equal(by_function.struct_size, sizeof(ldlm_config));
+
+    /* A caller built with a newer, larger layout: what we know is read,
+     * the rest ignored. */
+    struct {
+        ldlm_config known;
+        int newer_member;
+    } newer;
+    memset(&newer, 0, sizeof newer);
+    ldlm_config_init(&newer.known);
+    newer.known.struct_size = sizeof newer;
+    newer.known.address = closed_address;
+    newer.newer_member = 42;
+    assert_int_equal(ldlm_client_new(&newer.known, &client), LDLM_OK);
+
+    ldlm_handle *lock = NULL;
+    ldlm_lock_options unset;
+    memset(&unset, 0, sizeof unset);
+    unset.size = 2;
+    assert_int_equal(ldlm_try_lock(client, "x", &unset, &lock),
+                     LDLM_ERR_INVALID_ARGUMENT);
+    assert_non_null(strstr(ldlm_last_error_message(), "ldlm_lock_options"));
+    assert_null(lock);
+    ldlm_lock_options set;
+    ldlm_lock_options_init(&set);
+    assert_int_equal(set.struct_size, sizeof(ldlm_lock_options));
+    assert_int_equal(set.size, 0);
+    /* Initialised: it gets past the checks to the (closed) server. */
+    assert_int_equal(ldlm_try_lock(client, "x", &set, &lock), LDLM_ERR_UNAVAILABLE);
+    ldlm_client_free(client);
 }
 
 static void bad_configurations_are_refused(void **state) {
@@ -233,7 +288,7 @@ static void tls_files_are_checked_at_creation(void **state) {
 static void unreachable_server_fails_fast_without_retries(void **state) {
     (void)state;
     ldlm_client *client = offline_client(0, 0, 0);
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     double t0 = now_s();
     assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock), LDLM_ERR_UNAVAILABLE);
     assert_true(now_s() - t0 < 5.0);
@@ -249,7 +304,7 @@ static void retries_wait_between_attempts(void **state) {
     (void)state;
     /* 3 retries 300 ms apart: at least 0.9 s spent, and bounded. */
     ldlm_client *client = offline_client(3, 300, 0);
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     double t0 = now_s();
     assert_int_equal(ldlm_lock(client, "x", NULL, &lock), LDLM_ERR_UNAVAILABLE);
     double took = now_s() - t0;
@@ -262,7 +317,7 @@ static void call_timeout_bounds_retries(void **state) {
     (void)state;
     /* Ten retries 1 s apart would take 10 s; the 1.5 s bound wins. */
     ldlm_client *client = offline_client(10, 1000, 1500);
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     double t0 = now_s();
     ldlm_err err = ldlm_lock(client, "x", NULL, &lock);
     double took = now_s() - t0;
@@ -279,11 +334,11 @@ typedef struct {
 
 static void *lock_in_thread(void *arg) {
     blocked_call *b = arg;
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     double t0 = now_s();
     b->result = ldlm_lock(b->client, "x", NULL, &lock);
     b->took = now_s() - t0;
-    ldlm_lock_free(lock);
+    ldlm_handle_free(lock);
     return NULL;
 }
 
@@ -302,7 +357,7 @@ static void cancel_interrupts_a_retrying_call(void **state) {
     assert_int_equal(pthread_join(t, NULL), 0);
     assert_true(now_s() - t0 < 2.0);
     assert_int_equal(b.result, LDLM_ERR_CANCELLED);
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     assert_int_equal(ldlm_try_lock(b.client, "y", NULL, &lock), LDLM_ERR_CANCELLED);
     ldlm_client_free(b.client);
 }
@@ -310,7 +365,7 @@ static void cancel_interrupts_a_retrying_call(void **state) {
 static void forked_child_is_refused_and_parent_unharmed(void **state) {
     (void)state;
     ldlm_client *client = offline_client(0, 0, 0);
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock), LDLM_ERR_UNAVAILABLE);
     /* The child reports through a pipe, not its exit status: memory
      * checkers count the parent state it deliberately abandons as leaks. */
@@ -320,7 +375,7 @@ static void forked_child_is_refused_and_parent_unharmed(void **state) {
     assert_true(pid >= 0);
     if (pid == 0) {
         close(report[0]);
-        struct ldlm_lock *l = NULL;
+        ldlm_handle *l = NULL;
         char ok = ldlm_try_lock(client, "x", NULL, &l) == LDLM_ERR_FORKED &&
                   strstr(ldlm_last_error_message(), "fork") != NULL &&
                   ldlm_unlock(client, "x", "k", NULL) == LDLM_ERR_FORKED;
@@ -349,7 +404,7 @@ static void freeing_clients_leaves_no_threads(void **state) {
     int before = count_threads();
     for (int i = 0; i < 20; i++) {
         ldlm_client *client = offline_client(0, 0, 0);
-        struct ldlm_lock *lock = NULL;
+        ldlm_handle *lock = NULL;
         assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock), LDLM_ERR_UNAVAILABLE);
         ldlm_client_free(client);
     }
@@ -382,7 +437,7 @@ static void log_handler_receives_library_diagnostics(void **state) {
     log_capture cap = {PTHREAD_MUTEX_INITIALIZER, 0};
     ldlm_set_log_handler(capture_log, LDLM_LOG_INFO, &cap);
     ldlm_client *client = offline_client(1, 50, 0);
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock), LDLM_ERR_UNAVAILABLE);
     ldlm_client_free(client);
     ldlm_set_log_handler(NULL, LDLM_LOG_ERROR, NULL);
@@ -393,6 +448,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(version_matches_header),
         cmocka_unit_test(invalid_arguments_are_refused_before_any_call),
+        cmocka_unit_test(versioned_structures_are_checked),
         cmocka_unit_test(bad_configurations_are_refused),
         cmocka_unit_test(tls_files_are_checked_at_creation),
         cmocka_unit_test(unreachable_server_fails_fast_without_retries),

@@ -15,7 +15,7 @@
 
 typedef struct {
     ldlm_client client;
-    struct ldlm_lock locks[3];
+    ldlm_handle locks[3];
 } fixture;
 
 static int setup(void **state) {
@@ -50,14 +50,14 @@ static void hold(fixture *f, int i) {
  * function, so the tests follow the library's own deadlines). */
 static void timed_lock(fixture *f, int i, int timeout_s, bool auto_renew,
                        int64_t now) {
-    struct ldlm_lock *l = &f->locks[i];
+    ldlm_handle *l = &f->locks[i];
     l->lock_timeout_seconds = timeout_s;
     l->auto_renew = auto_renew;
     ldlmi_lock_schedule(l, now);
     hold(f, i);
 }
 
-static ldlmi_work_kind next(fixture *f, int64_t now, struct ldlm_lock **lock,
+static ldlmi_work_kind next(fixture *f, int64_t now, ldlm_handle **lock,
                             int64_t *wake) {
     pthread_mutex_lock(&f->client.mutex);
     ldlmi_work_kind kind = ldlmi_keeper_next(&f->client, now, lock, wake);
@@ -67,7 +67,7 @@ static ldlmi_work_kind next(fixture *f, int64_t now, struct ldlm_lock **lock,
 
 static void nothing_held_means_nothing_scheduled(void **state) {
     fixture *f = *state;
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t wake = -1;
     assert_int_equal(next(f, 1000, &lock, &wake), WORK_NONE);
     assert_int_equal(wake, 0);
@@ -76,7 +76,7 @@ static void nothing_held_means_nothing_scheduled(void **state) {
 static void a_lock_without_timer_needs_nothing(void **state) {
     fixture *f = *state;
     hold(f, 0);
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t wake = -1;
     assert_int_equal(next(f, 1000000, &lock, &wake), WORK_NONE);
     assert_int_equal(wake, 0);
@@ -85,7 +85,7 @@ static void a_lock_without_timer_needs_nothing(void **state) {
 static void two_second_lock_is_renewed_every_second(void **state) {
     fixture *f = *state;
     timed_lock(f, 0, 2, true, 10000);
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 10500, &lock, &wake), WORK_NONE);
     assert_int_equal(wake, 11000);            /* one second after taking it */
@@ -97,7 +97,7 @@ static void failed_renewal_waits_for_its_retry_time(void **state) {
     fixture *f = *state;
     timed_lock(f, 0, 10, true, 0);
     f->locks[0].retry_at_ms = 5500;          /* a renewal failed at 5000 */
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 5200, &lock, &wake), WORK_NONE);
     assert_int_equal(wake, 5500);
@@ -107,7 +107,7 @@ static void failed_renewal_waits_for_its_retry_time(void **state) {
 static void unrenewed_lock_is_reported_when_its_timer_ends(void **state) {
     fixture *f = *state;
     timed_lock(f, 0, 3, false, 0);           /* no_auto_renew */
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 1000, &lock, &wake), WORK_NONE);
     assert_int_equal(wake, 3000);
@@ -121,7 +121,7 @@ static void after_reconnection_old_locks_are_verified(void **state) {
     hold(f, 1);                               /* no timer */
     f->client.connection_generation = 1;      /* the connection dropped... */
     f->client.connection_ready = true;        /* ...and is back */
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 100, &lock, &wake), WORK_VERIFY);
     /* A lock taken on the new connection is not verified. */
@@ -136,7 +136,7 @@ static void while_disconnected_locks_wait_then_expire(void **state) {
     f->client.connection_generation = 1;
     f->client.connection_ready = false;
     f->client.last_disconnect_ms = 1000;
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 2000, &lock, &wake), WORK_NONE);
     assert_int_equal(wake, 1000 + LDLM_UNVERIFIED_GRACE_MS);
@@ -150,7 +150,7 @@ static void timed_lock_gives_up_at_its_expiry_while_disconnected(void **state) {
     f->client.connection_generation = 1;
     f->client.connection_ready = false;
     f->client.last_disconnect_ms = 1000;
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t wake = 0;
     /* No renewal is attempted on a connection known to be gone. */
     assert_int_equal(next(f, 2600, &lock, &wake), WORK_NONE);
@@ -165,7 +165,7 @@ static void with_reacquire_locks_wait_for_the_connection(void **state) {
     f->client.connection_generation = 1;
     f->client.connection_ready = false;
     f->client.last_disconnect_ms = 1000;
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t wake = -1;
     /* Before its bound: it still reads held, and the keeper wakes then. */
     assert_int_equal(next(f, 2000, &lock, &wake), WORK_NONE);
@@ -190,7 +190,7 @@ static void verification_failing_after_reconnection_is_bounded(void **state) {
     f->client.connection_ready = true;
     f->client.last_disconnect_ms = 1000;
     f->locks[0].retry_at_ms = 1500;           /* a verification failed */
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 1200, &lock, &wake), WORK_NONE);
     assert_int_equal(wake, 1500);
@@ -205,7 +205,7 @@ static void most_urgent_wake_time_wins(void **state) {
     timed_lock(f, 0, 60, true, 0);            /* renew at 30 s */
     timed_lock(f, 1, 4, true, 0);             /* renew at 2 s */
     timed_lock(f, 2, 8, false, 0);            /* expires at 8 s */
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 1000, &lock, &wake), WORK_NONE);
     assert_int_equal(wake, 2000);
@@ -225,7 +225,7 @@ static void a_renewal_restarts_timer_and_schedule(void **state) {
     assert_int_equal(f->locks[0].next_renew_ms, 61000);
     assert_int_equal(f->locks[1].expires_ms, 91000);
     assert_int_equal(f->locks[1].next_renew_ms, 0); /* never renewed */
-    struct ldlm_lock *lock = NULL;
+    ldlm_handle *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 40000, &lock, &wake), WORK_NONE);
     assert_int_equal(wake, 61000);

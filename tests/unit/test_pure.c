@@ -250,7 +250,7 @@ static void request_builders_send_only_what_is_set(void **state) {
     (void)state;
     uint8_t buf[64];
     Ldlm__LockRequest lock = LDLM__LOCK_REQUEST__INIT;
-    ldlm_lock_options none = {0, 0, 0};
+    ldlm_lock_options none = LDLM_LOCK_OPTIONS();
     ldlmi_fill_lock_request(&lock, "n", &none);
     const uint8_t name_only[] = {0x0a, 0x01, 'n'};
     size_t n = ldlm__lock_request__pack(&lock, buf);
@@ -258,7 +258,7 @@ static void request_builders_send_only_what_is_set(void **state) {
     assert_memory_equal(buf, name_only, n);
 
     Ldlm__LockRequest lock2 = LDLM__LOCK_REQUEST__INIT;
-    ldlm_lock_options all = {.lock_timeout_seconds = 2, .wait_timeout_seconds = 7, .size = 3};
+    ldlm_lock_options all = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 2, .wait_timeout_seconds = 7, .size = 3);
     ldlmi_fill_lock_request(&lock2, "n", &all);
     const uint8_t full[] = {0x0a, 0x01, 'n', 0x18, 0x07, 0x20, 0x03, 0xa0, 0x06, 0x02};
     n = ldlm__lock_request__pack(&lock2, buf);
