@@ -44,6 +44,19 @@ ldlm_err ldlmi_adopt_versioned(const char *what, const void *in,
     return LDLM_OK;
 }
 
+ldlm_err ldlmi_check_client(ldlm_client *client) {
+    if (!client)
+        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "client is NULL");
+    ldlm_err err = ldlmi_check_owner(client);
+    if (err != LDLM_OK)
+        return err;
+    pthread_mutex_lock(&client->mutex);
+    bool cancelled = client->cancelled;
+    pthread_mutex_unlock(&client->mutex);
+    return cancelled ? ldlmi_fail(LDLM_ERR_CANCELLED, "client cancelled")
+                     : LDLM_OK;
+}
+
 ldlm_err ldlmi_check_owner(const ldlm_client *client) {
     if (getpid() != client->owner_pid)
         return ldlmi_fail(LDLM_ERR_FORKED,
@@ -220,30 +233,6 @@ void ldlm_client_cancel(ldlm_client *client) {
     pthread_mutex_unlock(&client->mutex);
 }
 
-/* Lock handles outlive the client: detach every one of them, tracked or
- * not (unlocked, lost, a try-lock that missed, a renewal's handle). They
- * now read unlocked (closing the connection makes the server release the
- * locks) and their accessors no longer touch the client. */
-static void detach_locks(ldlm_client *client, bool owner) {
-    /* In a forked child no other thread exists, and the mutex may have been
-     * copied in a locked state: walk the list without it. */
-    if (owner)
-        pthread_mutex_lock(&client->mutex);
-    ldlm_handle *lock = client->handles;
-    while (lock) {
-        ldlm_handle *next = lock->handle_next;
-        lock->client = NULL;
-        lock->locked = false;
-        lock->tracked = false;
-        lock->next = NULL;
-        lock->handle_prev = lock->handle_next = NULL;
-        lock = next;
-    }
-    client->handles = NULL;
-    client->locks = NULL;
-    if (owner)
-        pthread_mutex_unlock(&client->mutex);
-}
 
 void ldlm_client_free(ldlm_client *client) {
     if (!client)
@@ -261,7 +250,7 @@ void ldlm_client_free(ldlm_client *client) {
     /* In a forked child the channel and gRPC's threads belong to the parent's
      * copy of memory; touching them would corrupt the parent's connection,
      * so only our own allocations are released. */
-    detach_locks(client, owner);
+    ldlmi_detach_handles(client, owner);
     if (owner) {
         pthread_mutex_destroy(&client->mutex);
         pthread_cond_destroy(&client->changed);

@@ -178,6 +178,9 @@ int64_t ldlmi_now_ms(void);
 
 /* Returns LDLM_ERR_FORKED (with message) if called from a forked child. */
 ldlm_err ldlmi_check_owner(const ldlm_client *client);
+/* Checks a client argument before a call: not NULL, this process's, not
+ * cancelled. */
+ldlm_err ldlmi_check_client(ldlm_client *client);
 
 /*
  * Makes one unary RPC with retries on UNAVAILABLE (max_retries, retry
@@ -193,7 +196,7 @@ ldlm_err ldlmi_unary_call(ldlm_client *client, const char *method,
 /* Deadline for one operation from call_timeout_ms, or 0 (none). */
 int64_t ldlmi_operation_deadline(const ldlm_client *client);
 
-/* ---- locks.c ----------------------------------------------------------- */
+/* ---- rpc.c: the one path to each RPC ----------------------------------- */
 
 /* Request builders: options <= 0 leave the optional field absent. */
 void ldlmi_fill_lock_request(Ldlm__LockRequest *req, const char *name,
@@ -201,15 +204,38 @@ void ldlmi_fill_lock_request(Ldlm__LockRequest *req, const char *name,
 void ldlmi_fill_try_lock_request(Ldlm__TryLockRequest *req, const char *name,
                                  int lock_timeout_seconds, int size);
 
-/* Raw RPCs used by the public functions and by the keeper. */
-ldlm_err ldlmi_rpc_renew(ldlm_client *client, const char *name,
-                         const char *key, int seconds, int64_t deadline_ms,
-                         char **new_key);
-ldlm_err ldlmi_rpc_unlock(ldlm_client *client, const char *name,
-                          const char *key, int64_t deadline_ms, bool *unlocked);
+/*
+ * One function per RPC, used by the public API and the keeper alike. Each
+ * returns LDLM_OK or the error (transport, or the server's lock error read
+ * from the reply), with the thread's message set. `deadline_ms` is
+ * monotonic, 0 = none. Acquisitions set *locked and, when locked, *key
+ * (malloc'd, the caller frees it).
+ */
+ldlm_err ldlmi_rpc_lock(ldlm_client *client, const char *name,
+                        const ldlm_lock_options *o, int64_t deadline_ms,
+                        bool *locked, char **key);
 ldlm_err ldlmi_rpc_try_lock(ldlm_client *client, const char *name,
                             int lock_timeout_seconds, int size,
                             int64_t deadline_ms, bool *locked, char **key);
+ldlm_err ldlmi_rpc_unlock(ldlm_client *client, const char *name,
+                          const char *key, int64_t deadline_ms, bool *unlocked);
+/* On LDLM_OK and new_key != NULL, *new_key is the key the server answers
+ * (malloc'd). A reply that says "not locked" is LDLM_ERR_NOT_LOCKED. */
+ldlm_err ldlmi_rpc_renew(ldlm_client *client, const char *name,
+                         const char *key, int seconds, int64_t deadline_ms,
+                         char **new_key);
+
+/* ---- handles.c: handles and the tracked locks --------------------------- */
+
+/* A new handle registered on the client (so that ldlm_client_free can
+ * detach it); NULL when out of memory. */
+ldlm_handle *ldlmi_handle_new(ldlm_client *client, const char *name,
+                              const char *key, bool locked);
+
+/* Starts renewal and loss tracking of a freshly acquired lock taken on
+ * connection `generation`, with the options it was taken with. */
+void ldlmi_track(ldlm_client *client, ldlm_handle *lock,
+                 const ldlm_lock_options *o, uint64_t generation);
 
 /* Restarts a held lock's server timer (expires_ms) and, if it is renewed
  * automatically, its renewal schedule, from monotonic time `now`, per its
@@ -219,6 +245,19 @@ void ldlmi_lock_schedule(ldlm_handle *lock, int64_t now);
 
 /* Unlinks a lock from client->locks (mutex held). */
 void ldlmi_untrack_locked(ldlm_client *client, ldlm_handle *lock);
+
+/* Stops tracking this client's handle(s) of name + key (released). */
+void ldlmi_forget_tracked(ldlm_client *client, const char *name,
+                          const char *key);
+
+/* A manual renewal of a tracked lock sets its new timeout: the keeper's
+ * schedule and expiry follow it. */
+void ldlmi_adopt_renewal(ldlm_client *client, const char *name,
+                         const char *key, int seconds);
+
+/* ldlm_client_free: detaches every handle from the client (`owner`: false
+ * in a forked child, where the mutex must not be touched). */
+void ldlmi_detach_handles(ldlm_client *client, bool owner);
 
 /* ---- watcher.c / keeper.c ---------------------------------------------- */
 

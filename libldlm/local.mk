@@ -18,6 +18,8 @@ libldlm_libldlm_core_la_SOURCES = \
 	libldlm/call.c \
 	libldlm/client.c \
 	libldlm/locks.c \
+	libldlm/handles.c \
+	libldlm/rpc.c \
 	libldlm/keeper.c \
 	libldlm/watcher.c \
 	libldlm/renew_schedule.c \
