@@ -4,7 +4,10 @@
 # one command (it builds what it needs in a build tree, runs everything
 # against one real LDLM server and prints the table); the programs below are
 # check programs so that `make check` keeps them compiling.
-check_PROGRAMS += bench/ldlm_bench bench/pam_bench
+check_PROGRAMS += bench/ldlm_bench
+if ENABLE_PAM
+check_PROGRAMS += bench/pam_bench
+endif
 
 bench_ldlm_bench_SOURCES = bench/ldlm_bench.c bench/bench_stats.c \
 	bench/bench_stats.h

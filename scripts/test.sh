@@ -10,7 +10,9 @@
 #   4. runs the unit tests under valgrind;
 #   5. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
 #      `make check` again;
-#   6. `make distcheck`;
+#   6. builds libldlm alone (--disable-pam --disable-cli) and runs its unit
+#      tests;
+#   7. `make distcheck`;
 #   and runs the benchmark in quick mode (bench/run.sh --quick).
 # Ends with one line "N passed, N failed, N skipped".
 set -uo pipefail
@@ -87,6 +89,24 @@ if "$top/scripts/build.sh" "$out/asan" --enable-sanitizers >"$out/asan-build.log
 else
   tail -n 40 "$out/asan-build.log"; failed=$((failed + 1))
 fi
+
+# libldlm alone: ./configure --disable-pam --disable-cli builds the library
+# without the PAM module, the tool or libpam, and its own tests pass.
+library_alone() {
+  local dir=$out/library-alone
+  "$top/scripts/build.sh" "$dir" --disable-pam --disable-cli >"$out/library-alone-build.log" 2>&1 ||
+    { tail -n 30 "$out/library-alone-build.log"; return 1; }
+  [ -e "$dir/libldlm/.libs/libldlm.so" ] || { echo "libldlm.so was not built"; return 1; }
+  if [ -e "$dir/pam_ldlm/.libs/pam_ldlm.so" ] || [ -e "$dir/cli/ldlm" ]; then
+    echo "--disable-pam --disable-cli still built the module or the tool"; return 1
+  fi
+  if grep -q -- '-lpam' "$dir/Makefile" && [ -n "$(sed -n 's/^PAM_LIBS = //p' "$dir/Makefile")" ]; then
+    echo "--disable-pam still links libpam"; return 1
+  fi
+  make -C "$dir" -j2 check TESTS="tests/unit/test_pure tests/unit/test_keeper_schedule tests/unit/test_client_offline" \
+    >"$out/library-alone-check.log" 2>&1 || { tail -n 30 "$out/library-alone-check.log"; return 1; }
+}
+stage "libldlm alone (--disable-pam --disable-cli)" library_alone
 
 # The release tarball builds and passes its own tests.
 stage "make distcheck" make -C "$out/plain" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror

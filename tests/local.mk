@@ -20,8 +20,12 @@ include tests/harness/local.mk
 include tests/unit/local.mk
 include tests/integration/local.mk
 include tests/conf/local.mk
+if ENABLE_CLI
 include tests/cli/local.mk
+endif
 include tests/nss/local.mk
+if ENABLE_PAM
 include tests/pam/local.mk
 include tests/e2e/local.mk
+endif
 include tests/packaging/local.mk

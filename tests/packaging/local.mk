@@ -1,5 +1,11 @@
 # SPDX-License-Identifier: MIT
 # Packaging: install into a scratch DESTDIR, build a program with pkg-config,
 # check exported symbols.
-TESTS += tests/packaging/install.sh tests/packaging/licence.sh
+TESTS += tests/packaging/licence.sh
+# The installed tree of a full build: the library, the PAM module, the tool.
+if ENABLE_PAM
+if ENABLE_CLI
+TESTS += tests/packaging/install.sh
+endif
+endif
 EXTRA_DIST += tests/packaging/install.sh tests/packaging/licence.sh
