@@ -18,6 +18,8 @@
 #include "exit_codes.h"
 #include "options.h"
 
+#include <ldlm_util.h>
+
 /* Upper bound of the second counts we accept: the library turns seconds
  * into milliseconds in an int. */
 #define MAX_SECONDS 2000000L
@@ -79,16 +81,8 @@ static int usage_error(const char *fmt, ...)
 static int parse_number(const char *what, const char *text, long min,
                         long max, int *out)
 {
-    const char *p = text;
-    if (*p == '-')
-        p++;
-    bool digits = *p != '\0';
-    for (; *p; p++)
-        if (*p < '0' || *p > '9')
-            digits = false;
-    errno = 0;
-    long v = digits ? strtol(text, NULL, 10) : 0;
-    if (!digits || errno == ERANGE || v < min || v > max)
+    long v = 0;
+    if (ldlmu_parse_long(text, min, max, &v) != LDLMU_NUMBER_OK)
         return usage_error("%s: expected a whole number from %ld to %ld, "
                            "got '%s'", what, min, max, text);
     *out = (int)v;

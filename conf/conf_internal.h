@@ -22,14 +22,9 @@ void conf_entry_error(const ldlm_conf_entry *e, char *err, size_t errlen,
                       const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/*
- * Copies `s` into buf for an error message: printable ASCII as is, other
- * bytes as \xHH, cut with "..." when too long, so that a message stays one
- * readable line whatever the input holds.
- */
-void conf_quote_for_message(const char *s, char *buf, size_t buflen);
-
-/* Size of a buffer holding conf_quote_for_message output. */
+/* Size of a buffer for a value quoted in a message (ldlmu_printable_into
+ * escapes it and cuts it with "..." so that a message stays one readable
+ * line whatever the input holds). */
 #define CONF_QUOTED_MAX 96
 
 /* Size of a buffer holding ldlm_conf_entry_location output. */

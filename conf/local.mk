@@ -10,3 +10,6 @@ conf_libldlm_conf_la_SOURCES = \
 	conf/values.c \
 	conf/connection.c \
 	conf/password_file.c
+# The toolkit comes with conf: every product that links conf gets it from
+# here, exactly once (libldlm.la adds it itself).
+conf_libldlm_conf_la_LIBADD = util/libldlm_util.la

@@ -33,44 +33,6 @@ void conf_entry_error(const ldlm_conf_entry *e, char *err, size_t errlen,
     snprintf(err, errlen, "%s: %s", loc, msg);
 }
 
-void conf_quote_for_message(const char *s, char *buf, size_t buflen)
-{
-    static const char hex[] = "0123456789abcdef";
-    static const char ellipsis[] = "...";
-    size_t out = 0;
-
-    if (buflen == 0)
-        return;
-    if (s == NULL)
-        s = "";
-    /* Keep room for the ellipsis and the terminating NUL. */
-    size_t limit = buflen > sizeof ellipsis ? buflen - sizeof ellipsis : 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        size_t need = (*p >= 0x20 && *p < 0x7f && *p != '\\') ? 1 : 4;
-        if (*p == '\\')
-            need = 2;
-        if (out + need > limit) {
-            if (buflen > sizeof ellipsis) {
-                memcpy(buf + out, ellipsis, sizeof ellipsis);
-                return;
-            }
-            break;
-        }
-        if (need == 1) {
-            buf[out++] = (char)*p;
-        } else if (need == 2) {
-            buf[out++] = '\\';
-            buf[out++] = '\\';
-        } else {
-            buf[out++] = '\\';
-            buf[out++] = 'x';
-            buf[out++] = hex[*p >> 4];
-            buf[out++] = hex[*p & 0xf];
-        }
-    }
-    buf[out] = '\0';
-}
-
 void ldlm_conf_entry_location(const ldlm_conf_entry *e, char *buf,
                               size_t buflen)
 {

@@ -17,6 +17,8 @@
 
 #include "conf_internal.h"
 
+#include <ldlm_util.h>
+
 void ldlm_conf_init(ldlm_conf *conf)
 {
     conf->entries = NULL;
@@ -125,7 +127,7 @@ static int check_name(const char *name, size_t len, const source *src,
         if (is_blank((char)c) || c == '"' || is_control(c)) {
             char shown[CONF_QUOTED_MAX];
             char *copy = strndup(name, len);
-            conf_quote_for_message(copy != NULL ? copy : "", shown,
+            ldlmu_printable_into(copy != NULL ? copy : "", shown,
                                    sizeof shown);
             free(copy);
             PARSE_ERROR(src, err, errlen,

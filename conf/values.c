@@ -12,6 +12,8 @@
 
 #include "conf_internal.h"
 
+#include <ldlm_util.h>
+
 int ldlm_conf_int(const ldlm_conf_entry *e, long min, long max, long *out,
                   char *err, size_t errlen)
 {
@@ -20,38 +22,27 @@ int ldlm_conf_int(const ldlm_conf_entry *e, long min, long max, long *out,
         return -1;
     }
     char name[CONF_QUOTED_MAX];
-    conf_quote_for_message(e->name, name, sizeof name);
+    ldlmu_printable_into(e->name, name, sizeof name);
     if (e->value == NULL || e->value[0] == '\0') {
         conf_entry_error(e, err, errlen, "%s needs a number (%s=N)", name, name);
         return -1;
     }
     char shown[CONF_QUOTED_MAX];
-    conf_quote_for_message(e->value, shown, sizeof shown);
+    ldlmu_printable_into(e->value, shown, sizeof shown);
 
-    /* Only an optional '-' and decimal digits: no blanks, '+', hex, octal
-     * prefixes or trailing text, which strtol alone would accept. */
-    const char *p = e->value;
-    if (*p == '-')
-        p++;
-    if (*p == '\0')
-        goto not_a_number;
-    for (const char *q = p; *q; q++)
-        if (!isdigit((unsigned char)*q))
-            goto not_a_number;
-
-    errno = 0;
-    long v = strtol(e->value, NULL, 10);
-    if (errno == ERANGE || v < min || v > max) {
+    switch (ldlmu_parse_long(e->value, min, max, out)) {
+    case LDLMU_NUMBER_OK:
+        return 0;
+    case LDLMU_NUMBER_RANGE:
         conf_entry_error(e, err, errlen, "%s=%s is out of range (%ld to %ld)",
-                    name, shown, min, max);
+                         name, shown, min, max);
+        return -1;
+    case LDLMU_NUMBER_INVALID:
+    default:
+        conf_entry_error(e, err, errlen, "%s=%s is not a whole number", name,
+                         shown);
         return -1;
     }
-    *out = v;
-    return 0;
-
-not_a_number:
-    conf_entry_error(e, err, errlen, "%s=%s is not a whole number", name, shown);
-    return -1;
 }
 
 int ldlm_conf_bool(const ldlm_conf_entry *e, bool *out, char *err,
@@ -80,8 +71,8 @@ int ldlm_conf_bool(const ldlm_conf_entry *e, bool *out, char *err,
     }
     char name[CONF_QUOTED_MAX];
     char shown[CONF_QUOTED_MAX];
-    conf_quote_for_message(e->name, name, sizeof name);
-    conf_quote_for_message(e->value, shown, sizeof shown);
+    ldlmu_printable_into(e->name, name, sizeof name);
+    ldlmu_printable_into(e->value, shown, sizeof shown);
     conf_entry_error(e, err, errlen,
                 "%s=%s: expected yes/no, true/false, on/off or 1/0", name,
                 shown);

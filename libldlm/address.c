@@ -13,17 +13,15 @@
 #include <string.h>
 
 #include "internal.h"
+#include "ldlm_util.h"
 
 #define DEFAULT_PORT "3144"
 
 static bool valid_port(const char *port) {
-    if (*port == '\0' || strlen(port) > 5)
-        return false;
-    for (const char *p = port; *p; p++)
-        if (!isdigit((unsigned char)*p))
-            return false;
-    long value = strtol(port, NULL, 10);
-    return value > 0 && value <= 65535;
+    long value;
+    /* No sign: "-0" would pass the range check of the number alone. */
+    return *port != '-' &&
+           ldlmu_parse_long(port, 1, 65535, &value) == LDLMU_NUMBER_OK;
 }
 
 static bool valid_host_char(char c) {

@@ -73,11 +73,6 @@ ldlm_err ldlmi_err_from_server(Ldlm__ErrorCode code, const char *message);
  */
 ldlm_err ldlmi_address_to_target(const char *address, char **target);
 
-/* ---- utf8.c ------------------------------------------------------------ */
-
-/* True if the NUL-terminated string is well-formed UTF-8. */
-bool ldlmi_utf8_valid(const char *s);
-
 /* ---- renew_schedule.c -------------------------------------------------- */
 
 /*

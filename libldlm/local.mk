@@ -23,14 +23,13 @@ libldlm_libldlm_core_la_SOURCES = \
 	libldlm/keeper.c \
 	libldlm/watcher.c \
 	libldlm/renew_schedule.c \
-	libldlm/log.c \
-	libldlm/utf8.c
+	libldlm/log.c
 nodist_libldlm_libldlm_core_la_SOURCES = proto/ldlm.pb-c.c proto/ldlm.pb-c.h
 libldlm_libldlm_core_la_CFLAGS = $(AM_CFLAGS) $(GRPC_CFLAGS) $(PROTOBUF_C_CFLAGS) $(OPENSSL_CFLAGS) $(PTHREAD_CFLAGS)
 libldlm_libldlm_core_la_LIBADD = $(GRPC_LIBS) $(PROTOBUF_C_LIBS) $(OPENSSL_LIBS) $(PTHREAD_LIBS)
 
 libldlm_libldlm_la_SOURCES =
-libldlm_libldlm_la_LIBADD = libldlm/libldlm_core.la
+libldlm_libldlm_la_LIBADD = libldlm/libldlm_core.la util/libldlm_util.la
 libldlm_libldlm_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LDLM_LT_VERSION) \
 	-Wl,--version-script=$(top_srcdir)/libldlm/libldlm.sym -no-undefined
 EXTRA_libldlm_libldlm_la_DEPENDENCIES = libldlm/libldlm.sym

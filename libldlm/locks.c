@@ -6,11 +6,12 @@
 #include <string.h>
 
 #include "internal.h"
+#include "ldlm_util.h"
 
 static ldlm_err check_name(const char *what, const char *value) {
     if (!value || !*value)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "%s is empty", what);
-    if (!ldlmi_utf8_valid(value))
+    if (!ldlmu_utf8_valid(value, strlen(value)))
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
                           "%s is not valid UTF-8 (the server only accepts "
                           "UTF-8 strings)", what);

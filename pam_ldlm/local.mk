@@ -8,7 +8,6 @@
 # Their logic lives in convenience libraries that the unit tests link too.
 noinst_LTLIBRARIES += pam_ldlm/libpam_ldlm_text.la
 pam_ldlm_libpam_ldlm_text_la_SOURCES = \
-	pam_ldlm/text.h pam_ldlm/text.c \
 	pam_ldlm/messages.h pam_ldlm/messages.c
 pam_ldlm_libpam_ldlm_text_la_CFLAGS = $(AM_CFLAGS)
 pam_ldlm_libpam_ldlm_text_la_LIBADD = $(PAM_LIBS)

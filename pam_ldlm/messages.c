@@ -11,7 +11,7 @@
 
 #include <security/pam_ext.h>
 
-#include "text.h"
+#include <ldlm_util.h>
 
 int pldlm_template_check(const char *tmpl, char *err, size_t errlen)
 {
@@ -55,8 +55,8 @@ static bool append(char **buf, size_t *used, size_t *cap, const char *s,
 char *pldlm_template_expand(const char *tmpl, const char *user, long limit,
                             const char *group)
 {
-    char *shown_user = pldlm_printable(user);
-    char *shown_group = pldlm_printable(group != NULL ? group : "");
+    char *shown_user = ldlmu_printable(user);
+    char *shown_group = ldlmu_printable(group != NULL ? group : "");
     char number[32];
     snprintf(number, sizeof(number), "%ld", limit);
 

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "messages.h"
-#include "text.h"
+#include <ldlm_util.h>
 
 /* Bounds of the time settings, in seconds. */
 #define PLDLM_MAX_SECONDS 3600L
@@ -42,7 +42,7 @@ static int entry_error(const ldlm_conf_entry *e, char *err, size_t errlen,
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    char *name = pldlm_printable(e->name);
+    char *name = ldlmu_printable(e->name);
     snprintf(err, errlen, "%s: %s: %s", where, name != NULL ? name : "?",
              what);
     free(name);
@@ -52,15 +52,7 @@ static int entry_error(const ldlm_conf_entry *e, char *err, size_t errlen,
 /* Strict decimal number in [min, max]; 0 or -1. */
 static int parse_number(const char *s, long min, long max, long *out)
 {
-    if (s == NULL || *s == '\0' || *s == '+' || *s == ' ')
-        return -1;
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
+    return ldlmu_parse_long(s, min, max, out) == LDLMU_NUMBER_OK ? 0 : -1;
 }
 
 /* A limit: "unlimited" or a number in [0, PLDLM_MAX_LIMIT]. */
@@ -350,7 +342,7 @@ static int apply_entry(pldlm_options *o, const ldlm_conf_entry *e,
         if (len > PLDLM_MAX_PREFIX)
             return entry_error(e, err, errlen, "longer than %d bytes",
                                PLDLM_MAX_PREFIX);
-        if (!pldlm_utf8_valid(e->value, len))
+        if (!ldlmu_utf8_valid(e->value, len))
             return entry_error(e, err, errlen,
                                "not valid UTF-8 (lock names must be)");
         return set_string(&o->lock_prefix, e, err, errlen);

@@ -31,7 +31,7 @@
 #include "options.h"
 #include "rules.h"
 #include "slots.h"
-#include "text.h"
+#include <ldlm_util.h>
 
 /* Key of the PAM data holding a pldlm_state. */
 #define PLDLM_STATE_KEY "pam_ldlm_state"
@@ -123,7 +123,7 @@ static int deny_full(const login *l, const pldlm_slot_request *r,
                      const char *why)
 {
     const pldlm_identity *w = &l->shown;
-    char *group = pldlm_printable(r->group);
+    char *group = ldlmu_printable(r->group);
     pam_syslog(l->pamh, LOG_NOTICE,
                "denied user=%s limit=%d%s%s lock=%s service=%s rhost=%s: %s",
                w->user, r->size, r->group != NULL ? " pool=@" : "",
@@ -250,8 +250,8 @@ static char *printable_item(pam_handle_t *pamh, int item, const char *unset)
     const void *value = NULL;
     if (pam_get_item(pamh, item, &value) != PAM_SUCCESS || value == NULL ||
         ((const char *)value)[0] == '\0')
-        return pldlm_printable(unset);
-    return pldlm_printable(value);
+        return ldlmu_printable(unset);
+    return ldlmu_printable(value);
 }
 
 static int decide_and_enforce(pam_handle_t *pamh, int flags,
@@ -276,7 +276,7 @@ static int decide_and_enforce(pam_handle_t *pamh, int flags,
     }
 
     login l = {.pamh = pamh, .flags = flags, .o = o, .user = user};
-    char *shown_user = pldlm_printable(user);
+    char *shown_user = ldlmu_printable(user);
     char *service = printable_item(pamh, PAM_SERVICE, "(unknown)");
     char *rhost = printable_item(pamh, PAM_RHOST, "(local)");
     if (shown_user == NULL || service == NULL || rhost == NULL) {

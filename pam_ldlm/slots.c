@@ -18,7 +18,7 @@
 
 #include "library_logs.h"
 #include "messages.h"
-#include "text.h"
+#include <ldlm_util.h>
 
 /* Shortest deadline given to one call, whatever the budget arithmetic says:
  * below this even a healthy server on a LAN cannot answer reliably. */
@@ -165,7 +165,7 @@ static void announce_wait(pam_handle_t *pamh, int flags,
     char *text = NULL;
     int rc;
     if (r->group != NULL) {
-        char *group = pldlm_printable(r->group);
+        char *group = ldlmu_printable(r->group);
         rc = group == NULL ? -1
                            : asprintf(&text,
                                       "All %d session slots of group %s are "

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "lock_name.h"
-#include "text.h"
+#include <ldlm_util.h>
 
 /* The inverse of the encoding, written independently from its description:
  * if every encoded string decodes back to its input, the encoding is
@@ -153,7 +153,7 @@ static void test_exhaustive_short_names(void **state)
         }
     }
     for (size_t i = 0; i < total; i++)
-        assert_true(pldlm_utf8_valid(all[i], strlen(all[i])));
+        assert_true(ldlmu_utf8_valid(all[i], strlen(all[i])));
     qsort(all, total, sizeof(char *), compare_strings);
     for (size_t i = 1; i < total; i++)
         assert_string_not_equal(all[i - 1], all[i]);
@@ -177,7 +177,7 @@ static void test_random_round_trip(void **state)
         }
         char *enc = pldlm_encode_bytes(raw, len);
         assert_non_null(enc);
-        assert_true(pldlm_utf8_valid(enc, strlen(enc)));
+        assert_true(ldlmu_utf8_valid(enc, strlen(enc)));
         assert_null(strchr(enc, '/'));
         char back[64];
         assert_int_equal(decode(enc, back), (long)len);

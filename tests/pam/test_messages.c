@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "messages.h"
-#include "text.h"
+#include <ldlm_util.h>
 
 static void assert_expands(const char *tmpl, const char *user, long limit,
                            const char *group, const char *expected)
@@ -75,7 +75,7 @@ static void test_user_name_is_shown_safely(void **state)
 
 static void assert_printable(const char *in, const char *expected)
 {
-    char *out = pldlm_printable(in);
+    char *out = ldlmu_printable(in);
     assert_non_null(out);
     assert_string_equal(out, expected);
     free(out);
@@ -110,9 +110,9 @@ static void test_utf8_valid(void **state)
                          "\xf0\x80\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
                          "\xf8\x88\x80\x80\x80", "ok\xc3("};
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-        assert_true(pldlm_utf8_valid(good[i], strlen(good[i])));
+        assert_true(ldlmu_utf8_valid(good[i], strlen(good[i])));
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        assert_false(pldlm_utf8_valid(bad[i], strlen(bad[i])));
+        assert_false(ldlmu_utf8_valid(bad[i], strlen(bad[i])));
 }
 
 int main(void)

@@ -11,6 +11,9 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "ldlm_util.h"
+
+static bool utf8_valid(const char *s) { return ldlmu_utf8_valid(s, strlen(s)); }
 
 static const ldlm_err all_codes[] = {
     LDLM_OK, LDLM_ERR_SERVER_UNKNOWN, LDLM_ERR_LOCK_DOES_NOT_EXIST,
@@ -142,20 +145,20 @@ static void bad_addresses_are_refused(void **state) {
 
 static void utf8_validation(void **state) {
     (void)state;
-    assert_true(ldlmi_utf8_valid(""));
-    assert_true(ldlmi_utf8_valid("plain ascii/name"));
-    assert_true(ldlmi_utf8_valid("caf\xc3\xa9"));             /* é */
-    assert_true(ldlmi_utf8_valid("\xe2\x82\xac"));            /* € */
-    assert_true(ldlmi_utf8_valid("\xf0\x9f\x94\x92"));        /* 🔒 */
-    assert_true(ldlmi_utf8_valid("\xf4\x8f\xbf\xbf"));        /* U+10FFFF */
-    assert_false(ldlmi_utf8_valid("\xff"));
-    assert_false(ldlmi_utf8_valid("\x80"));                   /* lone continuation */
-    assert_false(ldlmi_utf8_valid("\xc3"));                   /* truncated */
-    assert_false(ldlmi_utf8_valid("\xc0\xaf"));               /* overlong '/' */
-    assert_false(ldlmi_utf8_valid("\xe0\x80\xaf"));           /* overlong */
-    assert_false(ldlmi_utf8_valid("\xed\xa0\x80"));           /* surrogate */
-    assert_false(ldlmi_utf8_valid("\xf4\x90\x80\x80"));       /* > U+10FFFF */
-    assert_false(ldlmi_utf8_valid("ok\xe2\x82"));             /* truncated at end */
+    assert_true(utf8_valid(""));
+    assert_true(utf8_valid("plain ascii/name"));
+    assert_true(utf8_valid("caf\xc3\xa9"));             /* é */
+    assert_true(utf8_valid("\xe2\x82\xac"));            /* € */
+    assert_true(utf8_valid("\xf0\x9f\x94\x92"));        /* 🔒 */
+    assert_true(utf8_valid("\xf4\x8f\xbf\xbf"));        /* U+10FFFF */
+    assert_false(utf8_valid("\xff"));
+    assert_false(utf8_valid("\x80"));                   /* lone continuation */
+    assert_false(utf8_valid("\xc3"));                   /* truncated */
+    assert_false(utf8_valid("\xc0\xaf"));               /* overlong '/' */
+    assert_false(utf8_valid("\xe0\x80\xaf"));           /* overlong */
+    assert_false(utf8_valid("\xed\xa0\x80"));           /* surrogate */
+    assert_false(utf8_valid("\xf4\x90\x80\x80"));       /* > U+10FFFF */
+    assert_false(utf8_valid("ok\xe2\x82"));             /* truncated at end */
 }
 
 static void renewal_keeps_short_locks_alive(void **state) {

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ldlm_util.h - one of each small tool, shared by libldlm, conf/, pam_ldlm
+ * and the ldlm tool (a convenience library linked into each, never
+ * installed). Names start with ldlmu_, which libldlm's version script keeps
+ * private.
+ *
+ * Names, values and messages here may come from users, NSS or the network:
+ * everything is bounded, nothing trusts its input.
+ */
+#ifndef LDLM_UTIL_H
+#define LDLM_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ---- UTF-8 ---------------------------------------------------------------- */
+
+/* True if the `len` bytes at s are well-formed UTF-8 (no overlongs, no
+ * surrogates, nothing above U+10FFFF). The server accepts only such
+ * strings. */
+bool ldlmu_utf8_valid(const char *s, size_t len);
+
+/* ---- Escaping ----------------------------------------------------------------- */
+
+/*
+ * A copy of s safe for a log line, a message or a terminal: well-formed
+ * UTF-8 sequences of printable characters are kept, a backslash becomes
+ * "\\", and every other byte (C0 and C1 controls, DEL, bytes of invalid
+ * UTF-8) becomes "\xNN". NULL gives "(null)". Returns a string to free(),
+ * NULL if out of memory.
+ */
+char *ldlmu_printable(const char *s);
+
+/*
+ * The same escaping into buf (`size` bytes, NUL-terminated); when it does
+ * not fit, it is cut at a character boundary and ends with "...". NULL is
+ * written as the empty string.
+ */
+void ldlmu_printable_into(const char *s, char *buf, size_t size);
+
+/* ---- Numbers ---------------------------------------------------------------------- */
+
+typedef enum {
+    LDLMU_NUMBER_OK = 0,
+    LDLMU_NUMBER_INVALID, /* not an optional '-' followed by decimal digits */
+    LDLMU_NUMBER_RANGE    /* a number, but outside [min, max] */
+} ldlmu_number_status;
+
+/*
+ * Strict decimal integer in [min, max]: an optional '-' and digits only; no
+ * blanks, '+', hex or octal prefixes or trailing text (which strtol alone
+ * would accept). On LDLMU_NUMBER_OK *out holds the value.
+ */
+ldlmu_number_status ldlmu_parse_long(const char *text, long min, long max,
+                                     long *out);
+
+#endif /* LDLM_UTIL_H */
