@@ -4,6 +4,7 @@
  * which names they are, how they are validated, and how they map onto the
  * library's ldlm_config.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,18 +15,46 @@
 /* call_timeout_ms is an int: seconds * 1000 must fit. */
 #define TIMEOUT_LIMIT 2147483L
 
-static const char *const connection_names[] = {
-    "server", "password_file", "tls",         "ca_file", "cert",
-    "key",    "skip_verify",   "max_retries", "timeout",
+/* The connection settings, each named once: its kind, where it goes in
+ * ldlm_conn_settings, and how it is shown in messages or bounded. */
+typedef enum { SETTING_STRING, SETTING_BOOL, SETTING_INT } setting_kind;
+
+static const struct {
+    const char *name;
+    setting_kind kind;
+    size_t offset;           /* of the field in ldlm_conn_settings */
+    const char *placeholder; /* SETTING_STRING: "name=PLACEHOLDER" */
+    long max;                /* SETTING_INT: 0..max */
+} settings[] = {
+    {"server", SETTING_STRING, offsetof(ldlm_conn_settings, server),
+     "HOST:PORT", 0},
+    {"password_file", SETTING_STRING,
+     offsetof(ldlm_conn_settings, password_file), "PATH", 0},
+    {"tls", SETTING_BOOL, offsetof(ldlm_conn_settings, tls), NULL, 0},
+    {"ca_file", SETTING_STRING, offsetof(ldlm_conn_settings, ca_file), "PATH",
+     0},
+    {"cert", SETTING_STRING, offsetof(ldlm_conn_settings, cert), "PATH", 0},
+    {"key", SETTING_STRING, offsetof(ldlm_conn_settings, key), "PATH", 0},
+    {"skip_verify", SETTING_BOOL, offsetof(ldlm_conn_settings, skip_verify),
+     NULL, 0},
+    {"max_retries", SETTING_INT, offsetof(ldlm_conn_settings, max_retries),
+     NULL, MAX_RETRIES_LIMIT},
+    {"timeout", SETTING_INT, offsetof(ldlm_conn_settings, timeout_seconds),
+     NULL, TIMEOUT_LIMIT},
 };
+#define SETTING_COUNT (sizeof settings / sizeof settings[0])
+
+const char *ldlm_conn_setting_name(size_t index)
+{
+    return index < SETTING_COUNT ? settings[index].name : NULL;
+}
 
 bool ldlm_conf_is_connection_setting(const char *name)
 {
     if (name == NULL)
         return false;
-    for (size_t i = 0; i < sizeof connection_names / sizeof *connection_names;
-         i++)
-        if (strcmp(name, connection_names[i]) == 0)
+    for (size_t i = 0; i < SETTING_COUNT; i++)
+        if (strcmp(name, settings[i].name) == 0)
             return true;
     return false;
 }
@@ -39,11 +68,9 @@ void ldlm_conn_settings_free(ldlm_conn_settings *s)
 {
     if (s == NULL)
         return;
-    free(s->server);
-    free(s->password_file);
-    free(s->ca_file);
-    free(s->cert);
-    free(s->key);
+    for (size_t i = 0; i < SETTING_COUNT; i++)
+        if (settings[i].kind == SETTING_STRING)
+            free(*(char **)((char *)s + settings[i].offset));
     ldlm_conn_settings_init(s);
 }
 
@@ -52,23 +79,15 @@ static int copy_settings(ldlm_conn_settings *dst,
                          const ldlm_conn_settings *src)
 {
     *dst = *src;
-    dst->server = NULL;
-    dst->password_file = NULL;
-    dst->ca_file = NULL;
-    dst->cert = NULL;
-    dst->key = NULL;
-    struct {
-        char **to;
-        const char *from;
-    } strings[] = {
-        {&dst->server, src->server}, {&dst->password_file, src->password_file},
-        {&dst->ca_file, src->ca_file}, {&dst->cert, src->cert},
-        {&dst->key, src->key},
-    };
-    for (size_t i = 0; i < sizeof strings / sizeof *strings; i++) {
-        if (strings[i].from == NULL)
+    for (size_t i = 0; i < SETTING_COUNT; i++)
+        if (settings[i].kind == SETTING_STRING)
+            *(char **)((char *)dst + settings[i].offset) = NULL;
+    for (size_t i = 0; i < SETTING_COUNT; i++) {
+        if (settings[i].kind != SETTING_STRING)
             continue;
-        if ((*strings[i].to = strdup(strings[i].from)) == NULL) {
+        const char *from = *(char *const *)((const char *)src + settings[i].offset);
+        char **to = (char **)((char *)dst + settings[i].offset);
+        if (from != NULL && (*to = strdup(from)) == NULL) {
             ldlm_conn_settings_free(dst);
             return -1;
         }
@@ -76,46 +95,43 @@ static int copy_settings(ldlm_conn_settings *dst,
     return 0;
 }
 
-/* A string setting: present means a non-empty value is required. */
-static int take_string(const ldlm_conf *conf, const char *name, char **field,
-                       const char *what, char *err, size_t errlen)
+/* Applies the entry of setting i, if conf has one, to *s. */
+static int take_setting(size_t i, const ldlm_conf *conf,
+                        ldlm_conn_settings *s, char *err, size_t errlen)
 {
+    const char *name = settings[i].name;
     const ldlm_conf_entry *e = ldlm_conf_get(conf, name);
     if (e == NULL)
         return 0;
-    if (e->value == NULL || e->value[0] == '\0') {
-        conf_entry_error(e, err, errlen, "%s needs a value (%s=%s)", name,
-                         name, what);
-        return -1;
-    }
-    char *copy = strdup(e->value);
-    if (copy == NULL) {
-        conf_entry_error(e, err, errlen, "out of memory");
-        return -1;
-    }
-    free(*field);
-    *field = copy;
-    return 0;
-}
-
-static int take_bool(const ldlm_conf *conf, const char *name, bool *field,
-                     char *err, size_t errlen)
-{
-    const ldlm_conf_entry *e = ldlm_conf_get(conf, name);
-    return e == NULL ? 0 : ldlm_conf_bool(e, field, err, errlen);
-}
-
-static int take_int(const ldlm_conf *conf, const char *name, long max,
-                    int *field, char *err, size_t errlen)
-{
-    const ldlm_conf_entry *e = ldlm_conf_get(conf, name);
-    if (e == NULL)
+    void *field = (char *)s + settings[i].offset;
+    switch (settings[i].kind) {
+    case SETTING_STRING: {
+        /* Present means a non-empty value is required. */
+        if (e->value == NULL || e->value[0] == '\0') {
+            conf_entry_error(e, err, errlen, "%s needs a value (%s=%s)", name,
+                             name, settings[i].placeholder);
+            return -1;
+        }
+        char *copy = strdup(e->value);
+        if (copy == NULL) {
+            conf_entry_error(e, err, errlen, "out of memory");
+            return -1;
+        }
+        free(*(char **)field);
+        *(char **)field = copy;
         return 0;
-    long v;
-    if (ldlm_conf_int(e, 0, max, &v, err, errlen) < 0)
-        return -1;
-    *field = (int)v;
-    return 0;
+    }
+    case SETTING_BOOL:
+        return ldlm_conf_bool(e, (bool *)field, err, errlen);
+    case SETTING_INT:
+    default: {
+        long v;
+        if (ldlm_conf_int(e, 0, settings[i].max, &v, err, errlen) < 0)
+            return -1;
+        *(int *)field = (int)v;
+        return 0;
+    }
+    }
 }
 
 int ldlm_conn_settings_from_conf(ldlm_conn_settings *s, const ldlm_conf *conf,
@@ -130,21 +146,11 @@ int ldlm_conn_settings_from_conf(ldlm_conn_settings *s, const ldlm_conf *conf,
         conf_set_error(err, errlen, "out of memory");
         return -1;
     }
-    if (take_string(conf, "server", &next.server, "HOST:PORT", err,
-                    errlen) < 0 ||
-        take_string(conf, "password_file", &next.password_file, "PATH", err,
-                    errlen) < 0 ||
-        take_string(conf, "ca_file", &next.ca_file, "PATH", err, errlen) < 0 ||
-        take_string(conf, "cert", &next.cert, "PATH", err, errlen) < 0 ||
-        take_string(conf, "key", &next.key, "PATH", err, errlen) < 0 ||
-        take_bool(conf, "tls", &next.tls, err, errlen) < 0 ||
-        take_bool(conf, "skip_verify", &next.skip_verify, err, errlen) < 0 ||
-        take_int(conf, "max_retries", MAX_RETRIES_LIMIT, &next.max_retries,
-                 err, errlen) < 0 ||
-        take_int(conf, "timeout", TIMEOUT_LIMIT, &next.timeout_seconds, err,
-                 errlen) < 0) {
-        ldlm_conn_settings_free(&next);
-        return -1;
+    for (size_t i = 0; i < SETTING_COUNT; i++) {
+        if (take_setting(i, conf, &next, err, errlen) < 0) {
+            ldlm_conn_settings_free(&next);
+            return -1;
+        }
     }
     ldlm_conn_settings_free(s);
     *s = next;

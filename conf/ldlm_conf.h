@@ -107,6 +107,9 @@ typedef struct ldlm_conn_settings {
 
 /* True if `name` is one of the connection settings above. */
 bool ldlm_conf_is_connection_setting(const char *name);
+/* The name of connection setting `index` (0, 1, ...), NULL past the last:
+ * lets tests check that every setting is documented. */
+const char *ldlm_conn_setting_name(size_t index);
 
 void ldlm_conn_settings_init(ldlm_conn_settings *s);
 void ldlm_conn_settings_free(ldlm_conn_settings *s);

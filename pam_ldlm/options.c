@@ -261,99 +261,168 @@ static int set_flag(bool *slot, const ldlm_conf_entry *e, char *err,
     return ldlm_conf_bool(e, slot, err, errlen);
 }
 
-/* The settings of pam_ldlm besides the connection ones, and whether each is
- * a flag (a bare name allowed) or needs a value. */
+/* ---- one function per setting ------------------------------------------- */
+
+typedef int (*apply_fn)(pldlm_options *o, const ldlm_conf_entry *e, char *err,
+                        size_t errlen);
+
+static int apply_conf(pldlm_options *o, const ldlm_conf_entry *e, char *err,
+                      size_t errlen)
+{
+    (void)o;
+    if (from_file(e))
+        return entry_error(e, err, errlen, "only valid as a module argument");
+    return 0; /* already used to find the file */
+}
+
+static int apply_wait(pldlm_options *o, const ldlm_conf_entry *e, char *err,
+                      size_t errlen)
+{
+    long v;
+    if (parse_number(e->value, 0, PLDLM_MAX_SECONDS, &v) != 0)
+        return entry_error(e, err, errlen,
+                           "\"%s\" is not a number of seconds from 0 to %ld",
+                           e->value, PLDLM_MAX_SECONDS);
+    o->wait_seconds = (int)v;
+    return 0;
+}
+
+static int apply_on_error(pldlm_options *o, const ldlm_conf_entry *e,
+                          char *err, size_t errlen)
+{
+    if (strcmp(e->value, "allow") == 0)
+        o->on_error = PLDLM_ON_ERROR_ALLOW;
+    else if (strcmp(e->value, "deny") == 0)
+        o->on_error = PLDLM_ON_ERROR_DENY;
+    else
+        return entry_error(e, err, errlen,
+                           "\"%s\" is neither \"allow\" nor \"deny\"",
+                           e->value);
+    return 0;
+}
+
+static int apply_max_sessions(pldlm_options *o, const ldlm_conf_entry *e,
+                              char *err, size_t errlen)
+{
+    if (parse_limit(e->value, true, &o->max_sessions) != 0)
+        return entry_error(e, err, errlen,
+                           "\"%s\" is not a limit (a number from 0 to %ld, "
+                           "or \"unlimited\")",
+                           e->value, PLDLM_MAX_LIMIT);
+    return 0;
+}
+
+static int apply_limit(pldlm_options *o, const ldlm_conf_entry *e, char *err,
+                       size_t errlen)
+{
+    return for_each_item(o, e, handle_limit_item, err, errlen);
+}
+
+static int apply_unlimited(pldlm_options *o, const ldlm_conf_entry *e,
+                           char *err, size_t errlen)
+{
+    return for_each_item(o, e, handle_unlimited_item, err, errlen);
+}
+
+static int apply_pool(pldlm_options *o, const ldlm_conf_entry *e, char *err,
+                      size_t errlen)
+{
+    return for_each_item(o, e, handle_pool_item, err, errlen);
+}
+
+static int apply_exempt(pldlm_options *o, const ldlm_conf_entry *e, char *err,
+                        size_t errlen)
+{
+    return for_each_item(o, e, handle_exempt_item, err, errlen);
+}
+
+static int apply_even_deny_root(pldlm_options *o, const ldlm_conf_entry *e,
+                                char *err, size_t errlen)
+{
+    return set_flag(&o->even_deny_root, e, err, errlen);
+}
+
+static int apply_debug(pldlm_options *o, const ldlm_conf_entry *e, char *err,
+                       size_t errlen)
+{
+    return set_flag(&o->debug, e, err, errlen);
+}
+
+static int apply_lock_prefix(pldlm_options *o, const ldlm_conf_entry *e,
+                             char *err, size_t errlen)
+{
+    size_t len = strlen(e->value);
+    if (len > PLDLM_MAX_PREFIX)
+        return entry_error(e, err, errlen, "longer than %d bytes",
+                           PLDLM_MAX_PREFIX);
+    if (!ldlmu_utf8_valid(e->value, len))
+        return entry_error(e, err, errlen,
+                           "not valid UTF-8 (lock names must be)");
+    return set_string(&o->lock_prefix, e, err, errlen);
+}
+
+static int apply_deny_message(pldlm_options *o, const ldlm_conf_entry *e,
+                              char *err, size_t errlen)
+{
+    return set_template(&o->deny_message, e, err, errlen);
+}
+
+static int apply_pool_deny_message(pldlm_options *o,
+                                   const ldlm_conf_entry *e, char *err,
+                                   size_t errlen)
+{
+    return set_template(&o->pool_deny_message, e, err, errlen);
+}
+
+static int apply_error_message(pldlm_options *o, const ldlm_conf_entry *e,
+                               char *err, size_t errlen)
+{
+    return set_template(&o->error_message, e, err, errlen);
+}
+
+/* The settings of pam_ldlm besides the connection ones (conf/connection.c),
+ * each named once: whether it is a flag (a bare name allowed) or needs a
+ * value, and what applies it. */
 static const struct {
     const char *name;
     bool flag;
-} known_settings[] = {
-    {"conf", false},         {"wait", false},
-    {"on_error", false},     {"max_sessions", false},
-    {"limit", false},        {"unlimited", false},
-    {"pool", false},         {"exempt", false},
-    {"even_deny_root", true}, {"lock_prefix", false},
-    {"deny_message", false}, {"pool_deny_message", false},
-    {"error_message", false}, {"debug", true},
+    apply_fn apply;
+} settings[] = {
+    {"conf", false, apply_conf},
+    {"wait", false, apply_wait},
+    {"on_error", false, apply_on_error},
+    {"max_sessions", false, apply_max_sessions},
+    {"limit", false, apply_limit},
+    {"unlimited", false, apply_unlimited},
+    {"pool", false, apply_pool},
+    {"exempt", false, apply_exempt},
+    {"even_deny_root", true, apply_even_deny_root},
+    {"lock_prefix", false, apply_lock_prefix},
+    {"deny_message", false, apply_deny_message},
+    {"pool_deny_message", false, apply_pool_deny_message},
+    {"error_message", false, apply_error_message},
+    {"debug", true, apply_debug},
 };
+#define SETTING_COUNT (sizeof(settings) / sizeof(settings[0]))
+
+const char *pldlm_setting_name(size_t index)
+{
+    return index < SETTING_COUNT ? settings[index].name : NULL;
+}
 
 /* Applies one non-connection entry. 0, or -1 + err. */
 static int apply_entry(pldlm_options *o, const ldlm_conf_entry *e,
                        char *err, size_t errlen)
 {
-    const char *n = e->name;
-    size_t k = 0;
-    size_t known_count = sizeof(known_settings) / sizeof(known_settings[0]);
-    while (k < known_count && strcmp(known_settings[k].name, n) != 0)
-        k++;
-    if (k == known_count)
-        return entry_error(e, err, errlen, "unknown option");
-    if (!known_settings[k].flag && e->value == NULL)
-        return entry_error(e, err, errlen, "needs a value (%s=...)", n);
-
-    if (strcmp(n, "conf") == 0) {
-        if (from_file(e))
-            return entry_error(e, err, errlen,
-                               "only valid as a module argument");
-        return 0; /* already used to find the file */
+    for (size_t k = 0; k < SETTING_COUNT; k++) {
+        if (strcmp(settings[k].name, e->name) != 0)
+            continue;
+        if (!settings[k].flag && e->value == NULL)
+            return entry_error(e, err, errlen, "needs a value (%s=...)",
+                               e->name);
+        return settings[k].apply(o, e, err, errlen);
     }
-    if (strcmp(n, "wait") == 0) {
-        long v;
-        if (parse_number(e->value, 0, PLDLM_MAX_SECONDS, &v) != 0)
-            return entry_error(e, err, errlen,
-                               "\"%s\" is not a number of seconds from 0 to "
-                               "%ld",
-                               e->value, PLDLM_MAX_SECONDS);
-        o->wait_seconds = (int)v;
-        return 0;
-    }
-    if (strcmp(n, "on_error") == 0) {
-        if (strcmp(e->value, "allow") == 0)
-            o->on_error = PLDLM_ON_ERROR_ALLOW;
-        else if (strcmp(e->value, "deny") == 0)
-            o->on_error = PLDLM_ON_ERROR_DENY;
-        else
-            return entry_error(e, err, errlen,
-                               "\"%s\" is neither \"allow\" nor \"deny\"",
-                               e->value);
-        return 0;
-    }
-    if (strcmp(n, "max_sessions") == 0) {
-        if (parse_limit(e->value, true, &o->max_sessions) != 0)
-            return entry_error(e, err, errlen,
-                               "\"%s\" is not a limit (a number from 0 to "
-                               "%ld, or \"unlimited\")",
-                               e->value, PLDLM_MAX_LIMIT);
-        return 0;
-    }
-    if (strcmp(n, "limit") == 0)
-        return for_each_item(o, e, handle_limit_item, err, errlen);
-    if (strcmp(n, "unlimited") == 0)
-        return for_each_item(o, e, handle_unlimited_item, err, errlen);
-    if (strcmp(n, "pool") == 0)
-        return for_each_item(o, e, handle_pool_item, err, errlen);
-    if (strcmp(n, "exempt") == 0)
-        return for_each_item(o, e, handle_exempt_item, err, errlen);
-    if (strcmp(n, "even_deny_root") == 0)
-        return set_flag(&o->even_deny_root, e, err, errlen);
-    if (strcmp(n, "debug") == 0)
-        return set_flag(&o->debug, e, err, errlen);
-    if (strcmp(n, "lock_prefix") == 0) {
-        size_t len = strlen(e->value);
-        if (len > PLDLM_MAX_PREFIX)
-            return entry_error(e, err, errlen, "longer than %d bytes",
-                               PLDLM_MAX_PREFIX);
-        if (!ldlmu_utf8_valid(e->value, len))
-            return entry_error(e, err, errlen,
-                               "not valid UTF-8 (lock names must be)");
-        return set_string(&o->lock_prefix, e, err, errlen);
-    }
-    if (strcmp(n, "deny_message") == 0)
-        return set_template(&o->deny_message, e, err, errlen);
-    if (strcmp(n, "pool_deny_message") == 0)
-        return set_template(&o->pool_deny_message, e, err, errlen);
-    if (strcmp(n, "error_message") == 0)
-        return set_template(&o->error_message, e, err, errlen);
-    return entry_error(e, err, errlen, "unknown option"); /* not reached */
+    return entry_error(e, err, errlen, "unknown option");
 }
 
 /* Defaults for everything not given. 0 or -1 (out of memory). */

@@ -79,4 +79,9 @@ int pldlm_options_load(pldlm_options *o, const char *default_path, int argc,
 
 void pldlm_options_free(pldlm_options *o);
 
+/* The name of pam_ldlm's own setting `index` (0, 1, ...; the connection
+ * settings are conf/'s), NULL past the last: lets tests check that every
+ * setting is documented. */
+const char *pldlm_setting_name(size_t index);
+
 #endif /* PAM_LDLM_OPTIONS_H */

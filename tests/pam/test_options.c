@@ -266,6 +266,74 @@ static void test_file_problems(void **state)
     free(broken);
 }
 
+/* Reads srcdir/rel into a malloc'd string (the test fails if it cannot). */
+static char *read_source_file(const char *rel)
+{
+    const char *srcdir = getenv("LDLM_TEST_SRCDIR");
+    char path[4300];
+    snprintf(path, sizeof(path), "%s/%s", srcdir != NULL ? srcdir : ".", rel);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        fail_msg("cannot open %s", path);
+    char *text = calloc(1, 1 << 20);
+    assert_non_null(text);
+    size_t n = fread(text, 1, (1 << 20) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    return text;
+}
+
+/*
+ * True if a man page item (the line after a .TP) names the setting: the
+ * name after a blank or a font change (\fB), then '=', a blank or the end
+ * of the line.
+ */
+static bool man_documents(const char *page, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *tp = strstr(page, "\n.TP\n"); tp != NULL;
+         tp = strstr(tp + 1, "\n.TP\n")) {
+        const char *line = tp + 5;
+        const char *end = strchr(line, '\n');
+        if (end == NULL)
+            end = line + strlen(line);
+        for (const char *p = line; p + len <= end; p++) {
+            if (strncmp(p, name, len) != 0)
+                continue;
+            bool starts = p > line && (p[-1] == ' ' || p[-1] == 'B');
+            char after = p + len < end ? p[len] : '\n';
+            if (starts && (after == '=' || after == ' ' || after == '\n'))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Each setting is named once, in a table of the code; every one of them is
+ * documented as an item of pam_ldlm.conf(5) or pam_ldlm(8). */
+static void test_every_setting_is_documented(void **state)
+{
+    (void)state;
+    char *conf5 = read_source_file("pam_ldlm/pam_ldlm.conf.5");
+    char *pam8 = read_source_file("pam_ldlm/pam_ldlm.8");
+    size_t checked = 0;
+    const char *name;
+    for (size_t i = 0; (name = pldlm_setting_name(i)) != NULL; i++, checked++)
+        if (!man_documents(conf5, name) && !man_documents(pam8, name))
+            fail_msg("setting %s is not documented in pam_ldlm.conf(5) or "
+                     "pam_ldlm(8)", name);
+    for (size_t i = 0; (name = ldlm_conn_setting_name(i)) != NULL;
+         i++, checked++)
+        if (!man_documents(conf5, name))
+            fail_msg("connection setting %s is not documented in "
+                     "pam_ldlm.conf(5)", name);
+    assert_true(checked >= 20);
+    /* The check itself tells a documented name from an unknown one. */
+    assert_false(man_documents(conf5, "no_such_setting"));
+    free(conf5);
+    free(pam8);
+}
+
 /* The example configuration shipped with the module is valid. */
 static void test_example_config(void **state)
 {
@@ -350,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_malformed_values),
         cmocka_unit_test(test_file_problems),
         cmocka_unit_test(test_example_config),
+        cmocka_unit_test(test_every_setting_is_documented),
         cmocka_unit_test(test_random_arguments_never_crash),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
