@@ -42,6 +42,19 @@ typedef struct pldlm_state {
     pldlm_slots *slots; /* NULL: admitted without holding any slot */
 } pldlm_state;
 
+/* The slot code's log lines, through PAM (context: the pam_handle_t). */
+static void log_to_pam(void *context, int priority, const char *message)
+{
+    pam_syslog(context, priority, "%s", message);
+}
+
+/* Releases slots, logging through this PAM handle. */
+static void release_slots(pam_handle_t *pamh, pldlm_slots *slots)
+{
+    const pldlm_slot_events events = {.context = pamh, .log = log_to_pam};
+    pldlm_slots_release(slots, &events);
+}
+
 static void state_cleanup(pam_handle_t *pamh, void *data, int error_status)
 {
     pldlm_state *st = data;
@@ -60,7 +73,7 @@ static void state_cleanup(pam_handle_t *pamh, void *data, int error_status)
              * are freed when this process exits.
              */
         } else {
-            pldlm_slots_release(pamh, st->slots);
+            release_slots(pamh, st->slots);
         }
     }
     free(st);
@@ -74,7 +87,7 @@ static int remember(pam_handle_t *pamh, pldlm_slots *slots)
 {
     pldlm_state *st = calloc(1, sizeof(*st));
     if (st == NULL) {
-        pldlm_slots_release(pamh, slots);
+        release_slots(pamh, slots);
         pam_syslog(pamh, LOG_CRIT, "out of memory");
         return PAM_BUF_ERR;
     }
@@ -82,7 +95,7 @@ static int remember(pam_handle_t *pamh, pldlm_slots *slots)
     int rc = pam_set_data(pamh, PLDLM_STATE_KEY, st, state_cleanup);
     if (rc != PAM_SUCCESS) {
         pam_syslog(pamh, LOG_ERR, "pam_set_data: %s", pam_strerror(pamh, rc));
-        pldlm_slots_release(pamh, slots);
+        release_slots(pamh, slots);
         free(st);
         return PAM_SERVICE_ERR;
     }
@@ -97,6 +110,41 @@ typedef struct login {
     const char *user;     /* raw, for NSS and lock names */
     pldlm_identity shown; /* printable, for logs */
 } login;
+
+/* Tells the user that the login waits for a slot (the slot code's
+ * `waiting` event; context: the login). */
+static void announce_wait(void *context, const pldlm_slot_request *r,
+                          long seconds)
+{
+    const login *l = context;
+    char *text = NULL;
+    int rc;
+    if (r->group != NULL) {
+        char *group = ldlmu_printable(r->group);
+        rc = group == NULL ? -1
+                           : asprintf(&text,
+                                      "All %d session slots of group %s are "
+                                      "in use; waiting up to %ld seconds for "
+                                      "one to become free...",
+                                      r->size, group, seconds);
+        free(group);
+    } else {
+        rc = asprintf(&text,
+                      "All %d of your session slots (user %s) are in use; "
+                      "waiting up to %ld seconds for one to become free...",
+                      r->size, l->shown.user, seconds);
+    }
+    if (rc >= 0) {
+        pldlm_tell_user(l->pamh, l->flags, PAM_TEXT_INFO, text);
+        free(text);
+    }
+}
+
+static void log_for_login(void *context, int priority, const char *message)
+{
+    const login *l = context;
+    pam_syslog(l->pamh, priority, "%s", message);
+}
 
 /* Applies on_error= after a failure that is not the user's doing. */
 static int on_error(const login *l, const char *what)
@@ -197,7 +245,18 @@ static int enforce(const login *l, const pldlm_decision *d)
     pldlm_slots *slots = NULL;
     pldlm_acquire_result res;
     char what[1024];
-    switch (pldlm_slots_acquire(l->pamh, l->flags, l->o, reqs, (size_t)n,
+    /* Only what the slot code needs crosses into it; it speaks to the user
+     * and the log through these events, never through PAM itself. */
+    const pldlm_slot_settings settings = {
+        .conn = &l->o->conn,
+        .timeout_seconds = l->o->timeout_seconds,
+        .wait_seconds = l->o->wait_seconds,
+        .max_retries_set = l->o->max_retries_set,
+        .debug = l->o->debug,
+    };
+    const pldlm_slot_events events = {
+        .context = (void *)l, .waiting = announce_wait, .log = log_for_login};
+    switch (pldlm_slots_acquire(&settings, &events, reqs, (size_t)n,
                                 &l->shown, &slots, &res)) {
     case PLDLM_ACQUIRED:
         if (l->o->debug)

@@ -12,12 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <security/pam_ext.h>
-
 #include <ldlm_conf.h>
 
 #include "library_logs.h"
-#include "messages.h"
 #include <ldlm_util.h>
 
 /* Shortest deadline given to one call, whatever the budget arithmetic says:
@@ -126,11 +123,11 @@ static void set_failure(pldlm_acquire_result *res, pldlm_acquire_status st,
  * The client configuration: connection settings, deadlines from the time
  * budget, and re-acquisition of slots lost with the connection.
  */
-static void build_config(const pldlm_options *o, const char *password,
+static void build_config(const pldlm_slot_settings *o, const char *password,
                          size_t count, pldlm_slots *s, ldlm_config *cfg)
 {
     ldlm_config_init(cfg);
-    ldlm_conn_settings_to_config(&o->conn, password, cfg);
+    ldlm_conn_settings_to_config(o->conn, password, cfg);
 
     long budget_ms = (long)(o->timeout_seconds - o->wait_seconds) * 1000L;
     /* Each lock costs a try, and a wait when the try finds it full. */
@@ -156,39 +153,11 @@ static void build_config(const pldlm_options *o, const char *password,
     cfg->lost_lock_userdata = s;
 }
 
-/* Tells the user that the login waits for a slot. `user` is printable
- * already; the group name is made so here, as for the deny messages. */
-static void announce_wait(pam_handle_t *pamh, int flags,
-                          const pldlm_slot_request *r, const char *user,
-                          long seconds)
-{
-    char *text = NULL;
-    int rc;
-    if (r->group != NULL) {
-        char *group = ldlmu_printable(r->group);
-        rc = group == NULL ? -1
-                           : asprintf(&text,
-                                      "All %d session slots of group %s are "
-                                      "in use; waiting up to %ld seconds for "
-                                      "one to become free...",
-                                      r->size, group, seconds);
-        free(group);
-    } else
-        rc = asprintf(&text,
-                      "All %d of your session slots (user %s) are in use; "
-                      "waiting up to %ld seconds for one to become free...",
-                      r->size, user, seconds);
-    if (rc >= 0) {
-        pldlm_tell_user(pamh, flags, PAM_TEXT_INFO, text);
-        free(text);
-    }
-}
-
 /*
  * Holds one request: a try first; if full and waiting time is left, a
  * bounded wait. Returns PLDLM_ACQUIRED with the lock appended to s.
  */
-static pldlm_acquire_status hold_one(pam_handle_t *pamh, int flags,
+static pldlm_acquire_status hold_one(const pldlm_slot_events *events,
                                      const pldlm_slot_request *r, size_t index,
                                      long *wait_left_ms, pldlm_slots *s,
                                      pldlm_acquire_result *res)
@@ -218,7 +187,8 @@ static pldlm_acquire_status hold_one(pam_handle_t *pamh, int flags,
     }
 
     lo.wait_timeout_seconds = (int)(*wait_left_ms / 1000);
-    announce_wait(pamh, flags, r, s->user, lo.wait_timeout_seconds);
+    if (events != NULL && events->waiting != NULL)
+        events->waiting(events->context, r, lo.wait_timeout_seconds);
     long started = now_ms();
     err = ldlm_lock(s->client, r->lock_name, &lo, &lock);
     *wait_left_ms -= now_ms() - started;
@@ -239,8 +209,8 @@ static pldlm_acquire_status hold_one(pam_handle_t *pamh, int flags,
     return res->status;
 }
 
-pldlm_acquire_status pldlm_slots_acquire(pam_handle_t *pamh, int flags,
-                                         const pldlm_options *o,
+pldlm_acquire_status pldlm_slots_acquire(const pldlm_slot_settings *o,
+                                         const pldlm_slot_events *events,
                                          const pldlm_slot_request *requests,
                                          size_t count,
                                          const pldlm_identity *who,
@@ -259,9 +229,9 @@ pldlm_acquire_status pldlm_slots_acquire(pam_handle_t *pamh, int flags,
     }
 
     char *password = NULL;
-    if (o->conn.password_file != NULL) {
+    if (o->conn->password_file != NULL) {
         char why[400];
-        if (ldlm_read_password_file(o->conn.password_file, (uid_t)0,
+        if (ldlm_read_password_file(o->conn->password_file, (uid_t)0,
                                     &password, why, sizeof(why)) != 0) {
             res->status = PLDLM_LOCAL_ERROR;
             snprintf(res->detail, sizeof(res->detail), "password_file: %s",
@@ -286,7 +256,7 @@ pldlm_acquire_status pldlm_slots_acquire(pam_handle_t *pamh, int flags,
 
     long wait_left_ms = (long)o->wait_seconds * 1000L;
     for (size_t i = 0; i < count; i++) {
-        if (hold_one(pamh, flags, &requests[i], i, &wait_left_ms, s, res) !=
+        if (hold_one(events, &requests[i], i, &wait_left_ms, s, res) !=
             PLDLM_ACQUIRED)
             goto fail;
     }
@@ -325,20 +295,22 @@ size_t pldlm_slots_count(const pldlm_slots *s)
     return s->count;
 }
 
-void pldlm_slots_release(pam_handle_t *pamh, pldlm_slots *s)
+void pldlm_slots_release(pldlm_slots *s, const pldlm_slot_events *events)
 {
     if (s == NULL)
         return;
     for (size_t i = s->count; i-- > 0;) {
         ldlm_err err = ldlm_handle_unlock(s->locks[i]);
         if (err != LDLM_OK && err != LDLM_ERR_NOT_LOCKED) {
-            char detail[256];
+            char detail[256], line[768];
             snprintf(detail, sizeof(detail), "%s", ldlm_last_error_message());
-            pam_syslog(pamh, LOG_NOTICE,
-                       "releasing slot %s: %s%s%s (the server frees it when "
-                       "the connection closes)",
-                       ldlm_handle_name(s->locks[i]), ldlm_strerror(err),
-                       detail[0] != '\0' ? ": " : "", detail);
+            snprintf(line, sizeof(line),
+                     "releasing slot %s: %s%s%s (the server frees it when "
+                     "the connection closes)",
+                     ldlm_handle_name(s->locks[i]), ldlm_strerror(err),
+                     detail[0] != '\0' ? ": " : "", detail);
+            if (events != NULL && events->log != NULL)
+                events->log(events->context, LOG_NOTICE, line);
         }
     }
     ldlm_client_free(s->client);

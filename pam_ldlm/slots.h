@@ -20,14 +20,12 @@
 #ifndef PAM_LDLM_SLOTS_H
 #define PAM_LDLM_SLOTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
-#include <security/pam_modules.h>
-
 #include <ldlm.h>
-
-#include "options.h"
+#include <ldlm_conf.h>
 
 typedef struct pldlm_slots pldlm_slots;
 
@@ -61,13 +59,37 @@ typedef struct pldlm_identity {
     const char *rhost;
 } pldlm_identity;
 
+/* The few settings the slot code needs; nothing else of the module's
+ * configuration crosses into it. */
+typedef struct pldlm_slot_settings {
+    const ldlm_conn_settings *conn; /* server, password file, TLS, retries */
+    int timeout_seconds;            /* bound of the whole acquisition */
+    int wait_seconds;               /* the part a login may wait for a slot */
+    bool max_retries_set;           /* conn->max_retries given explicitly */
+    bool debug;                     /* libldlm's debug lines to syslog */
+} pldlm_slot_settings;
+
+/*
+ * How the slot code reaches the user and the log: through the module, the
+ * only part that speaks PAM (calls run downward: module -> slots ->
+ * libldlm). Either function may be NULL.
+ */
+typedef struct pldlm_slot_events {
+    void *context;
+    /* A lock is full and the login now waits up to `seconds` for a slot. */
+    void (*waiting)(void *context, const pldlm_slot_request *r,
+                    long seconds);
+    /* A line for the log, at syslog `priority`. */
+    void (*log)(void *context, int priority, const char *message);
+} pldlm_slot_events;
+
 /*
  * Acquires every request in order, all or nothing. When a lock is full and
- * wait= is set, tells the user (PAM_TEXT_INFO, unless PAM_SILENT) and waits.
- * Returns res->status; on PLDLM_ACQUIRED *out holds the slots.
+ * wait is set, says so through events->waiting and waits. Returns
+ * res->status; on PLDLM_ACQUIRED *out holds the slots.
  */
-pldlm_acquire_status pldlm_slots_acquire(pam_handle_t *pamh, int flags,
-                                         const pldlm_options *o,
+pldlm_acquire_status pldlm_slots_acquire(const pldlm_slot_settings *settings,
+                                         const pldlm_slot_events *events,
                                          const pldlm_slot_request *requests,
                                          size_t count,
                                          const pldlm_identity *who,
@@ -85,7 +107,7 @@ size_t pldlm_slots_count(const pldlm_slots *s);
  * closes the connection and frees everything. Failures are logged; the
  * server frees whatever is left when the connection closes.
  */
-void pldlm_slots_release(pam_handle_t *pamh, pldlm_slots *s);
+void pldlm_slots_release(pldlm_slots *s, const pldlm_slot_events *events);
 
 /*
  * In any other process (after fork): frees this process's copy of the

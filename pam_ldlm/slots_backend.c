@@ -6,11 +6,12 @@
 #include "slots_backend.h"
 
 /* The only symbol the backend exports (pam_ldlm_slots.sym). */
-extern const pldlm_slots_backend pldlm_slots_backend_v1;
+extern const pldlm_slots_backend pldlm_slots_backend_v2;
 
-const pldlm_slots_backend pldlm_slots_backend_v1 = {
+const pldlm_slots_backend pldlm_slots_backend_v2 = {
     .abi = PLDLM_SLOTS_BACKEND_ABI,
-    .options_size = sizeof(pldlm_options),
+    .settings_size = sizeof(pldlm_slot_settings),
+    .events_size = sizeof(pldlm_slot_events),
     .result_size = sizeof(pldlm_acquire_result),
     .acquire = pldlm_slots_acquire,
     .owner = pldlm_slots_owner,

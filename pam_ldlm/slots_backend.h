@@ -18,25 +18,26 @@
 
 /* File name of the backend, and its one exported symbol. */
 #define PLDLM_SLOTS_BACKEND_FILE "pam_ldlm_slots.so"
-#define PLDLM_SLOTS_BACKEND_SYMBOL "pldlm_slots_backend_v1"
+#define PLDLM_SLOTS_BACKEND_SYMBOL "pldlm_slots_backend_v2"
 /* Bumped whenever the table or the structures it passes change. */
-#define PLDLM_SLOTS_BACKEND_ABI 1
+#define PLDLM_SLOTS_BACKEND_ABI 2
 
 typedef struct pldlm_slots_backend {
     int abi;
     /* sizeof of the structures shared by both sides, checked at load: the
      * two files must come from the same build. */
-    size_t options_size;
+    size_t settings_size;
+    size_t events_size;
     size_t result_size;
-    pldlm_acquire_status (*acquire)(pam_handle_t *pamh, int flags,
-                                    const pldlm_options *o,
+    pldlm_acquire_status (*acquire)(const pldlm_slot_settings *settings,
+                                    const pldlm_slot_events *events,
                                     const pldlm_slot_request *requests,
                                     size_t count, const pldlm_identity *who,
                                     pldlm_slots **out,
                                     pldlm_acquire_result *res);
     pid_t (*owner)(const pldlm_slots *s);
     size_t (*count)(const pldlm_slots *s);
-    void (*release)(pam_handle_t *pamh, pldlm_slots *s);
+    void (*release)(pldlm_slots *s, const pldlm_slot_events *events);
     void (*forget)(pldlm_slots *s);
 } pldlm_slots_backend;
 

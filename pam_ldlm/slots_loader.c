@@ -39,7 +39,8 @@ static const pldlm_slots_backend *open_backend(const char *path) {
         if (table == NULL)
             why = "no " PLDLM_SLOTS_BACKEND_SYMBOL " in it";
         else if (table->abi != PLDLM_SLOTS_BACKEND_ABI ||
-                 table->options_size != sizeof(pldlm_options) ||
+                 table->settings_size != sizeof(pldlm_slot_settings) ||
+                 table->events_size != sizeof(pldlm_slot_events) ||
                  table->result_size != sizeof(pldlm_acquire_result))
             why = "it comes from another build of pam_ldlm";
         if (why != NULL) {
@@ -79,8 +80,8 @@ static void load_backend(void) {
         backend = open_backend(PLDLM_BACKEND_PATH);
 }
 
-pldlm_acquire_status pldlm_slots_acquire(pam_handle_t *pamh, int flags,
-                                         const pldlm_options *o,
+pldlm_acquire_status pldlm_slots_acquire(const pldlm_slot_settings *settings,
+                                         const pldlm_slot_events *events,
                                          const pldlm_slot_request *requests,
                                          size_t count,
                                          const pldlm_identity *who,
@@ -95,7 +96,7 @@ pldlm_acquire_status pldlm_slots_acquire(pam_handle_t *pamh, int flags,
                  "cannot load the slots backend: %.400s", load_error);
         return res->status;
     }
-    return backend->acquire(pamh, flags, o, requests, count, who, out, res);
+    return backend->acquire(settings, events, requests, count, who, out, res);
 }
 
 /* The functions below only ever get slots that the backend made, so it is
@@ -104,9 +105,9 @@ pid_t pldlm_slots_owner(const pldlm_slots *s) { return backend->owner(s); }
 
 size_t pldlm_slots_count(const pldlm_slots *s) { return backend->count(s); }
 
-void pldlm_slots_release(pam_handle_t *pamh, pldlm_slots *s) {
+void pldlm_slots_release(pldlm_slots *s, const pldlm_slot_events *events) {
     if (s != NULL)
-        backend->release(pamh, s);
+        backend->release(s, events);
 }
 
 void pldlm_slots_forget(pldlm_slots *s) {
