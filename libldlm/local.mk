@@ -9,6 +9,28 @@ pkgconfigdir = $(libdir)/pkgconfig
 pkgconfig_DATA = libldlm/libldlm.pc
 EXTRA_DIST += libldlm/libldlm.sym libldlm/libldlm.pc.in
 dist_man_MANS += libldlm/libldlm.3
+# One page per public function (tests/packaging/manpages.sh checks them
+# against ldlm.h); installed in man3 by basename.
+dist_man_MANS += \
+	libldlm/man/ldlm_version.3 \
+	libldlm/man/ldlm_strerror.3 \
+	libldlm/man/ldlm_err_name.3 \
+	libldlm/man/ldlm_last_error_message.3 \
+	libldlm/man/ldlm_config_init.3 \
+	libldlm/man/ldlm_client_new.3 \
+	libldlm/man/ldlm_client_free.3 \
+	libldlm/man/ldlm_client_cancel.3 \
+	libldlm/man/ldlm_lock_options_init.3 \
+	libldlm/man/ldlm_lock.3 \
+	libldlm/man/ldlm_try_lock.3 \
+	libldlm/man/ldlm_unlock.3 \
+	libldlm/man/ldlm_renew.3 \
+	libldlm/man/ldlm_handle_name.3 \
+	libldlm/man/ldlm_handle_key.3 \
+	libldlm/man/ldlm_handle_locked.3 \
+	libldlm/man/ldlm_handle_unlock.3 \
+	libldlm/man/ldlm_handle_free.3 \
+	libldlm/man/ldlm_set_log_handler.3
 
 libldlm_libldlm_core_la_SOURCES = \
 	libldlm/internal.h \

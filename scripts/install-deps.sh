@@ -10,7 +10,7 @@ packages=(
   libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
   libpam0g-dev libssl-dev openssl
   libcmocka-dev libpam-wrapper libnss-wrapper libuid-wrapper
-  openssh-server openssh-client valgrind ca-certificates
+  openssh-server openssh-client valgrind ca-certificates groff-base man-db
   python3 python3-venv
 )
 # Go builds the real LDLM server for the tests; keep a Go the machine has.

@@ -2,6 +2,9 @@
 # Packaging: install into a scratch DESTDIR, build a program with pkg-config,
 # check exported symbols.
 TESTS += tests/packaging/licence.sh
+# One man page per public function, each agreeing with ldlm.h.
+TESTS += tests/packaging/manpages.sh
+EXTRA_DIST += tests/packaging/manpages.sh
 # The installed tree of a full build: the library, the PAM module, the tool.
 if ENABLE_PAM
 if ENABLE_CLI
