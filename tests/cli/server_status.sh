@@ -51,7 +51,9 @@ lock_is_free
 # Signals sent to ldlm reach the command, whose status comes back.
 mkfifo "$T/ready"
 forwarded() { # SIGNAL EXPECTED-STATUS
-    "$LDLM" run "$name" -- sh -c '
+    # Default disposition: this test may itself run with the signal ignored
+    # (nohup, some CI runners), which ldlm would rightly keep ignored.
+    env --default-signal="$1" "$LDLM" run "$name" -- sh -c '
         trap "echo got-$1 > \"\$0/got\"; exit $2" "$1"
         echo ready > "$0/ready"
         while :; do sleep 1 & wait $!; done' "$T" "$1" "$2" \
