@@ -7,7 +7,6 @@
  * them. For `run`, what follows "--" is the command to run, untouched (its
  * own options are never mistaken for ours).
  */
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>

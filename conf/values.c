@@ -4,8 +4,6 @@
  * and yes/no flags. Anything not exactly a valid value is an error that
  * names where the setting comes from; nothing is silently clamped.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -15,7 +15,6 @@
 #include <ldlm_conf.h>
 
 #include "library_logs.h"
-#include <ldlm_util.h>
 
 /* Shortest deadline given to one call, whatever the budget arithmetic says:
  * below this even a healthy server on a LAN cannot answer reliably. */
