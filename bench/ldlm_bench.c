@@ -83,8 +83,7 @@ static void lock_name(char *buf, const bench_options *o, const char *workload,
              workload, rep_label, thread, i);
 }
 
-static ldlm_err new_client(const bench_options *o, bool tls,
-                           ldlm_client **out)
+static ldlm_err new_client(const bench_options *o, bool tls, ldlm_client **out)
 {
     ldlm_config config;
     ldlm_config_init(&config);
@@ -132,8 +131,7 @@ typedef ldlm_err (*iteration_fn)(ldlm_client *client, const bench_options *o,
                                  const char *workload, int rep, int i,
                                  char *err_buf, size_t err_size);
 
-static ldlm_err iterate_lock_unlock(ldlm_client *client,
-                                    const bench_options *o,
+static ldlm_err iterate_lock_unlock(ldlm_client *client, const bench_options *o,
                                     const char *workload, int rep, int i,
                                     char *err_buf, size_t err_size)
 {
@@ -204,8 +202,8 @@ typedef struct mt_shared {
     ldlm_client *client;
     pthread_barrier_t start;
     int rep;
-    int ops;                 /* per thread */
-    uint64_t *lat;           /* threads * ops */
+    int ops;       /* per thread */
+    uint64_t *lat; /* threads * ops */
     pthread_mutex_t err_mutex;
     bool failed;
     char err_buf[1024];
@@ -409,8 +407,13 @@ static void log_to_stderr(ldlm_log_level level, const char *message,
 
 int main(int argc, char **argv)
 {
-    bench_options o = {.tag = "L", .reps = 5, .warmup = 100, .ops = 1000,
-                       .threads = 16, .mt_ops = 100, .connect_ops = 20};
+    bench_options o = {.tag = "L",
+                       .reps = 5,
+                       .warmup = 100,
+                       .ops = 1000,
+                       .threads = 16,
+                       .mt_ops = 100,
+                       .connect_ops = 20};
     snprintf(o.run, sizeof o.run, "%ld", (long)getpid());
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {

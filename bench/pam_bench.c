@@ -65,9 +65,9 @@ static int quiet_conversation(int n, const struct pam_message **msg,
 static const struct pam_conv conversation = {quiet_conversation, NULL};
 
 typedef struct login_result {
-    int failed_step;     /* 0 = none, else which step failed */
+    int failed_step; /* 0 = none, else which step failed */
     int pam_code;
-    uint64_t ns;         /* the measured span */
+    uint64_t ns; /* the measured span */
 } login_result;
 
 enum { STEP_START = 1, STEP_OPEN = 2, STEP_CLOSE = 3, STEP_END = 4 };
@@ -75,11 +75,16 @@ enum { STEP_START = 1, STEP_OPEN = 2, STEP_CLOSE = 3, STEP_END = 4 };
 static const char *step_name(int step)
 {
     switch (step) {
-    case STEP_START: return "pam_start";
-    case STEP_OPEN: return "pam_open_session";
-    case STEP_CLOSE: return "pam_close_session";
-    case STEP_END: return "pam_end";
-    default: return "?";
+    case STEP_START:
+        return "pam_start";
+    case STEP_OPEN:
+        return "pam_open_session";
+    case STEP_CLOSE:
+        return "pam_close_session";
+    case STEP_END:
+        return "pam_end";
+    default:
+        return "?";
     }
 }
 
@@ -87,8 +92,7 @@ static const char *step_name(int step)
  * One login: pam_start, open, close, pam_end. `whole` selects the span
  * measured: pam_start .. pam_end, or open + close only.
  */
-static login_result one_login(const char *service, const char *user,
-                              bool whole)
+static login_result one_login(const char *service, const char *user, bool whole)
 {
     login_result r = {0};
     pam_handle_t *pamh = NULL;
@@ -156,9 +160,8 @@ static login_result fresh_process_login(const char *service, const char *user)
     return r;
 }
 
-static int run_timing(const char *label, const char *service,
-                      const char *user, int reps, int warmup, int logins,
-                      bool fresh)
+static int run_timing(const char *label, const char *service, const char *user,
+                      int reps, int warmup, int logins, bool fresh)
 {
     const char *workload = fresh ? "fresh_login" : "open_close";
     uint64_t *lat = calloc((size_t)logins, sizeof(*lat));
@@ -168,7 +171,7 @@ static int run_timing(const char *label, const char *service,
     }
     int rc = 0;
     for (int rep = -1; rc == 0 && rep < reps; rep++) {
-        int count = rep < 0 ? warmup : logins;   /* rep -1: warm-up */
+        int count = rep < 0 ? warmup : logins; /* rep -1: warm-up */
         uint64_t wall = 0;
         for (int i = 0; i < count; i++) {
             login_result r = fresh ? fresh_process_login(service, user)
@@ -279,10 +282,9 @@ static int run_footprint(const char *label, const char *service,
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: pam_bench [--reps R] [--warmup N] [--logins N] "
-            "[--fresh-process] LABEL SERVICE USER\n"
-            "       pam_bench --footprint N LABEL SERVICE USER\n");
+    fprintf(stderr, "usage: pam_bench [--reps R] [--warmup N] [--logins N] "
+                    "[--fresh-process] LABEL SERVICE USER\n"
+                    "       pam_bench --footprint N LABEL SERVICE USER\n");
 }
 
 int main(int argc, char **argv)

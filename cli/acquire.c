@@ -31,14 +31,15 @@ static int conflict(const cli_options *o, const char *why)
 int cli_acquire(ldlm_client *client, const cli_options *o,
                 const cli_settings *st, ldlm_handle **out)
 {
-    ldlm_lock_options lo = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = o->lock_timeout,
-                            .size = o->size);
+    ldlm_lock_options lo =
+        LDLM_LOCK_OPTIONS(.lock_timeout_seconds = o->lock_timeout,
+                          .size = o->size);
     ldlm_handle *lock = NULL;
     ldlm_err err;
     *out = NULL;
 
-    if (o->command == CLI_CMD_TRY_LOCK || (o->wait_given &&
-                                           o->wait_seconds == 0)) {
+    if (o->command == CLI_CMD_TRY_LOCK ||
+        (o->wait_given && o->wait_seconds == 0)) {
         err = ldlm_try_lock(client, o->name, &lo, &lock);
         if (err != LDLM_OK) {
             ldlm_handle_free(lock);
@@ -54,8 +55,8 @@ int cli_acquire(ldlm_client *client, const cli_options *o,
     }
 
     for (;;) {
-        lo.wait_timeout_seconds = o->wait_given ? o->wait_seconds
-                                                : WAIT_SLICE_SECONDS;
+        lo.wait_timeout_seconds =
+            o->wait_given ? o->wait_seconds : WAIT_SLICE_SECONDS;
         lock = NULL;
         err = ldlm_lock(client, o->name, &lo, &lock);
         if (err == LDLM_OK && lock != NULL && ldlm_handle_locked(lock)) {

@@ -17,8 +17,8 @@ int cli_cmd_unlock(ldlm_client *client, const cli_options *o,
         return cli_report_error(err, "unlock %s on %s", o->name,
                                 cli_settings_server(st));
     if (!unlocked) {
-        cli_say("unlock %s on %s: the server did not release the lock",
-                o->name, cli_settings_server(st));
+        cli_say("unlock %s on %s: the server did not release the lock", o->name,
+                cli_settings_server(st));
         return CLI_EXIT_REFUSED;
     }
     return CLI_EXIT_OK;
@@ -27,8 +27,7 @@ int cli_cmd_unlock(ldlm_client *client, const cli_options *o,
 int cli_cmd_renew(ldlm_client *client, const cli_options *o,
                   const cli_settings *st)
 {
-    ldlm_err err = ldlm_renew(client, o->name, o->key, o->renew_seconds,
-                              NULL);
+    ldlm_err err = ldlm_renew(client, o->name, o->key, o->renew_seconds, NULL);
     if (err != LDLM_OK)
         return cli_report_error(err, "renew %s on %s", o->name,
                                 cli_settings_server(st));

@@ -152,8 +152,7 @@ int cli_child_supervise(pid_t pid, const char *name, int grace_seconds,
         int timeout = -1;
         if (kill_at >= 0) {
             int64_t left = kill_at - now_ms();
-            timeout = left > 0 ? (int)(left > INT32_MAX ? INT32_MAX : left)
-                               : 0;
+            timeout = left > 0 ? (int)(left > INT32_MAX ? INT32_MAX : left) : 0;
         }
         struct pollfd pfd = {.fd = cli_events_fd(), .events = POLLIN};
         int n = poll(&pfd, 1, timeout);
@@ -163,7 +162,8 @@ int cli_child_supervise(pid_t pid, const char *name, int grace_seconds,
         }
         if (n == 0 && kill_at >= 0) {
             cli_say("%s: the command is still running %d s after SIGTERM; "
-                    "sending SIGKILL", name, grace_seconds);
+                    "sending SIGKILL",
+                    name, grace_seconds);
             kill(pid, SIGKILL);
             kill_at = -1;
             continue;
@@ -175,8 +175,8 @@ int cli_child_supervise(pid_t pid, const char *name, int grace_seconds,
                 if (*lost)
                     continue;
                 *lost = true;
-                cli_say("%s: lost the lock (%s); stopping the command",
-                        name, ldlm_strerror(ev.reason));
+                cli_say("%s: lost the lock (%s); stopping the command", name,
+                        ldlm_strerror(ev.reason));
                 if (grace_seconds == 0) {
                     kill(pid, SIGKILL);
                 } else {
@@ -192,4 +192,3 @@ int cli_child_supervise(pid_t pid, const char *name, int grace_seconds,
         }
     }
 }
-

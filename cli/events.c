@@ -116,8 +116,7 @@ int cli_events_next(cli_event *ev)
     return 1;
 }
 
-void cli_events_lost_lock(ldlm_handle *lock, ldlm_err reason,
-                          void *userdata)
+void cli_events_lost_lock(ldlm_handle *lock, ldlm_err reason, void *userdata)
 {
     (void)lock;
     (void)userdata;

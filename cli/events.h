@@ -14,9 +14,9 @@
 
 typedef struct cli_event {
     enum { CLI_EVENT_SIGNAL, CLI_EVENT_LOST_LOCK } kind;
-    int signo;           /* CLI_EVENT_SIGNAL */
-    bool from_terminal;  /* sent by the kernel (tty ^C, hangup), not kill() */
-    ldlm_err reason;     /* CLI_EVENT_LOST_LOCK */
+    int signo;          /* CLI_EVENT_SIGNAL */
+    bool from_terminal; /* sent by the kernel (tty ^C, hangup), not kill() */
+    ldlm_err reason;    /* CLI_EVENT_LOST_LOCK */
 } cli_event;
 
 /* Creates the pipe (close-on-exec, non-blocking). 0 or -1 + errno. */
@@ -40,8 +40,7 @@ void cli_events_ignore_sigpipe(void);
 int cli_events_next(cli_event *ev);
 
 /* A libldlm lost-lock callback writing CLI_EVENT_LOST_LOCK. */
-void cli_events_lost_lock(ldlm_handle *lock, ldlm_err reason,
-                          void *userdata);
+void cli_events_lost_lock(ldlm_handle *lock, ldlm_err reason, void *userdata);
 
 /* In a forked child before exec: default dispositions for every signal we
  * caught or ignored ourselves, and an empty signal mask. Async-signal-safe.

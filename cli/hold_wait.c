@@ -49,4 +49,3 @@ cli_hold_end cli_hold_wait(const char *name)
         }
     }
 }
-

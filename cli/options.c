@@ -77,13 +77,14 @@ static int usage_error(const char *fmt, ...)
 }
 
 /* Strict decimal number in [min, max]: no sign games, blanks or suffixes. */
-static int parse_number(const char *what, const char *text, long min,
-                        long max, int *out)
+static int parse_number(const char *what, const char *text, long min, long max,
+                        int *out)
 {
     long v = 0;
     if (ldlmu_parse_long(text, min, max, &v) != LDLMU_NUMBER_OK)
         return usage_error("%s: expected a whole number from %ld to %ld, "
-                           "got '%s'", what, min, max, text);
+                           "got '%s'",
+                           what, min, max, text);
     *out = (int)v;
     return 0;
 }
@@ -120,12 +121,18 @@ static const struct {
 static const char *given_option_name(unsigned bit)
 {
     switch (bit) {
-    case GIVEN_SIZE: return "--size";
-    case GIVEN_WAIT: return "--wait";
-    case GIVEN_LOCK_TIMEOUT: return "--lock-timeout";
-    case GIVEN_CONFLICT: return "--conflict-exit-code";
-    case GIVEN_GRACE: return "--grace";
-    default: return "--quiet";
+    case GIVEN_SIZE:
+        return "--size";
+    case GIVEN_WAIT:
+        return "--wait";
+    case GIVEN_LOCK_TIMEOUT:
+        return "--lock-timeout";
+    case GIVEN_CONFLICT:
+        return "--conflict-exit-code";
+    case GIVEN_GRACE:
+        return "--grace";
+    default:
+        return "--quiet";
     }
 }
 
@@ -150,7 +157,8 @@ static int apply_positionals(cli_options *o, char **pos, int npos,
                            commands[c].synopsis);
     if (o->command == CLI_CMD_RUN && !saw_separator)
         return usage_error("run: put '--' before the command to run "
-                           "(usage: ldlm %s)", commands[c].synopsis);
+                           "(usage: ldlm %s)",
+                           commands[c].synopsis);
     if (npos - 1 > want)
         return usage_error("%s: unexpected argument '%s' (usage: ldlm %s)",
                            pos[0], pos[want + 1], commands[c].synopsis);
@@ -215,21 +223,21 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
     longopts[n++] = (struct option){"wait", required_argument, NULL, 'w'};
     longopts[n++] = (struct option){"lock-timeout", required_argument, NULL,
                                     OPT_LOCK_TIMEOUT};
-    longopts[n++] = (struct option){"conflict-exit-code", required_argument,
-                                    NULL, 'E'};
-    longopts[n++] = (struct option){"grace", required_argument, NULL,
-                                    OPT_GRACE};
-    longopts[n++] = (struct option){"config", required_argument, NULL,
-                                    OPT_CONFIG};
-    longopts[n++] = (struct option){"print-config", no_argument, NULL,
-                                    OPT_PRINT_CONFIG};
+    longopts[n++] =
+        (struct option){"conflict-exit-code", required_argument, NULL, 'E'};
+    longopts[n++] =
+        (struct option){"grace", required_argument, NULL, OPT_GRACE};
+    longopts[n++] =
+        (struct option){"config", required_argument, NULL, OPT_CONFIG};
+    longopts[n++] =
+        (struct option){"print-config", no_argument, NULL, OPT_PRINT_CONFIG};
     /* Known only to explain why it is refused. */
-    longopts[n++] = (struct option){"password", optional_argument, NULL,
-                                    OPT_PASSWORD};
+    longopts[n++] =
+        (struct option){"password", optional_argument, NULL, OPT_PASSWORD};
     for (size_t i = 0; i < CONN_OPTION_COUNT; i++)
-        longopts[n++] = (struct option){conn_options[i].option,
-                                        conn_options[i].has_arg, NULL,
-                                        OPT_CONN_FIRST + (int)i};
+        longopts[n++] =
+            (struct option){conn_options[i].option, conn_options[i].has_arg,
+                            NULL, OPT_CONN_FIRST + (int)i};
     longopts[n] = (struct option){NULL, 0, NULL, 0};
 
     unsigned given = 0;
@@ -284,8 +292,8 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
             given |= GIVEN_CONFLICT;
             break;
         case OPT_SIZE:
-            if ((rc = parse_number("--size", optarg, 1, MAX_SIZE,
-                                   &o->size)) != 0)
+            if ((rc = parse_number("--size", optarg, 1, MAX_SIZE, &o->size)) !=
+                0)
                 goto out;
             given |= GIVEN_SIZE;
             break;
@@ -340,9 +348,10 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
                     rc = usage_error("too many connection options");
                     goto out;
                 }
-                o->conn[o->conn_count++] = (cli_conn_option){
-                    .name = conn_options[i].name, .value = optarg,
-                    .option = conn_options[i].option};
+                o->conn[o->conn_count++] =
+                    (cli_conn_option){.name = conn_options[i].name,
+                                      .value = optarg,
+                                      .option = conn_options[i].option};
                 break;
             }
             rc = usage_error("unexpected option '%s'", spelled);

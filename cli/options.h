@@ -36,10 +36,10 @@ typedef struct cli_options {
     int renew_seconds;        /* renew */
     char **run_argv;          /* run: the command, NULL-terminated */
 
-    int size;                 /* 0 = not given (server default 1) */
-    bool wait_given;          /* absent = wait as long as it takes */
-    int wait_seconds;         /* 0 = try once */
-    int lock_timeout;         /* 0 = none */
+    int size;         /* 0 = not given (server default 1) */
+    bool wait_given;  /* absent = wait as long as it takes */
+    int wait_seconds; /* 0 = try once */
+    int lock_timeout; /* 0 = none */
     int conflict_exit_code;
     int grace_seconds;
 
@@ -49,11 +49,11 @@ typedef struct cli_options {
     bool version;
     bool print_config;
 
-    const char *config_path;  /* --config, or NULL */
+    const char *config_path; /* --config, or NULL */
     cli_conn_option conn[CLI_MAX_CONN_OPTIONS];
     size_t conn_count;
 
-    char **argv_copy;         /* owned storage behind the pointers above */
+    char **argv_copy; /* owned storage behind the pointers above */
 } cli_options;
 
 /* Defaults of the options above. */

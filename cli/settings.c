@@ -98,8 +98,8 @@ static void choose_config(cli_settings *st, const cli_options *o,
         *must_exist = false;
     } else {
         st->config_path = NULL;
-        st->config_from = "default " LDLM_CONF_DEFAULT_PATH
-                          " absent or unreadable";
+        st->config_from =
+            "default " LDLM_CONF_DEFAULT_PATH " absent or unreadable";
     }
 }
 
@@ -124,8 +124,8 @@ int cli_settings_resolve(cli_settings *st, const cli_options *o)
     }
     if (add_environment(&st->conf, err, sizeof err) < 0 ||
         add_options(&st->conf, o, err, sizeof err) < 0 ||
-        ldlm_conn_settings_from_conf(&st->conn, &st->conf, err,
-                                     sizeof err) < 0) {
+        ldlm_conn_settings_from_conf(&st->conn, &st->conf, err, sizeof err) <
+            0) {
         cli_say("configuration: %s", err);
         return CLI_EXIT_CONFIG;
     }
@@ -155,8 +155,7 @@ void cli_settings_print(const cli_settings *st, FILE *out)
     snprintf(max_retries, sizeof max_retries, "%d", c->max_retries);
     snprintf(timeout, sizeof timeout, "%d", c->timeout_seconds);
     fprintf(out, "config=%s\t# %s\n",
-            st->config_path != NULL ? st->config_path : "",
-            st->config_from);
+            st->config_path != NULL ? st->config_path : "", st->config_from);
     print_setting(st, "server", cli_settings_server(st), out);
     print_setting(st, "password_file", c->password_file, out);
     print_setting(st, "tls", c->tls ? "yes" : "no", out);
@@ -173,8 +172,8 @@ int cli_settings_read_password(cli_settings *st)
     if (st->conn.password_file == NULL)
         return 0;
     char err[1024];
-    if (ldlm_read_password_file(st->conn.password_file, getuid(),
-                                &st->password, err, sizeof err) < 0) {
+    if (ldlm_read_password_file(st->conn.password_file, getuid(), &st->password,
+                                err, sizeof err) < 0) {
         cli_say("%s", err);
         return CLI_EXIT_CONFIG;
     }
@@ -205,8 +204,8 @@ int cli_settings_connect(const cli_settings *st, ldlm_lost_lock_fn lost,
     if (err == LDLM_ERR_INVALID_ARGUMENT) {
         /* A bad address or TLS combination: whose mistake is it? */
         const ldlm_conf_entry *e = ldlm_conf_get(&st->conf, "server");
-        bool from_option = e != NULL && e->line == 0 &&
-                           strncmp(e->origin, "option ", 7) == 0;
+        bool from_option =
+            e != NULL && e->line == 0 && strncmp(e->origin, "option ", 7) == 0;
         rc = from_option ? CLI_EXIT_USAGE : CLI_EXIT_CONFIG;
     }
     return rc;

@@ -20,12 +20,12 @@
 #define CLI_DEFAULT_SERVER "localhost:3144"
 
 typedef struct cli_settings {
-    ldlm_conf conf;           /* file, then environment, then options */
-    ldlm_conn_settings conn;  /* what is in force */
-    const char *config_path;  /* the file read, or NULL */
-    const char *config_from;  /* where its name came from */
-    bool timeout_defaulted;   /* conn.timeout_seconds is ours */
-    char *password;           /* wiped when freed */
+    ldlm_conf conf;          /* file, then environment, then options */
+    ldlm_conn_settings conn; /* what is in force */
+    const char *config_path; /* the file read, or NULL */
+    const char *config_from; /* where its name came from */
+    bool timeout_defaulted;  /* conn.timeout_seconds is ours */
+    char *password;          /* wiped when freed */
 } cli_settings;
 
 /* 0, or an exit code after one line on stderr. */

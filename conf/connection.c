@@ -75,8 +75,7 @@ void ldlm_conn_settings_free(ldlm_conn_settings *s)
 }
 
 /* Deep copy, so that a failed update can leave the original untouched. */
-static int copy_settings(ldlm_conn_settings *dst,
-                         const ldlm_conn_settings *src)
+static int copy_settings(ldlm_conn_settings *dst, const ldlm_conn_settings *src)
 {
     *dst = *src;
     for (size_t i = 0; i < SETTING_COUNT; i++)
@@ -85,7 +84,8 @@ static int copy_settings(ldlm_conn_settings *dst,
     for (size_t i = 0; i < SETTING_COUNT; i++) {
         if (settings[i].kind != SETTING_STRING)
             continue;
-        const char *from = *(char *const *)((const char *)src + settings[i].offset);
+        const char *from =
+            *(char *const *)((const char *)src + settings[i].offset);
         char **to = (char **)((char *)dst + settings[i].offset);
         if (from != NULL && (*to = strdup(from)) == NULL) {
             ldlm_conn_settings_free(dst);
@@ -96,8 +96,8 @@ static int copy_settings(ldlm_conn_settings *dst,
 }
 
 /* Applies the entry of setting i, if conf has one, to *s. */
-static int take_setting(size_t i, const ldlm_conf *conf,
-                        ldlm_conn_settings *s, char *err, size_t errlen)
+static int take_setting(size_t i, const ldlm_conf *conf, ldlm_conn_settings *s,
+                        char *err, size_t errlen)
 {
     const char *name = settings[i].name;
     const ldlm_conf_entry *e = ldlm_conf_get(conf, name);

@@ -44,7 +44,7 @@ typedef struct ldlm_conf_entry {
 typedef struct ldlm_conf {
     ldlm_conf_entry *entries;
     size_t count;
-    char **origins;     /* owned copies of the file paths */
+    char **origins; /* owned copies of the file paths */
     size_t origins_count;
 } ldlm_conf;
 

@@ -61,8 +61,8 @@ static const char *intern_origin(ldlm_conf *conf, const char *origin)
     for (size_t i = 0; i < conf->origins_count; i++)
         if (strcmp(conf->origins[i], origin) == 0)
             return conf->origins[i];
-    char **grown = realloc(conf->origins,
-                           (conf->origins_count + 1) * sizeof *grown);
+    char **grown =
+        realloc(conf->origins, (conf->origins_count + 1) * sizeof *grown);
     if (grown == NULL)
         return NULL;
     conf->origins = grown;
@@ -77,8 +77,8 @@ static const char *intern_origin(ldlm_conf *conf, const char *origin)
 static int append_entry(ldlm_conf *conf, char *name, char *value,
                         const char *origin, unsigned line)
 {
-    ldlm_conf_entry *grown = realloc(conf->entries,
-                                     (conf->count + 1) * sizeof *grown);
+    ldlm_conf_entry *grown =
+        realloc(conf->entries, (conf->count + 1) * sizeof *grown);
     if (grown == NULL) {
         free(name);
         free(value);
@@ -110,9 +110,9 @@ typedef struct source {
 
 /* Reports an error at the setting being parsed. */
 #define PARSE_ERROR(src, err, errlen, ...)                                     \
-    conf_entry_error(&(ldlm_conf_entry){.origin = (src)->origin,               \
-                                        .line = (src)->line},                  \
-                     err, errlen, __VA_ARGS__)
+    conf_entry_error(                                                          \
+        &(ldlm_conf_entry){.origin = (src)->origin, .line = (src)->line}, err, \
+        errlen, __VA_ARGS__)
 
 /* Checks a setting name: non-empty, no blanks, quotes or control bytes. */
 static int check_name(const char *name, size_t len, const source *src,
@@ -127,8 +127,7 @@ static int check_name(const char *name, size_t len, const source *src,
         if (is_blank((char)c) || c == '"' || is_control(c)) {
             char shown[CONF_QUOTED_MAX];
             char *copy = strndup(name, len);
-            ldlmu_printable_into(copy != NULL ? copy : "", shown,
-                                   sizeof shown);
+            ldlmu_printable_into(copy != NULL ? copy : "", shown, sizeof shown);
             free(copy);
             PARSE_ERROR(src, err, errlen,
                         "expected name=value, got \"%s\" (a name cannot "
@@ -219,8 +218,8 @@ static int parse_setting(ldlm_conf *conf, const char *origin_copy,
     if (len == 0 || text[0] == '#') {
         if (src->is_file)
             return 0; /* blank line or comment */
-        PARSE_ERROR(src, err, errlen, len == 0 ? "empty argument"
-                                               : "expected name=value");
+        PARSE_ERROR(src, err, errlen,
+                    len == 0 ? "empty argument" : "expected name=value");
         return -1;
     }
     for (size_t i = 0; i < len; i++) {
@@ -267,9 +266,8 @@ static int parse_setting(ldlm_conf *conf, const char *origin_copy,
 }
 
 /* Reads the whole file into a NUL-terminated buffer; bounded in size. */
-static char *read_whole_file(const char *path, bool missing_ok,
-                             bool *missing, size_t *size_out, char *err,
-                             size_t errlen)
+static char *read_whole_file(const char *path, bool missing_ok, bool *missing,
+                             size_t *size_out, char *err, size_t errlen)
 {
     *missing = false;
     /* O_NONBLOCK: never hang on a FIFO before fstat says what it is. */
@@ -314,8 +312,10 @@ static char *read_whole_file(const char *path, bool missing_ok,
             break;
         size += (size_t)n;
         if (size > LDLM_CONF_MAX_FILE) {
-            conf_set_error(err, errlen, "%s: file too large (more than %d "
-                           "bytes)", path, LDLM_CONF_MAX_FILE);
+            conf_set_error(err, errlen,
+                           "%s: file too large (more than %d "
+                           "bytes)",
+                           path, LDLM_CONF_MAX_FILE);
             free(buf);
             close(fd);
             return NULL;
@@ -336,8 +336,7 @@ int ldlm_conf_parse_file(ldlm_conf *conf, const char *path, bool missing_ok,
     }
     bool missing;
     size_t size = 0;
-    char *buf = read_whole_file(path, missing_ok, &missing, &size, err,
-                                errlen);
+    char *buf = read_whole_file(path, missing_ok, &missing, &size, err, errlen);
     if (buf == NULL)
         return missing ? 0 : -1;
 
@@ -382,11 +381,11 @@ int ldlm_conf_parse_args(ldlm_conf *conf, int argc, const char **argv,
     }
     size_t before = conf->count;
     for (int i = 0; i < argc; i++) {
-        source src = {.origin = origin, .line = (unsigned)i + 1,
-                      .is_file = false};
+        source src = {
+            .origin = origin, .line = (unsigned)i + 1, .is_file = false};
         const char *arg = argv[i] != NULL ? argv[i] : "";
-        if (parse_setting(conf, origin, &src, arg, strlen(arg), err,
-                          errlen) < 0) {
+        if (parse_setting(conf, origin, &src, arg, strlen(arg), err, errlen) <
+            0) {
             truncate_entries(conf, before);
             return -1;
         }

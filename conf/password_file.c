@@ -22,13 +22,14 @@ static int open_checked(const char *path, uid_t allowed_owner, char *err,
                         size_t errlen)
 {
     /* O_NONBLOCK: do not hang on a FIFO before fstat refuses it. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW |
-                            O_NONBLOCK);
+    int fd =
+        open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ELOOP)
             conf_set_error(err, errlen,
                            "password file %s: is a symbolic link (refused; "
-                           "name the file itself)", path);
+                           "name the file itself)",
+                           path);
         else
             conf_set_error(err, errlen, "password file %s: %s", path,
                            strerror(errno));
@@ -51,12 +52,13 @@ static int open_checked(const char *path, uid_t allowed_owner, char *err,
         if (allowed_owner == 0)
             conf_set_error(err, errlen,
                            "password file %s: owned by uid %lu, must be "
-                           "owned by root", path, (unsigned long)st.st_uid);
+                           "owned by root",
+                           path, (unsigned long)st.st_uid);
         else
             conf_set_error(err, errlen,
                            "password file %s: owned by uid %lu, must be "
-                           "owned by root or uid %lu", path,
-                           (unsigned long)st.st_uid,
+                           "owned by root or uid %lu",
+                           path, (unsigned long)st.st_uid,
                            (unsigned long)allowed_owner);
         close(fd);
         return -1;
@@ -64,8 +66,8 @@ static int open_checked(const char *path, uid_t allowed_owner, char *err,
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
         conf_set_error(err, errlen,
                        "password file %s: mode %04o gives access to group or "
-                       "others (use chmod 600)", path,
-                       (unsigned)(st.st_mode & 07777));
+                       "others (use chmod 600)",
+                       path, (unsigned)(st.st_mode & 07777));
         close(fd);
         return -1;
     }
@@ -100,9 +102,10 @@ int ldlm_read_password_file(const char *path, uid_t allowed_owner, char **out,
             break;
         size += (size_t)n;
         if (size == sizeof buf) {
-            conf_set_error(err, errlen, "password file %s: too large (more "
-                           "than %d bytes)", path,
-                           LDLM_CONF_MAX_PASSWORD_FILE);
+            conf_set_error(err, errlen,
+                           "password file %s: too large (more "
+                           "than %d bytes)",
+                           path, LDLM_CONF_MAX_PASSWORD_FILE);
             goto out;
         }
     }
@@ -111,13 +114,17 @@ int ldlm_read_password_file(const char *path, uid_t allowed_owner, char **out,
     if (len > 0 && buf[len - 1] == '\r') /* written on Windows */
         len--;
     if (len == 0) {
-        conf_set_error(err, errlen, "password file %s: the first line is "
-                       "empty", path);
+        conf_set_error(err, errlen,
+                       "password file %s: the first line is "
+                       "empty",
+                       path);
         goto out;
     }
     if (memchr(buf, '\0', len) != NULL) {
-        conf_set_error(err, errlen, "password file %s: NUL byte in the "
-                       "password", path);
+        conf_set_error(err, errlen,
+                       "password file %s: NUL byte in the "
+                       "password",
+                       path);
         goto out;
     }
     char *password = malloc(len + 1);

@@ -22,7 +22,8 @@ int ldlm_conf_int(const ldlm_conf_entry *e, long min, long max, long *out,
     char name[CONF_QUOTED_MAX];
     ldlmu_printable_into(e->name, name, sizeof name);
     if (e->value == NULL || e->value[0] == '\0') {
-        conf_entry_error(e, err, errlen, "%s needs a number (%s=N)", name, name);
+        conf_entry_error(e, err, errlen, "%s needs a number (%s=N)", name,
+                         name);
         return -1;
     }
     char shown[CONF_QUOTED_MAX];
@@ -72,7 +73,7 @@ int ldlm_conf_bool(const ldlm_conf_entry *e, bool *out, char *err,
     ldlmu_printable_into(e->name, name, sizeof name);
     ldlmu_printable_into(e->value, shown, sizeof shown);
     conf_entry_error(e, err, errlen,
-                "%s=%s: expected yes/no, true/false, on/off or 1/0", name,
-                shown);
+                     "%s=%s: expected yes/no, true/false, on/off or 1/0", name,
+                     shown);
     return -1;
 }

@@ -80,23 +80,24 @@ static const char *instance;
 static struct {
     pthread_mutex_t mutex;
     ldlm_client *client;
-    bool stop;     /* a signal asked us to exit */
-    bool waiting;  /* the main thread is (about to be) in ldlm_lock */
-    bool quit;     /* main is done: the signal thread must return */
-    int wake[2];   /* self-pipe that wakes the main thread's poll() */
+    bool stop;    /* a signal asked us to exit */
+    bool waiting; /* the main thread is (about to be) in ldlm_lock */
+    bool quit;    /* main is done: the signal thread must return */
+    int wake[2];  /* self-pipe that wakes the main thread's poll() */
 } shared = {.mutex = PTHREAD_MUTEX_INITIALIZER, .wake = {-1, -1}};
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: %s [-l LOCK] [-t LOCK_TIMEOUT] SERVER INSTANCE SECONDS\n"
-            "Primary/secondary failover: the instance holding the lock LOCK\n"
-            "(default " DEFAULT_LOCK ") is the primary and works for SECONDS\n"
-            "seconds (0: until stopped), then steps down; the others wait.\n"
-            "  -l LOCK          the lock that makes an instance primary\n"
-            "  -t LOCK_TIMEOUT  seconds the server keeps the lock of an\n"
-            "                   instance that stopped renewing it (default %d)\n",
-            progname, DEFAULT_LOCK_TIMEOUT);
+    fprintf(
+        out,
+        "Usage: %s [-l LOCK] [-t LOCK_TIMEOUT] SERVER INSTANCE SECONDS\n"
+        "Primary/secondary failover: the instance holding the lock LOCK\n"
+        "(default " DEFAULT_LOCK ") is the primary and works for SECONDS\n"
+        "seconds (0: until stopped), then steps down; the others wait.\n"
+        "  -l LOCK          the lock that makes an instance primary\n"
+        "  -t LOCK_TIMEOUT  seconds the server keeps the lock of an\n"
+        "                   instance that stopped renewing it (default %d)\n",
+        progname, DEFAULT_LOCK_TIMEOUT);
 }
 
 /* Reports a libldlm error; call it right after the failing call, since the
@@ -191,8 +192,7 @@ enum work_outcome { WORK_DONE, WORK_STOPPED, WORK_LOST, WORK_ERROR };
  * sleep() is what lets a loss or a signal end the work at once.
  */
 static enum work_outcome work_while_primary(ldlm_handle *lock,
-                                            int64_t *remaining_ms,
-                                            int *ticks)
+                                            int64_t *remaining_ms, int *ticks)
 {
     int64_t last = now_ms();
     int64_t next_tick = last + 1000;
@@ -325,8 +325,10 @@ int main(int argc, char **argv)
             break;
         case 't':
             if (!parse_int(optarg, 1, 24 * 3600, &lock_timeout)) {
-                fprintf(stderr, "%s: -t: not a number of seconds from 1 to "
-                        "86400: %s\n", progname, optarg);
+                fprintf(stderr,
+                        "%s: -t: not a number of seconds from 1 to "
+                        "86400: %s\n",
+                        progname, optarg);
                 return 2;
             }
             break;
@@ -349,8 +351,8 @@ int main(int argc, char **argv)
         return 2;
     }
     if (!parse_int(argv[optind + 2], 0, INT_MAX / 1000, &seconds)) {
-        fprintf(stderr, "%s: SECONDS: not a number of seconds: %s\n",
-                progname, argv[optind + 2]);
+        fprintf(stderr, "%s: SECONDS: not a number of seconds: %s\n", progname,
+                argv[optind + 2]);
         return 2;
     }
 
@@ -390,10 +392,9 @@ int main(int argc, char **argv)
      * blocked ldlm_lock() fails with LDLM_ERR_UNAVAILABLE when the
      * connection breaks, and is sent again once a second for 10 s.
      */
-    ldlm_config config = LDLM_CONFIG(.address = server,
-                                     .max_retries = 10,
-                                     .retry_delay_ms = 1000,
-                                     .lost_lock_callback = on_lock_lost);
+    ldlm_config config =
+        LDLM_CONFIG(.address = server, .max_retries = 10,
+                    .retry_delay_ms = 1000, .lost_lock_callback = on_lock_lost);
     ldlm_client *client;
     ldlm_err err = ldlm_client_new(&config, &client);
     if (err != LDLM_OK) {

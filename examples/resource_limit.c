@@ -52,20 +52,21 @@ static const char *worker;
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: %s [-l LOCK] [-n SIZE] [-u MS] [-c COUNT] [-w SECONDS] "
-            "SERVER WORKER\n"
-            "Resource limiting: use a resource COUNT times, each time for MS\n"
-            "milliseconds while holding one of the SIZE slots of LOCK.\n"
-            "  -l LOCK     the lock guarding the resource (default "
-            DEFAULT_LOCK ")\n"
-            "  -n SIZE     users allowed at once (default %d); every user of\n"
-            "              LOCK must give the same SIZE\n"
-            "  -u MS       how long one use takes (default %d ms)\n"
-            "  -c COUNT    how many uses (default %d)\n"
-            "  -w SECONDS  give up when no slot is free within SECONDS\n"
-            "              (default: wait as long as it takes)\n",
-            progname, DEFAULT_SIZE, DEFAULT_USE_MS, DEFAULT_COUNT);
+    fprintf(
+        out,
+        "Usage: %s [-l LOCK] [-n SIZE] [-u MS] [-c COUNT] [-w SECONDS] "
+        "SERVER WORKER\n"
+        "Resource limiting: use a resource COUNT times, each time for MS\n"
+        "milliseconds while holding one of the SIZE slots of LOCK.\n"
+        "  -l LOCK     the lock guarding the resource (default " DEFAULT_LOCK
+        ")\n"
+        "  -n SIZE     users allowed at once (default %d); every user of\n"
+        "              LOCK must give the same SIZE\n"
+        "  -u MS       how long one use takes (default %d ms)\n"
+        "  -c COUNT    how many uses (default %d)\n"
+        "  -w SECONDS  give up when no slot is free within SECONDS\n"
+        "              (default: wait as long as it takes)\n",
+        progname, DEFAULT_SIZE, DEFAULT_USE_MS, DEFAULT_COUNT);
 }
 
 /* Reports a libldlm error; call it right after the failing call, since the
@@ -146,8 +147,8 @@ int main(int argc, char **argv)
             return 2;
         }
         if (!parse_int(optarg, min, max, target)) {
-            fprintf(stderr, "%s: -%c: not %s to %d: %s\n", progname, opt,
-                    what, max, optarg);
+            fprintf(stderr, "%s: -%c: not %s to %d: %s\n", progname, opt, what,
+                    max, optarg);
             return 2;
         }
     }

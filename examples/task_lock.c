@@ -113,8 +113,8 @@ static enum item_result process(ldlm_client *client, const char *prefix,
                                 int work_ms, int lock_timeout)
 {
     char lock_name[1024], done_path[4096];
-    if ((size_t)snprintf(lock_name, sizeof lock_name, "%s%s", prefix,
-                         item) >= sizeof lock_name ||
+    if ((size_t)snprintf(lock_name, sizeof lock_name, "%s%s", prefix, item) >=
+            sizeof lock_name ||
         (size_t)snprintf(done_path, sizeof done_path, "%s/%s", done_dir,
                          item) >= sizeof done_path) {
         fprintf(stderr, "%s: %s: item name too long: %s\n", progname, worker,
@@ -160,24 +160,25 @@ static enum item_result process(ldlm_client *client, const char *prefix,
              * server restart): another worker may be doing the item now.
              * Leave the record to whoever holds the lock.
              */
-            fprintf(stderr, "%s: %s: lost the lock of %s while working on "
-                    "it; not recording it as done\n", progname, worker, item);
+            fprintf(stderr,
+                    "%s: %s: lost the lock of %s while working on "
+                    "it; not recording it as done\n",
+                    progname, worker, item);
             ldlm_handle_free(lock);
             return ITEM_FAILED;
         }
         /* O_EXCL: a record that already exists means the item was done
          * twice, which the lock should have prevented; say so loudly. */
-        int fd = open(done_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-                      0644);
+        int fd = open(done_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (fd < 0) {
-            fprintf(stderr, "%s: %s: recording %s as done: %s: %s\n",
-                    progname, worker, item, done_path, strerror(errno));
+            fprintf(stderr, "%s: %s: recording %s as done: %s: %s\n", progname,
+                    worker, item, done_path, strerror(errno));
             result = ITEM_FAILED;
         } else {
             dprintf(fd, "%s\n", worker);
             if (close(fd) != 0) {
-                fprintf(stderr, "%s: %s: %s: %s\n", progname, worker,
-                        done_path, strerror(errno));
+                fprintf(stderr, "%s: %s: %s: %s\n", progname, worker, done_path,
+                        strerror(errno));
                 result = ITEM_FAILED;
             } else {
                 printf("%s did %s\n", worker, item);
@@ -220,8 +221,10 @@ int main(int argc, char **argv)
             break;
         case 't':
             if (!parse_int(optarg, 1, 24 * 3600, &lock_timeout)) {
-                fprintf(stderr, "%s: -t: not a number of seconds from 1 to "
-                        "86400: %s\n", progname, optarg);
+                fprintf(stderr,
+                        "%s: -t: not a number of seconds from 1 to "
+                        "86400: %s\n",
+                        progname, optarg);
                 return 2;
             }
             break;
@@ -244,8 +247,10 @@ int main(int argc, char **argv)
     int n_items = argc - optind - 3;
     for (int i = 0; i < n_items; i++) {
         if (!valid_item(items[i])) {
-            fprintf(stderr, "%s: not a valid item name (a file name is "
-                    "needed): '%s'\n", progname, items[i]);
+            fprintf(stderr,
+                    "%s: not a valid item name (a file name is "
+                    "needed): '%s'\n",
+                    progname, items[i]);
             return 2;
         }
     }
@@ -268,8 +273,8 @@ int main(int argc, char **argv)
 
     int done = 0, skipped = 0, failed = 0;
     for (int i = 0; i < n_items; i++) {
-        enum item_result r = process(client, prefix, done_dir, items[i],
-                                     work_ms, lock_timeout);
+        enum item_result r =
+            process(client, prefix, done_dir, items[i], work_ms, lock_timeout);
         if (r == ITEM_DONE)
             done++;
         else if (r == ITEM_SKIPPED)

@@ -17,30 +17,34 @@
 
 #define DEFAULT_PORT "3144"
 
-static bool valid_port(const char *port) {
+static bool valid_port(const char *port)
+{
     long value;
     /* No sign: "-0" would pass the range check of the number alone. */
     return *port != '-' &&
            ldlmu_parse_long(port, 1, 65535, &value) == LDLMU_NUMBER_OK;
 }
 
-static bool valid_host_char(char c) {
+static bool valid_host_char(char c)
+{
     return isalnum((unsigned char)c) || c == '.' || c == '-' || c == '_';
 }
 
-static ldlm_err join_target(const char *host, size_t host_len,
-                            bool bracketed, const char *port, char **target) {
+static ldlm_err join_target(const char *host, size_t host_len, bool bracketed,
+                            const char *port, char **target)
+{
     size_t len = host_len + strlen(port) + 4;
     char *out = malloc(len);
     if (!out)
         return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
-    snprintf(out, len, "%s%.*s%s:%s", bracketed ? "[" : "", (int)host_len,
-             host, bracketed ? "]" : "", port);
+    snprintf(out, len, "%s%.*s%s:%s", bracketed ? "[" : "", (int)host_len, host,
+             bracketed ? "]" : "", port);
     *target = out;
     return LDLM_OK;
 }
 
-ldlm_err ldlmi_address_to_target(const char *address, char **target) {
+ldlm_err ldlmi_address_to_target(const char *address, char **target)
+{
     *target = NULL;
     if (!address || !*address)
         address = LDLM_DEFAULT_ADDRESS;
@@ -50,7 +54,8 @@ ldlm_err ldlmi_address_to_target(const char *address, char **target) {
         if (!close || close == address + 1)
             return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
                               "address \"%s\": unterminated or empty [IPv6] "
-                              "host", address);
+                              "host",
+                              address);
         /* Hex digits, ':' and '.' (embedded IPv4), then an optional
          * "%zone" suffix naming an interface. */
         bool in_zone = false;
@@ -58,10 +63,10 @@ ldlm_err ldlmi_address_to_target(const char *address, char **target) {
             if (*p == '%' && !in_zone)
                 in_zone = true;
             else if (in_zone ? !valid_host_char(*p)
-                             : !isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
+                             : !isxdigit((unsigned char)*p) && *p != ':' &&
+                                   *p != '.')
                 return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
-                                  "address \"%s\": invalid IPv6 host",
-                                  address);
+                                  "address \"%s\": invalid IPv6 host", address);
         }
         const char *port = DEFAULT_PORT;
         if (close[1] == ':')
@@ -81,7 +86,8 @@ ldlm_err ldlmi_address_to_target(const char *address, char **target) {
     if (colon && strchr(colon + 1, ':'))
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
                           "address \"%s\": write IPv6 addresses as "
-                          "[addr]:port", address);
+                          "[addr]:port",
+                          address);
     size_t host_len = colon ? (size_t)(colon - address) : strlen(address);
     if (host_len == 0)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,

@@ -14,19 +14,22 @@
 
 #include "internal.h"
 
-int64_t ldlmi_now_ms(void) {
+int64_t ldlmi_now_ms(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t ldlmi_operation_deadline(const ldlm_client *client) {
+int64_t ldlmi_operation_deadline(const ldlm_client *client)
+{
     if (client->call_timeout_ms <= 0)
         return 0;
     return ldlmi_now_ms() + client->call_timeout_ms;
 }
 
-static gpr_timespec deadline_to_gpr(int64_t deadline_ms) {
+static gpr_timespec deadline_to_gpr(int64_t deadline_ms)
+{
     if (deadline_ms <= 0)
         return gpr_inf_future(GPR_CLOCK_MONOTONIC);
     int64_t remaining = deadline_ms - ldlmi_now_ms();
@@ -36,7 +39,8 @@ static gpr_timespec deadline_to_gpr(int64_t deadline_ms) {
                         gpr_time_from_millis(remaining, GPR_TIMESPAN));
 }
 
-static grpc_byte_buffer *pack_request(const ProtobufCMessage *request) {
+static grpc_byte_buffer *pack_request(const ProtobufCMessage *request)
+{
     /* Packed straight into the slice gRPC sends, without a copy. */
     grpc_slice slice =
         grpc_slice_malloc(protobuf_c_message_get_packed_size(request));
@@ -47,7 +51,8 @@ static grpc_byte_buffer *pack_request(const ProtobufCMessage *request) {
 }
 
 static ProtobufCMessage *unpack_response(grpc_byte_buffer *buffer,
-                                         const ProtobufCMessageDescriptor *desc) {
+                                         const ProtobufCMessageDescriptor *desc)
+{
     grpc_byte_buffer_reader reader;
     if (!grpc_byte_buffer_reader_init(&reader, buffer))
         return NULL;
@@ -64,7 +69,8 @@ static ProtobufCMessage *unpack_response(grpc_byte_buffer *buffer,
  * starts after ldlmi_background_stop cancelled the active calls would
  * otherwise run to its deadline (up to KEEPER_RPC_TIMEOUT_MS) and hold up
  * ldlm_client_free, which waits for the keeper. */
-static bool register_call(ldlm_client *client, ldlmi_active_call *entry) {
+static bool register_call(ldlm_client *client, ldlmi_active_call *entry)
+{
     pthread_mutex_lock(&client->mutex);
     bool ok = !client->cancelled && !client->shutting_down;
     if (ok) {
@@ -75,7 +81,8 @@ static bool register_call(ldlm_client *client, ldlmi_active_call *entry) {
     return ok;
 }
 
-static void unregister_call(ldlm_client *client, ldlmi_active_call *entry) {
+static void unregister_call(ldlm_client *client, ldlmi_active_call *entry)
+{
     pthread_mutex_lock(&client->mutex);
     for (ldlmi_active_call **p = &client->active_calls; *p; p = &(*p)->next) {
         if (*p == entry) {
@@ -89,7 +96,8 @@ static void unregister_call(ldlm_client *client, ldlmi_active_call *entry) {
 static ldlm_err call_once(ldlm_client *client, const char *method,
                           grpc_byte_buffer *request,
                           const ProtobufCMessageDescriptor *response_desc,
-                          int64_t deadline_ms, ProtobufCMessage **response) {
+                          int64_t deadline_ms, ProtobufCMessage **response)
+{
     grpc_completion_queue *queue = grpc_completion_queue_create_for_pluck(NULL);
     if (!queue)
         return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
@@ -182,11 +190,13 @@ out:
 
 /* Sleeps up to delay_ms, waking early on cancel or shutdown. Returns false
  * if the client was cancelled. */
-static bool retry_pause(ldlm_client *client, int64_t delay_ms) {
+static bool retry_pause(ldlm_client *client, int64_t delay_ms)
+{
     int64_t until = ldlmi_now_ms() + delay_ms;
     struct timespec ts = {until / 1000, (long)(until % 1000) * 1000000};
     pthread_mutex_lock(&client->mutex);
-    while (!client->cancelled && !client->shutting_down && ldlmi_now_ms() < until)
+    while (!client->cancelled && !client->shutting_down &&
+           ldlmi_now_ms() < until)
         pthread_cond_timedwait(&client->changed, &client->mutex, &ts);
     bool ok = !client->cancelled && !client->shutting_down;
     pthread_mutex_unlock(&client->mutex);
@@ -196,7 +206,8 @@ static bool retry_pause(ldlm_client *client, int64_t delay_ms) {
 ldlm_err ldlmi_unary_call(ldlm_client *client, const char *method,
                           const ProtobufCMessage *request,
                           const ProtobufCMessageDescriptor *response_desc,
-                          int64_t deadline_ms, ProtobufCMessage **response) {
+                          int64_t deadline_ms, ProtobufCMessage **response)
+{
     *response = NULL;
     ldlm_err err;
     for (int attempt = 0;; attempt++) {
@@ -216,8 +227,9 @@ ldlm_err ldlmi_unary_call(ldlm_client *client, const char *method,
         int64_t delay = client->retry_delay_ms;
         if (deadline_ms > 0 && ldlmi_now_ms() + delay >= deadline_ms)
             break; /* the caller's bound would pass while we wait */
-        ldlmi_log(LDLM_LOG_INFO, "libldlm: %s unavailable, retry %d of %d in %lld ms",
-                  method, attempt + 1, client->max_retries, (long long)delay);
+        ldlmi_log(LDLM_LOG_INFO,
+                  "libldlm: %s unavailable, retry %d of %d in %lld ms", method,
+                  attempt + 1, client->max_retries, (long long)delay);
         if (!retry_pause(client, delay)) {
             err = ldlmi_fail(LDLM_ERR_CANCELLED, "client cancelled");
             break;

@@ -17,15 +17,20 @@
  * verified or re-acquired quickly. */
 #define MAX_RECONNECT_BACKOFF_MS 1000
 
-const char *ldlm_version(void) { return LDLM_VERSION_STRING; }
+const char *ldlm_version(void)
+{
+    return LDLM_VERSION_STRING;
+}
 
-void ldlm_config_init(ldlm_config *config) {
+void ldlm_config_init(ldlm_config *config)
+{
     memset(config, 0, sizeof *config);
     config->struct_size = sizeof *config;
 }
 
 ldlm_err ldlmi_adopt_versioned(const char *what, const void *in,
-                               size_t min_size, void *out, size_t out_size) {
+                               size_t min_size, void *out, size_t out_size)
+{
     size_t size;
     memcpy(&size, in, sizeof size); /* struct_size is the first member */
     if (size == 0)
@@ -36,7 +41,8 @@ ldlm_err ldlmi_adopt_versioned(const char *what, const void *in,
     if (size < min_size)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
                           "%s has struct_size %zu, smaller than any layout "
-                          "this library knows (%zu)", what, size, min_size);
+                          "this library knows (%zu)",
+                          what, size, min_size);
     /* A caller built with a newer header may pass more than we know: its
      * extra members are ignored (it needs the newer library to use them). */
     memcpy(out, in, size < out_size ? size : out_size);
@@ -44,7 +50,8 @@ ldlm_err ldlmi_adopt_versioned(const char *what, const void *in,
     return LDLM_OK;
 }
 
-ldlm_err ldlmi_check_client(ldlm_client *client) {
+ldlm_err ldlmi_check_client(ldlm_client *client)
+{
     if (!client)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "client is NULL");
     ldlm_err err = ldlmi_check_owner(client);
@@ -57,7 +64,8 @@ ldlm_err ldlmi_check_client(ldlm_client *client) {
                      : LDLM_OK;
 }
 
-ldlm_err ldlmi_check_owner(const ldlm_client *client) {
+ldlm_err ldlmi_check_owner(const ldlm_client *client)
+{
     if (getpid() != client->owner_pid)
         return ldlmi_fail(LDLM_ERR_FORKED,
                           "this client belongs to process %ld; a forked child "
@@ -66,7 +74,8 @@ ldlm_err ldlmi_check_owner(const ldlm_client *client) {
     return LDLM_OK;
 }
 
-static grpc_arg int_arg(const char *key, int value) {
+static grpc_arg int_arg(const char *key, int value)
+{
     grpc_arg arg;
     arg.type = GRPC_ARG_INTEGER;
     arg.key = (char *)key;
@@ -74,13 +83,16 @@ static grpc_arg int_arg(const char *key, int value) {
     return arg;
 }
 
-static ldlm_err validate_config(const ldlm_config *config) {
+static ldlm_err validate_config(const ldlm_config *config)
+{
     if (config->max_retries < 0)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "max_retries is negative");
     if (config->retry_delay_ms < 0)
-        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "retry_delay_ms is negative");
+        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
+                          "retry_delay_ms is negative");
     if (config->call_timeout_ms < 0)
-        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "call_timeout_ms is negative");
+        return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
+                          "call_timeout_ms is negative");
     if (config->password && strpbrk(config->password, "\r\n"))
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
                           "password contains a line break");
@@ -99,7 +111,8 @@ static ldlm_err validate_config(const ldlm_config *config) {
     return LDLM_OK;
 }
 
-static ldlm_err create_channel(ldlm_client *client, const ldlm_config *config) {
+static ldlm_err create_channel(ldlm_client *client, const ldlm_config *config)
+{
     grpc_channel_credentials *creds = NULL;
     ldlm_err err = ldlmi_credentials_create(config, &creds);
     if (err != LDLM_OK)
@@ -122,7 +135,8 @@ static ldlm_err create_channel(ldlm_client *client, const ldlm_config *config) {
     args[n++] = int_arg(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, KEEPALIVE_TIMEOUT_MS);
     args[n++] = int_arg(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
     args[n++] = int_arg(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
-    args[n++] = int_arg(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, MAX_RECONNECT_BACKOFF_MS);
+    args[n++] =
+        int_arg(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, MAX_RECONNECT_BACKOFF_MS);
     /* Retries are ours (UNAVAILABLE only, counted, cancellable). */
     args[n++] = int_arg(GRPC_ARG_ENABLE_RETRIES, 0);
     for (size_t i = 0; i < config->channel_args_count; i++) {
@@ -146,7 +160,8 @@ static ldlm_err create_channel(ldlm_client *client, const ldlm_config *config) {
     return LDLM_OK;
 }
 
-static ldlm_err init_sync(ldlm_client *client) {
+static ldlm_err init_sync(ldlm_client *client)
+{
     pthread_condattr_t attr;
     if (pthread_condattr_init(&attr) != 0)
         return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
@@ -164,7 +179,8 @@ static ldlm_err init_sync(ldlm_client *client) {
     return LDLM_OK;
 }
 
-ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out) {
+ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out)
+{
     ldlmi_clear_error();
     if (!out)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "out is NULL");
@@ -172,9 +188,9 @@ ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out) {
     ldlm_config adopted;
     ldlm_config_init(&adopted);
     if (config) {
-        ldlm_err err = ldlmi_adopt_versioned("ldlm_config", config,
-                                             LDLM_CONFIG_MIN_SIZE, &adopted,
-                                             sizeof adopted);
+        ldlm_err err =
+            ldlmi_adopt_versioned("ldlm_config", config, LDLM_CONFIG_MIN_SIZE,
+                                  &adopted, sizeof adopted);
         if (err != LDLM_OK)
             return err;
     }
@@ -188,8 +204,9 @@ ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out) {
         return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
     client->owner_pid = getpid();
     client->max_retries = config->max_retries;
-    client->retry_delay_ms = config->retry_delay_ms ? config->retry_delay_ms
-                                                    : LDLM_DEFAULT_RETRY_DELAY_MS;
+    client->retry_delay_ms = config->retry_delay_ms
+                                 ? config->retry_delay_ms
+                                 : LDLM_DEFAULT_RETRY_DELAY_MS;
     client->call_timeout_ms = config->call_timeout_ms;
     client->no_auto_renew = config->no_auto_renew;
     client->reacquire_lost_locks = config->reacquire_lost_locks;
@@ -222,7 +239,8 @@ ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out) {
     return LDLM_OK;
 }
 
-void ldlm_client_cancel(ldlm_client *client) {
+void ldlm_client_cancel(ldlm_client *client)
+{
     if (!client || getpid() != client->owner_pid)
         return;
     pthread_mutex_lock(&client->mutex);
@@ -233,8 +251,8 @@ void ldlm_client_cancel(ldlm_client *client) {
     pthread_mutex_unlock(&client->mutex);
 }
 
-
-void ldlm_client_free(ldlm_client *client) {
+void ldlm_client_free(ldlm_client *client)
+{
     if (!client)
         return;
     bool owner = getpid() == client->owner_pid;

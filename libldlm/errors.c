@@ -34,8 +34,7 @@ static const error_info errors[] = {
      "lock exists with a different size"},
     {LDLM_ERR_INVALID_LOCK_SIZE, "LDLM_ERR_INVALID_LOCK_SIZE",
      "invalid lock size"},
-    {LDLM_ERR_UNAVAILABLE, "LDLM_ERR_UNAVAILABLE",
-     "lock server unavailable"},
+    {LDLM_ERR_UNAVAILABLE, "LDLM_ERR_UNAVAILABLE", "lock server unavailable"},
     {LDLM_ERR_UNAUTHENTICATED, "LDLM_ERR_UNAUTHENTICATED",
      "authentication with the lock server failed"},
     {LDLM_ERR_CANCELLED, "LDLM_ERR_CANCELLED", "operation cancelled"},
@@ -55,28 +54,38 @@ static const error_info errors[] = {
     {LDLM_ERR_INTERNAL, "LDLM_ERR_INTERNAL", "internal error in libldlm"},
 };
 
-static const error_info *find_error(ldlm_err err) {
+static const error_info *find_error(ldlm_err err)
+{
     for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
         if (errors[i].code == err)
             return &errors[i];
     return NULL;
 }
 
-const char *ldlm_strerror(ldlm_err err) {
+const char *ldlm_strerror(ldlm_err err)
+{
     const error_info *info = find_error(err);
     return info ? info->text : "unknown error code";
 }
 
-const char *ldlm_err_name(ldlm_err err) {
+const char *ldlm_err_name(ldlm_err err)
+{
     const error_info *info = find_error(err);
     return info ? info->name : "LDLM_ERR_?";
 }
 
-const char *ldlm_last_error_message(void) { return last_message; }
+const char *ldlm_last_error_message(void)
+{
+    return last_message;
+}
 
-void ldlmi_clear_error(void) { last_message[0] = '\0'; }
+void ldlmi_clear_error(void)
+{
+    last_message[0] = '\0';
+}
 
-ldlm_err ldlmi_fail(ldlm_err err, const char *fmt, ...) {
+ldlm_err ldlmi_fail(ldlm_err err, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(last_message, sizeof last_message, fmt, ap);
@@ -84,7 +93,8 @@ ldlm_err ldlmi_fail(ldlm_err err, const char *fmt, ...) {
     return err;
 }
 
-ldlm_err ldlmi_err_from_status(grpc_status_code status) {
+ldlm_err ldlmi_err_from_status(grpc_status_code status)
+{
     switch (status) {
     case GRPC_STATUS_OK:
         return LDLM_OK;
@@ -133,7 +143,8 @@ static const struct {
     {"wait timeout must be greater than 0", LDLM_ERR_INVALID_ARGUMENT},
 };
 
-ldlm_err ldlmi_err_from_server(Ldlm__ErrorCode code, const char *message) {
+ldlm_err ldlmi_err_from_server(Ldlm__ErrorCode code, const char *message)
+{
     switch (code) {
     case LDLM__ERROR_CODE__LockDoesNotExist:
         return LDLM_ERR_LOCK_DOES_NOT_EXIST;
@@ -153,8 +164,9 @@ ldlm_err ldlmi_err_from_server(Ldlm__ErrorCode code, const char *message) {
     default:
         break;
     }
-    for (size_t i = 0; message && i < sizeof unknown_messages /
-                                           sizeof unknown_messages[0]; i++)
+    for (size_t i = 0;
+         message && i < sizeof unknown_messages / sizeof unknown_messages[0];
+         i++)
         if (strcmp(message, unknown_messages[i].message) == 0)
             return unknown_messages[i].err;
     return LDLM_ERR_SERVER_UNKNOWN;

@@ -10,7 +10,8 @@
 /* Returns a new handle, registered on the client's list of handles so that
  * ldlm_client_free can detach it. */
 ldlm_handle *ldlmi_handle_new(ldlm_client *client, const char *name,
-                                    const char *key, bool locked) {
+                              const char *key, bool locked)
+{
     ldlm_handle *lock = calloc(1, sizeof *lock);
     if (!lock)
         return NULL;
@@ -34,7 +35,8 @@ ldlm_handle *ldlmi_handle_new(ldlm_client *client, const char *name,
 }
 
 /* Removes a handle from client->handles (mutex held). */
-static void unregister_handle_locked(ldlm_client *client, ldlm_handle *lock) {
+static void unregister_handle_locked(ldlm_client *client, ldlm_handle *lock)
+{
     if (lock->handle_prev)
         lock->handle_prev->handle_next = lock->handle_next;
     else if (client->handles == lock)
@@ -44,16 +46,19 @@ static void unregister_handle_locked(ldlm_client *client, ldlm_handle *lock) {
     lock->handle_prev = lock->handle_next = NULL;
 }
 
-void ldlmi_lock_schedule(ldlm_handle *lock, int64_t now) {
+void ldlmi_lock_schedule(ldlm_handle *lock, int64_t now)
+{
     if (lock->lock_timeout_seconds > 0)
         lock->expires_ms = now + (int64_t)lock->lock_timeout_seconds * 1000;
     if (lock->auto_renew)
-        lock->next_renew_ms = now + ldlmi_renew_interval_ms(lock->lock_timeout_seconds);
+        lock->next_renew_ms =
+            now + ldlmi_renew_interval_ms(lock->lock_timeout_seconds);
 }
 
 /* Starts renewal and loss tracking of a freshly acquired lock. */
 void ldlmi_track(ldlm_client *client, ldlm_handle *lock,
-                  const ldlm_lock_options *o, uint64_t generation) {
+                 const ldlm_lock_options *o, uint64_t generation)
+{
     lock->size = o->size;
     lock->lock_timeout_seconds = o->lock_timeout_seconds;
     lock->auto_renew = o->lock_timeout_seconds > 0 && !client->no_auto_renew;
@@ -68,7 +73,8 @@ void ldlmi_track(ldlm_client *client, ldlm_handle *lock,
     pthread_mutex_unlock(&client->mutex);
 }
 
-void ldlmi_untrack_locked(ldlm_client *client, ldlm_handle *lock) {
+void ldlmi_untrack_locked(ldlm_client *client, ldlm_handle *lock)
+{
     if (!lock->tracked)
         return;
     for (ldlm_handle **p = &client->locks; *p; p = &(*p)->next) {
@@ -83,7 +89,8 @@ void ldlmi_untrack_locked(ldlm_client *client, ldlm_handle *lock) {
 
 /* Stops tracking the handle(s) of this client holding name + key. */
 void ldlmi_forget_tracked(ldlm_client *client, const char *name,
-                           const char *key) {
+                          const char *key)
+{
     pthread_mutex_lock(&client->mutex);
     ldlm_handle *lock = client->locks;
     while (lock) {
@@ -99,8 +106,9 @@ void ldlmi_forget_tracked(ldlm_client *client, const char *name,
 
 /* A manual renewal of a lock this client tracks sets its new timeout: the
  * keeper's schedule and expiry follow it. */
-void ldlmi_adopt_renewal(ldlm_client *client, const char *name,
-                          const char *key, int seconds) {
+void ldlmi_adopt_renewal(ldlm_client *client, const char *name, const char *key,
+                         int seconds)
+{
     pthread_mutex_lock(&client->mutex);
     int64_t now = ldlmi_now_ms();
     for (ldlm_handle *l = client->locks; l; l = l->next) {
@@ -114,11 +122,13 @@ void ldlmi_adopt_renewal(ldlm_client *client, const char *name,
     pthread_mutex_unlock(&client->mutex);
 }
 
-const char *ldlm_handle_name(const ldlm_handle *lock) {
+const char *ldlm_handle_name(const ldlm_handle *lock)
+{
     return lock ? lock->name : NULL;
 }
 
-char *ldlm_handle_key(const ldlm_handle *lock) {
+char *ldlm_handle_key(const ldlm_handle *lock)
+{
     if (!lock)
         return NULL;
     ldlm_client *client = lock->client;
@@ -130,7 +140,8 @@ char *ldlm_handle_key(const ldlm_handle *lock) {
     return key;
 }
 
-bool ldlm_handle_locked(const ldlm_handle *lock) {
+bool ldlm_handle_locked(const ldlm_handle *lock)
+{
     if (!lock)
         return false;
     ldlm_client *client = lock->client;
@@ -142,7 +153,8 @@ bool ldlm_handle_locked(const ldlm_handle *lock) {
     return locked;
 }
 
-ldlm_err ldlm_handle_unlock(ldlm_handle *lock) {
+ldlm_err ldlm_handle_unlock(ldlm_handle *lock)
+{
     ldlmi_clear_error();
     if (!lock)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "lock is NULL");
@@ -190,7 +202,8 @@ ldlm_err ldlm_handle_unlock(ldlm_handle *lock) {
     return err;
 }
 
-void ldlm_handle_free(ldlm_handle *lock) {
+void ldlm_handle_free(ldlm_handle *lock)
+{
     if (!lock)
         return;
     ldlm_client *client = lock->client;
@@ -224,7 +237,8 @@ void ldlm_handle_free(ldlm_handle *lock) {
  * not (unlocked, lost, a try-lock that missed, a renewal's handle). They
  * now read unlocked (closing the connection makes the server release the
  * locks) and their accessors no longer touch the client. */
-void ldlmi_detach_handles(ldlm_client *client, bool owner) {
+void ldlmi_detach_handles(ldlm_client *client, bool owner)
+{
     /* In a forked child no other thread exists, and the mutex may have been
      * copied in a locked state: walk the list without it. */
     if (owner)

@@ -102,8 +102,8 @@ typedef struct ldlmi_active_call {
 } ldlmi_active_call;
 
 struct ldlm_client {
-    pid_t owner_pid;            /* fork detection */
-    bool grpc_initialized;      /* grpc_init() called, undo on free */
+    pid_t owner_pid;       /* fork detection */
+    bool grpc_initialized; /* grpc_init() called, undo on free */
     char *target;
     char *password;
     grpc_channel *channel;
@@ -115,12 +115,12 @@ struct ldlm_client {
     ldlm_lost_lock_fn lost_lock_callback;
     void *lost_lock_userdata;
 
-    pthread_mutex_t mutex;      /* guards everything below */
-    pthread_cond_t changed;     /* cancel, shutdown, lock list, connection */
+    pthread_mutex_t mutex;  /* guards everything below */
+    pthread_cond_t changed; /* cancel, shutdown, lock list, connection */
     bool cancelled;
     bool shutting_down;
     ldlmi_active_call *active_calls;
-    ldlm_handle *locks;    /* tracked locks (held, renewed/verified) */
+    ldlm_handle *locks; /* tracked locks (held, renewed/verified) */
     /* Every handle this client ever returned and the caller has not freed,
      * tracked or not: ldlm_client_free detaches them all, so that a handle
      * never points to a freed client. */
@@ -136,7 +136,7 @@ struct ldlm_client {
     grpc_completion_queue *watcher_queue;
     pthread_t keeper_thread;
     bool keeper_started;
-    uint64_t next_serial;       /* identifies tracked locks across unlocks */
+    uint64_t next_serial; /* identifies tracked locks across unlocks */
     /* Monotonic time of the last time the connection left READY (0 =
      * never); kept after the connection is back: locks taken before it
      * stay unverified until proven, and are bounded from this time. */
@@ -150,21 +150,21 @@ struct ldlm_client {
 /* Lock handle. `client` and the fields below `name` are guarded by
  * client->mutex while the client lives. */
 struct ldlm_handle {
-    ldlm_client *client;        /* NULL once detached (client freed) */
+    ldlm_client *client;      /* NULL once detached (client freed) */
     ldlm_handle *handle_prev; /* in client->handles */
     ldlm_handle *handle_next;
-    char *name;                 /* immutable */
+    char *name; /* immutable */
     char *key;
     bool locked;
-    bool tracked;               /* in client->locks */
-    int size;                   /* 0 = not set (server default 1) */
-    int lock_timeout_seconds;   /* 0 = no timer; may become restored */
+    bool tracked;             /* in client->locks */
+    int size;                 /* 0 = not set (server default 1) */
+    int lock_timeout_seconds; /* 0 = no timer; may become restored */
     bool auto_renew;
-    int64_t next_renew_ms;      /* monotonic; 0 = no renewal due */
-    int64_t expires_ms;         /* monotonic; server timer end, 0 = none */
-    uint64_t generation;        /* connection generation when acquired */
-    uint64_t serial;            /* unique per tracked acquisition */
-    int64_t retry_at_ms;        /* keeper: earliest retry after a failure */
+    int64_t next_renew_ms; /* monotonic; 0 = no renewal due */
+    int64_t expires_ms;    /* monotonic; server timer end, 0 = none */
+    uint64_t generation;   /* connection generation when acquired */
+    uint64_t serial;       /* unique per tracked acquisition */
+    int64_t retry_at_ms;   /* keeper: earliest retry after a failure */
     ldlm_handle *next;
 };
 
@@ -216,9 +216,8 @@ ldlm_err ldlmi_rpc_unlock(ldlm_client *client, const char *name,
                           const char *key, int64_t deadline_ms, bool *unlocked);
 /* On LDLM_OK and new_key != NULL, *new_key is the key the server answers
  * (malloc'd). A reply that says "not locked" is LDLM_ERR_NOT_LOCKED. */
-ldlm_err ldlmi_rpc_renew(ldlm_client *client, const char *name,
-                         const char *key, int seconds, int64_t deadline_ms,
-                         char **new_key);
+ldlm_err ldlmi_rpc_renew(ldlm_client *client, const char *name, const char *key,
+                         int seconds, int64_t deadline_ms, char **new_key);
 
 /* ---- handles.c: handles and the tracked locks --------------------------- */
 
@@ -247,8 +246,8 @@ void ldlmi_forget_tracked(ldlm_client *client, const char *name,
 
 /* A manual renewal of a tracked lock sets its new timeout: the keeper's
  * schedule and expiry follow it. */
-void ldlmi_adopt_renewal(ldlm_client *client, const char *name,
-                         const char *key, int seconds);
+void ldlmi_adopt_renewal(ldlm_client *client, const char *name, const char *key,
+                         int seconds);
 
 /* ldlm_client_free: detaches every handle from the client (`owner`: false
  * in a forked child, where the mutex must not be touched). */
@@ -264,11 +263,11 @@ void ldlmi_detach_handles(ldlm_client *client, bool owner);
 
 /* What the keeper does next with one lock. */
 typedef enum {
-    WORK_NONE,      /* nothing due now */
-    WORK_RENEW,     /* renewal due */
-    WORK_VERIFY,    /* taken before the last disconnect, connection back */
-    WORK_EXPIRED,   /* gone: timer expired, or unverified for too long */
-    WORK_SUSPEND    /* unverified for too long, but to be re-acquired once
+    WORK_NONE,    /* nothing due now */
+    WORK_RENEW,   /* renewal due */
+    WORK_VERIFY,  /* taken before the last disconnect, connection back */
+    WORK_EXPIRED, /* gone: timer expired, or unverified for too long */
+    WORK_SUSPEND  /* unverified for too long, but to be re-acquired once
                        the connection is back: reads not held meanwhile */
 } ldlmi_work_kind;
 

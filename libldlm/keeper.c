@@ -28,30 +28,32 @@ typedef struct {
     ldlmi_work_kind kind;
     ldlm_handle *lock;
     uint64_t serial;
-    uint64_t generation;        /* connection generation seen when chosen */
+    uint64_t generation; /* connection generation seen when chosen */
     char *name;
     char *key;
     int lock_timeout_seconds;
     int size;
 } work_item;
 
-static bool is_server_lock_error(ldlm_err err) {
+static bool is_server_lock_error(ldlm_err err)
+{
     return err == LDLM_ERR_LOCK_DOES_NOT_EXIST ||
            err == LDLM_ERR_INVALID_LOCK_KEY ||
            err == LDLM_ERR_LOCK_DOES_NOT_EXIST_OR_INVALID_KEY ||
            err == LDLM_ERR_NOT_LOCKED;
 }
 
-static ldlm_handle *find_tracked(ldlm_client *client,
-                                      const ldlm_handle *lock,
-                                      uint64_t serial) {
+static ldlm_handle *find_tracked(ldlm_client *client, const ldlm_handle *lock,
+                                 uint64_t serial)
+{
     for (ldlm_handle *l = client->locks; l; l = l->next)
         if (l == lock && l->serial == serial)
             return l;
     return NULL;
 }
 
-static int64_t min_time(int64_t a, int64_t b) {
+static int64_t min_time(int64_t a, int64_t b)
+{
     if (a == 0)
         return b;
     if (b == 0)
@@ -65,7 +67,8 @@ static int64_t min_time(int64_t a, int64_t b) {
  * the disconnect. The bound holds whether or not the connection is back, so
  * a verification that keeps failing cannot keep a lock "held" for ever. */
 static int64_t unverified_deadline(const ldlm_client *client,
-                                   const ldlm_handle *lock) {
+                                   const ldlm_handle *lock)
+{
     if (lock->expires_ms)
         return lock->expires_ms;
     return client->last_disconnect_ms + LDLM_UNVERIFIED_GRACE_MS;
@@ -73,8 +76,9 @@ static int64_t unverified_deadline(const ldlm_client *client,
 
 /* The decision for a lock taken before the last disconnect. */
 static ldlmi_work_kind choose_for_unverified(const ldlm_client *client,
-                                             const ldlm_handle *l,
-                                             int64_t now, int64_t *wake_ms) {
+                                             const ldlm_handle *l, int64_t now,
+                                             int64_t *wake_ms)
+{
     int64_t give_up = unverified_deadline(client, l);
     bool overdue = now >= give_up;
     if (overdue && !client->reacquire_lost_locks)
@@ -94,7 +98,8 @@ static ldlmi_work_kind choose_for_unverified(const ldlm_client *client,
 /* Picks the most urgent piece of work (mutex held). Returns WORK_NONE and
  * sets *wake_ms to when something will be due (0 = nothing scheduled). */
 static ldlmi_work_kind choose_work(ldlm_client *client, int64_t now,
-                             work_item *item, int64_t *wake_ms) {
+                                   work_item *item, int64_t *wake_ms)
+{
     *wake_ms = 0;
     for (ldlm_handle *l = client->locks; l; l = l->next) {
         bool stale = l->generation < client->connection_generation;
@@ -104,7 +109,8 @@ static ldlmi_work_kind choose_work(ldlm_client *client, int64_t now,
             kind = choose_for_unverified(client, l, now, wake_ms);
         } else if (l->expires_ms && now >= l->expires_ms) {
             kind = WORK_EXPIRED;
-        } else if (l->auto_renew && now >= l->next_renew_ms && now >= retry_at) {
+        } else if (l->auto_renew && now >= l->next_renew_ms &&
+                   now >= retry_at) {
             kind = WORK_RENEW;
         } else {
             int64_t due = l->auto_renew ? l->next_renew_ms : 0;
@@ -139,15 +145,17 @@ static ldlmi_work_kind choose_work(ldlm_client *client, int64_t now,
 }
 
 /* After a successful renewal: new deadlines, and no retry pending. */
-static void reschedule(ldlm_handle *l, int64_t now) {
+static void reschedule(ldlm_handle *l, int64_t now)
+{
     ldlmi_lock_schedule(l, now);
     l->retry_at_ms = 0;
 }
 
 /* Marks the lock lost and calls the callback, mutex held on entry and exit
  * (released around the callback). */
-static void report_lost(ldlm_client *client, ldlm_handle *l,
-                        ldlm_err reason, const char *detail) {
+static void report_lost(ldlm_client *client, ldlm_handle *l, ldlm_err reason,
+                        const char *detail)
+{
     l->locked = false;
     ldlmi_untrack_locked(client, l);
     ldlmi_log(LDLM_LOG_ERROR, "libldlm: lock %s lost: %s%s%s", l->name,
@@ -166,19 +174,21 @@ static void report_lost(ldlm_client *client, ldlm_handle *l,
     pthread_cond_broadcast(&client->changed);
 }
 
-static int64_t rpc_deadline(const ldlm_client *client, int64_t now) {
+static int64_t rpc_deadline(const ldlm_client *client, int64_t now)
+{
     return now + (client->call_timeout_ms > 0 ? client->call_timeout_ms
                                               : KEEPER_RPC_TIMEOUT_MS);
 }
 
 /* Renews a due lock. Mutex NOT held. */
-static void do_renew(ldlm_client *client, work_item *w) {
+static void do_renew(ldlm_client *client, work_item *w)
+{
     int64_t now = ldlmi_now_ms();
     /* The keeper keeps renewing with the key it has: no copy of the
      * reply's key is wanted. */
-    ldlm_err err = ldlmi_rpc_renew(client, w->name, w->key,
-                                   w->lock_timeout_seconds,
-                                   rpc_deadline(client, now), NULL);
+    ldlm_err err =
+        ldlmi_rpc_renew(client, w->name, w->key, w->lock_timeout_seconds,
+                        rpc_deadline(client, now), NULL);
     char detail[256];
     snprintf(detail, sizeof detail, "%s", ldlm_last_error_message());
     pthread_mutex_lock(&client->mutex);
@@ -200,7 +210,8 @@ static void do_renew(ldlm_client *client, work_item *w) {
 
 /* After a reconnection: renew to prove the lock survived, else re-acquire
  * it if configured, else report it. Mutex NOT held. */
-static void do_verify(ldlm_client *client, work_item *w) {
+static void do_verify(ldlm_client *client, work_item *w)
+{
     int seconds = w->lock_timeout_seconds > 0 ? w->lock_timeout_seconds
                                               : LDLM_RESTORED_LOCK_TIMEOUT_S;
     int64_t now = ldlmi_now_ms();
@@ -210,10 +221,9 @@ static void do_verify(ldlm_client *client, work_item *w) {
     char *new_key = NULL;
     if (is_server_lock_error(err) && client->reacquire_lost_locks) {
         bool locked = false;
-        ldlm_err again = ldlmi_rpc_try_lock(client, w->name,
-                                            w->lock_timeout_seconds, w->size,
-                                            rpc_deadline(client, now), &locked,
-                                            &new_key);
+        ldlm_err again = ldlmi_rpc_try_lock(
+            client, w->name, w->lock_timeout_seconds, w->size,
+            rpc_deadline(client, now), &locked, &new_key);
         if (again == LDLM_OK && locked)
             reacquired = true;
         else if (again == LDLM_OK)
@@ -235,7 +245,8 @@ static void do_verify(ldlm_client *client, work_item *w) {
                 free(l->key);
                 l->key = new_key;
                 new_key = NULL;
-                ldlmi_log(LDLM_LOG_INFO, "libldlm: lock %s re-acquired", l->name);
+                ldlmi_log(LDLM_LOG_INFO, "libldlm: lock %s re-acquired",
+                          l->name);
             } else if (l->lock_timeout_seconds <= 0) {
                 /* The server restored it with a timer: keep it renewed. */
                 l->lock_timeout_seconds = LDLM_RESTORED_LOCK_TIMEOUT_S;
@@ -263,7 +274,8 @@ static void do_verify(ldlm_client *client, work_item *w) {
 }
 
 ldlmi_work_kind ldlmi_keeper_next(ldlm_client *client, int64_t now,
-                                  ldlm_handle **lock, int64_t *wake_ms) {
+                                  ldlm_handle **lock, int64_t *wake_ms)
+{
     work_item w;
     memset(&w, 0, sizeof w);
     ldlmi_work_kind kind = choose_work(client, now, &w, wake_ms);
@@ -273,7 +285,8 @@ ldlmi_work_kind ldlmi_keeper_next(ldlm_client *client, int64_t now,
     return kind;
 }
 
-void *ldlmi_keeper_main(void *arg) {
+void *ldlmi_keeper_main(void *arg)
+{
     ldlm_client *client = arg;
     pthread_mutex_lock(&client->mutex);
     while (!client->shutting_down) {
@@ -281,8 +294,8 @@ void *ldlmi_keeper_main(void *arg) {
         memset(&w, 0, sizeof w);
         int64_t wake = 0;
         int64_t now = ldlmi_now_ms();
-        ldlmi_work_kind kind = client->cancelled ? WORK_NONE
-                                           : choose_work(client, now, &w, &wake);
+        ldlmi_work_kind kind =
+            client->cancelled ? WORK_NONE : choose_work(client, now, &w, &wake);
         if (kind == WORK_EXPIRED) {
             /* The mutex has been held since choose_work: w.lock is still
              * tracked. */
@@ -297,7 +310,8 @@ void *ldlmi_keeper_main(void *arg) {
             ldlmi_log(LDLM_LOG_INFO,
                       "libldlm: lock %s not verified in time after the "
                       "connection was lost; re-acquiring it once the "
-                      "server is back", w.lock->name);
+                      "server is back",
+                      w.lock->name);
         } else if (kind == WORK_RENEW || kind == WORK_VERIFY) {
             pthread_mutex_unlock(&client->mutex);
             if (kind == WORK_RENEW)
@@ -318,20 +332,25 @@ void *ldlmi_keeper_main(void *arg) {
     return NULL;
 }
 
-ldlm_err ldlmi_background_start(ldlm_client *client) {
+ldlm_err ldlmi_background_start(ldlm_client *client)
+{
     client->watcher_queue = grpc_completion_queue_create_for_next(NULL);
     if (!client->watcher_queue)
         return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
-    if (pthread_create(&client->watcher_thread, NULL, ldlmi_watcher_main, client) != 0)
-        return ldlmi_fail(LDLM_ERR_NO_MEMORY, "cannot start the watcher thread");
+    if (pthread_create(&client->watcher_thread, NULL, ldlmi_watcher_main,
+                       client) != 0)
+        return ldlmi_fail(LDLM_ERR_NO_MEMORY,
+                          "cannot start the watcher thread");
     client->watcher_started = true;
-    if (pthread_create(&client->keeper_thread, NULL, ldlmi_keeper_main, client) != 0)
+    if (pthread_create(&client->keeper_thread, NULL, ldlmi_keeper_main,
+                       client) != 0)
         return ldlmi_fail(LDLM_ERR_NO_MEMORY, "cannot start the keeper thread");
     client->keeper_started = true;
     return LDLM_OK;
 }
 
-void ldlmi_background_stop(ldlm_client *client) {
+void ldlmi_background_stop(ldlm_client *client)
+{
     /* The keeper's RPCs fail fast once the calls are cancelled. */
     pthread_mutex_lock(&client->mutex);
     for (ldlmi_active_call *c = client->active_calls; c; c = c->next)
@@ -351,7 +370,8 @@ void ldlmi_background_stop(ldlm_client *client) {
         grpc_completion_queue_shutdown(client->watcher_queue);
         while (grpc_completion_queue_next(client->watcher_queue,
                                           gpr_inf_future(GPR_CLOCK_MONOTONIC),
-                                          NULL).type != GRPC_QUEUE_SHUTDOWN)
+                                          NULL)
+                   .type != GRPC_QUEUE_SHUTDOWN)
             ;
         grpc_completion_queue_destroy(client->watcher_queue);
     }

@@ -60,7 +60,8 @@ extern "C" {
 #define LDLM_VERSION_STRING "0.1.0"
 /* Monotonic number for compile-time checks: 0xMMmmpp. */
 #define LDLM_VERSION_NUMBER                                                    \
-    ((LDLM_VERSION_MAJOR << 16) | (LDLM_VERSION_MINOR << 8) | LDLM_VERSION_PATCH)
+    ((LDLM_VERSION_MAJOR << 16) | (LDLM_VERSION_MINOR << 8) |                  \
+     LDLM_VERSION_PATCH)
 
 /* Version of the library actually loaded at run time, e.g. "0.1.0". */
 const char *ldlm_version(void);
@@ -78,10 +79,10 @@ typedef enum ldlm_err {
     LDLM_OK = 0,
 
     /* Lock logic errors reported by the server (gRPC status OK). */
-    LDLM_ERR_SERVER_UNKNOWN = -1,           /* server "Unknown": see message */
+    LDLM_ERR_SERVER_UNKNOWN = -1, /* server "Unknown": see message */
     LDLM_ERR_LOCK_DOES_NOT_EXIST = -2,
     LDLM_ERR_INVALID_LOCK_KEY = -3,
-    LDLM_ERR_LOCK_WAIT_TIMEOUT = -4,        /* ldlm_lock's wait timed out */
+    LDLM_ERR_LOCK_WAIT_TIMEOUT = -4, /* ldlm_lock's wait timed out */
     LDLM_ERR_NOT_LOCKED = -5,
     LDLM_ERR_LOCK_DOES_NOT_EXIST_OR_INVALID_KEY = -6,
     LDLM_ERR_LOCK_SIZE_MISMATCH = -7,
@@ -99,9 +100,9 @@ typedef enum ldlm_err {
     LDLM_ERR_INVALID_ARGUMENT = -40, /* bad name, size, timeout, address... */
     LDLM_ERR_TLS_FILE = -41,         /* CA, certificate or key file unusable */
     LDLM_ERR_NO_MEMORY = -42,
-    LDLM_ERR_FORKED = -43,           /* client used from a forked child */
-    LDLM_ERR_LOCK_LOST = -44,        /* lost-lock callback reason */
-    LDLM_ERR_INTERNAL = -45          /* gRPC refused a call we built */
+    LDLM_ERR_FORKED = -43,    /* client used from a forked child */
+    LDLM_ERR_LOCK_LOST = -44, /* lost-lock callback reason */
+    LDLM_ERR_INTERNAL = -45   /* gRPC refused a call we built */
 } ldlm_err;
 
 /* Static English description of an error code; never NULL. */
@@ -134,7 +135,7 @@ typedef enum ldlm_channel_arg_type {
 } ldlm_channel_arg_type;
 
 typedef struct ldlm_channel_arg {
-    const char *name;               /* e.g. "grpc.primary_user_agent" */
+    const char *name; /* e.g. "grpc.primary_user_agent" */
     ldlm_channel_arg_type type;
     int integer_value;
     const char *string_value;
@@ -175,19 +176,19 @@ typedef void (*ldlm_lost_lock_fn)(ldlm_handle *lock, ldlm_err reason,
  * Config.
  */
 typedef struct ldlm_config {
-    size_t struct_size;     /* sizeof(ldlm_config) as compiled: see above */
-    const char *address;    /* "host:port", "[v6addr]:port"; NULL = default */
-    const char *password;   /* sent as `authorization` metadata; NULL = none */
-    bool no_auto_renew;     /* do not renew locks that have a lock timeout */
+    size_t struct_size;   /* sizeof(ldlm_config) as compiled: see above */
+    const char *address;  /* "host:port", "[v6addr]:port"; NULL = default */
+    const char *password; /* sent as `authorization` metadata; NULL = none */
+    bool no_auto_renew;   /* do not renew locks that have a lock timeout */
     bool use_tls;
-    bool skip_verify;       /* TLS without certificate or name checks */
-    const char *ca_file;    /* PEM roots; NULL = system roots */
-    const char *tls_cert;   /* PEM client certificate for mutual TLS */
-    const char *tls_key;    /* PEM private key of tls_cert */
-    int max_retries;        /* retries of a call failing UNAVAILABLE */
+    bool skip_verify;     /* TLS without certificate or name checks */
+    const char *ca_file;  /* PEM roots; NULL = system roots */
+    const char *tls_cert; /* PEM client certificate for mutual TLS */
+    const char *tls_key;  /* PEM private key of tls_cert */
+    int max_retries;      /* retries of a call failing UNAVAILABLE */
 
     /* Beyond the Go client. */
-    int retry_delay_ms;     /* between retries; 0 = 3000 like Go */
+    int retry_delay_ms; /* between retries; 0 = 3000 like Go */
     /*
      * Upper bound on each operation, retries and reconnection included.
      * 0 = unbounded (Go's behaviour). For ldlm_lock with a wait timeout, the
@@ -202,9 +203,9 @@ typedef struct ldlm_config {
      * took it meanwhile).
      */
     bool reacquire_lost_locks;
-    ldlm_lost_lock_fn lost_lock_callback;   /* NULL = no notification */
+    ldlm_lost_lock_fn lost_lock_callback; /* NULL = no notification */
     void *lost_lock_userdata;
-    const ldlm_channel_arg *channel_args;   /* applied last: they win */
+    const ldlm_channel_arg *channel_args; /* applied last: they win */
     size_t channel_args_count;
 } ldlm_config;
 
@@ -262,7 +263,7 @@ void ldlm_client_cancel(ldlm_client *client);
  * LDLM_LOCK_OPTIONS(...). 0 means "not set". Passing NULL means all unset.
  */
 typedef struct ldlm_lock_options {
-    size_t struct_size;        /* sizeof(ldlm_lock_options) as compiled */
+    size_t struct_size; /* sizeof(ldlm_lock_options) as compiled */
     /*
      * The server releases the lock unless it is renewed within this time;
      * the library renews it in the background (unless no_auto_renew).
@@ -274,8 +275,8 @@ typedef struct ldlm_lock_options {
      * reported lost after a reconnection).
      */
     int lock_timeout_seconds;
-    int wait_timeout_seconds;  /* ldlm_lock only: give up after this long */
-    int size;                  /* holders allowed at once; 0 = server's 1;
+    int wait_timeout_seconds; /* ldlm_lock only: give up after this long */
+    int size;                 /* holders allowed at once; 0 = server's 1;
                                   < 0: LDLM_ERR_INVALID_LOCK_SIZE */
 } ldlm_lock_options;
 
@@ -287,8 +288,7 @@ void ldlm_lock_options_init(ldlm_lock_options *opts);
  *   ldlm_lock_options o = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 30);
  */
 #define LDLM_LOCK_OPTIONS(...)                                                 \
-    ((ldlm_lock_options){.struct_size = sizeof(ldlm_lock_options),          \
-                         __VA_ARGS__})
+    ((ldlm_lock_options){.struct_size = sizeof(ldlm_lock_options), __VA_ARGS__})
 
 /*
  * Acquires `name` (non-empty UTF-8), blocking until acquired, until the wait

@@ -8,17 +8,20 @@
 #include "internal.h"
 #include "ldlm_util.h"
 
-static ldlm_err check_name(const char *what, const char *value) {
+static ldlm_err check_name(const char *what, const char *value)
+{
     if (!value || !*value)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "%s is empty", what);
     if (!ldlmu_utf8_valid(value, strlen(value)))
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT,
                           "%s is not valid UTF-8 (the server only accepts "
-                          "UTF-8 strings)", what);
+                          "UTF-8 strings)",
+                          what);
     return LDLM_OK;
 }
 
-static ldlm_err check_options(const ldlm_lock_options *o) {
+static ldlm_err check_options(const ldlm_lock_options *o)
+{
     if (o->lock_timeout_seconds < 0 || o->wait_timeout_seconds < 0)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "negative timeout");
     if (o->size < 0) /* what the server answers for a size <= 0 */
@@ -27,7 +30,8 @@ static ldlm_err check_options(const ldlm_lock_options *o) {
     return LDLM_OK;
 }
 
-static uint64_t current_generation(ldlm_client *client) {
+static uint64_t current_generation(ldlm_client *client)
+{
     pthread_mutex_lock(&client->mutex);
     uint64_t g = client->connection_generation;
     pthread_mutex_unlock(&client->mutex);
@@ -36,7 +40,8 @@ static uint64_t current_generation(ldlm_client *client) {
 
 static ldlm_err acquire(ldlm_client *client, const char *name,
                         const ldlm_lock_options *opts, bool blocking,
-                        ldlm_handle **out) {
+                        ldlm_handle **out)
+{
     ldlmi_clear_error();
     if (!out)
         return ldlmi_fail(LDLM_ERR_INVALID_ARGUMENT, "out is NULL");
@@ -72,7 +77,8 @@ static ldlm_err acquire(ldlm_client *client, const char *name,
         int64_t extra = client->call_timeout_ms > LDLM_WAIT_DEADLINE_SLACK_MS
                             ? client->call_timeout_ms
                             : LDLM_WAIT_DEADLINE_SLACK_MS;
-        deadline = ldlmi_now_ms() + (int64_t)o.wait_timeout_seconds * 1000 + extra;
+        deadline =
+            ldlmi_now_ms() + (int64_t)o.wait_timeout_seconds * 1000 + extra;
     }
 
     /* If the connection changes during the call we cannot tell which
@@ -96,23 +102,27 @@ static ldlm_err acquire(ldlm_client *client, const char *name,
     return LDLM_OK;
 }
 
-void ldlm_lock_options_init(ldlm_lock_options *opts) {
+void ldlm_lock_options_init(ldlm_lock_options *opts)
+{
     memset(opts, 0, sizeof *opts);
     opts->struct_size = sizeof *opts;
 }
 
 ldlm_err ldlm_lock(ldlm_client *client, const char *name,
-                   const ldlm_lock_options *opts, ldlm_handle **out) {
+                   const ldlm_lock_options *opts, ldlm_handle **out)
+{
     return acquire(client, name, opts, true, out);
 }
 
 ldlm_err ldlm_try_lock(ldlm_client *client, const char *name,
-                       const ldlm_lock_options *opts, ldlm_handle **out) {
+                       const ldlm_lock_options *opts, ldlm_handle **out)
+{
     return acquire(client, name, opts, false, out);
 }
 
 ldlm_err ldlm_unlock(ldlm_client *client, const char *name, const char *key,
-                     bool *unlocked) {
+                     bool *unlocked)
+{
     ldlmi_clear_error();
     if (unlocked)
         *unlocked = false;
@@ -122,8 +132,8 @@ ldlm_err ldlm_unlock(ldlm_client *client, const char *name, const char *key,
         (err = check_name("lock key", key)) != LDLM_OK)
         return err;
     bool done = false;
-    err = ldlmi_rpc_unlock(client, name, key,
-                           ldlmi_operation_deadline(client), &done);
+    err = ldlmi_rpc_unlock(client, name, key, ldlmi_operation_deadline(client),
+                           &done);
     if (unlocked)
         *unlocked = done;
     if (err == LDLM_OK && done)
@@ -132,7 +142,8 @@ ldlm_err ldlm_unlock(ldlm_client *client, const char *name, const char *key,
 }
 
 ldlm_err ldlm_renew(ldlm_client *client, const char *name, const char *key,
-                    int seconds, ldlm_handle **out) {
+                    int seconds, ldlm_handle **out)
+{
     ldlmi_clear_error();
     if (out)
         *out = NULL;
@@ -149,9 +160,9 @@ ldlm_err ldlm_renew(ldlm_client *client, const char *name, const char *key,
                           ldlmi_operation_deadline(client), &new_key);
     if (err == LDLM_OK)
         ldlmi_adopt_renewal(client, name, key, seconds);
-    if (err == LDLM_OK && out && !(*out = ldlmi_handle_new(client, name, new_key, true)))
+    if (err == LDLM_OK && out &&
+        !(*out = ldlmi_handle_new(client, name, new_key, true)))
         err = ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
     free(new_key);
     return err;
 }
-

@@ -14,7 +14,8 @@ static ldlm_log_fn log_handler;
 static void *log_userdata;
 static ldlm_log_level log_min_level = LDLM_LOG_ERROR;
 
-static ldlm_log_level level_from_grpc(gpr_log_severity severity) {
+static ldlm_log_level level_from_grpc(gpr_log_severity severity)
+{
     switch (severity) {
     case GPR_LOG_SEVERITY_DEBUG:
         return LDLM_LOG_DEBUG;
@@ -25,7 +26,8 @@ static ldlm_log_level level_from_grpc(gpr_log_severity severity) {
     }
 }
 
-static void grpc_log_bridge(gpr_log_func_args *args) {
+static void grpc_log_bridge(gpr_log_func_args *args)
+{
     ldlm_log_level level = level_from_grpc(args->severity);
     if (!log_handler || level < log_min_level)
         return;
@@ -36,21 +38,24 @@ static void grpc_log_bridge(gpr_log_func_args *args) {
 }
 
 void ldlm_set_log_handler(ldlm_log_fn fn, ldlm_log_level min_level,
-                          void *userdata) {
+                          void *userdata)
+{
     log_handler = fn;
     log_userdata = userdata;
     log_min_level = min_level;
     if (fn) {
         gpr_set_log_function(grpc_log_bridge);
-        gpr_set_log_verbosity(min_level == LDLM_LOG_DEBUG  ? GPR_LOG_SEVERITY_DEBUG
-                              : min_level == LDLM_LOG_INFO ? GPR_LOG_SEVERITY_INFO
-                                                           : GPR_LOG_SEVERITY_ERROR);
+        gpr_set_log_verbosity(
+            min_level == LDLM_LOG_DEBUG  ? GPR_LOG_SEVERITY_DEBUG
+            : min_level == LDLM_LOG_INFO ? GPR_LOG_SEVERITY_INFO
+                                         : GPR_LOG_SEVERITY_ERROR);
     } else {
         gpr_set_log_function(NULL);
     }
 }
 
-void ldlmi_log(ldlm_log_level level, const char *fmt, ...) {
+void ldlmi_log(ldlm_log_level level, const char *fmt, ...)
+{
     if (!log_handler || level < log_min_level)
         return;
     char line[1024];

@@ -7,7 +7,8 @@
  * expiry once that is later than half-way. */
 #include "internal.h"
 
-int64_t ldlmi_renew_interval_ms(int lock_timeout_seconds) {
+int64_t ldlmi_renew_interval_ms(int lock_timeout_seconds)
+{
     if (lock_timeout_seconds <= 0)
         return 0;
     int64_t timeout_ms = (int64_t)lock_timeout_seconds * 1000;

@@ -34,7 +34,11 @@
 #define VALIDATED_ENTRIES 8
 
 /* VALIDATED_NONE: the zeroed, unused entries, which nothing looks up. */
-typedef enum { VALIDATED_NONE, VALIDATED_CA, VALIDATED_KEY_PAIR } validated_kind;
+typedef enum {
+    VALIDATED_NONE,
+    VALIDATED_CA,
+    VALIDATED_KEY_PAIR
+} validated_kind;
 
 typedef struct {
     validated_kind kind;
@@ -47,7 +51,8 @@ static validated_entry validated[VALIDATED_ENTRIES];
 static size_t validated_next;
 
 static validated_entry validated_key(validated_kind kind, const char *first,
-                                     const char *second) {
+                                     const char *second)
+{
     validated_entry e;
     memset(&e, 0, sizeof e);
     e.kind = kind;
@@ -57,7 +62,8 @@ static validated_entry validated_key(validated_kind kind, const char *first,
     return e;
 }
 
-static bool validated_find(const validated_entry *e) {
+static bool validated_find(const validated_entry *e)
+{
     bool found = false;
     pthread_mutex_lock(&validated_mutex);
     for (size_t i = 0; i < VALIDATED_ENTRIES && !found; i++)
@@ -66,7 +72,8 @@ static bool validated_find(const validated_entry *e) {
     return found;
 }
 
-static void validated_add(const validated_entry *e) {
+static void validated_add(const validated_entry *e)
+{
     pthread_mutex_lock(&validated_mutex);
     validated[validated_next] = *e;
     validated_next = (validated_next + 1) % VALIDATED_ENTRIES;
@@ -74,8 +81,8 @@ static void validated_add(const validated_entry *e) {
 }
 
 /* Reads a whole PEM file into a NUL-terminated string. */
-static ldlm_err read_pem_file(const char *what, const char *path,
-                              char **out) {
+static ldlm_err read_pem_file(const char *what, const char *path, char **out)
+{
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -99,7 +106,8 @@ static ldlm_err read_pem_file(const char *what, const char *path,
     return LDLM_OK;
 }
 
-static void openssl_reason(char *buf, size_t len) {
+static void openssl_reason(char *buf, size_t len)
+{
     unsigned long e = ERR_get_error();
     if (e)
         ERR_error_string_n(e, buf, len);
@@ -110,7 +118,8 @@ static void openssl_reason(char *buf, size_t len) {
 
 /* Checks that pem holds at least one certificate; returns the first. */
 static ldlm_err parse_certificate(const char *what, const char *path,
-                                  const char *pem, X509 **first) {
+                                  const char *pem, X509 **first)
+{
     BIO *bio = BIO_new_mem_buf(pem, -1);
     if (!bio)
         return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
@@ -120,8 +129,8 @@ static ldlm_err parse_certificate(const char *what, const char *path,
         char reason[256];
         openssl_reason(reason, sizeof reason);
         return ldlmi_fail(LDLM_ERR_TLS_FILE,
-                          "%s file %s: not a PEM certificate (%s)", what,
-                          path, reason);
+                          "%s file %s: not a PEM certificate (%s)", what, path,
+                          reason);
     }
     if (first)
         *first = cert;
@@ -131,10 +140,11 @@ static ldlm_err parse_certificate(const char *what, const char *path,
 }
 
 static ldlm_err check_key_pair(const ldlm_config *config, const char *cert_pem,
-                               const char *key_pem) {
+                               const char *key_pem)
+{
     X509 *cert = NULL;
-    ldlm_err err = parse_certificate("certificate", config->tls_cert,
-                                     cert_pem, &cert);
+    ldlm_err err =
+        parse_certificate("certificate", config->tls_cert, cert_pem, &cert);
     if (err != LDLM_OK)
         return err;
     BIO *bio = BIO_new_mem_buf(key_pem, -1);
@@ -146,7 +156,8 @@ static ldlm_err check_key_pair(const ldlm_config *config, const char *cert_pem,
         X509_free(cert);
         return ldlmi_fail(LDLM_ERR_TLS_FILE,
                           "key file %s: not an unencrypted PEM private key "
-                          "(%s)", config->tls_key, reason);
+                          "(%s)",
+                          config->tls_key, reason);
     }
     int matches = X509_check_private_key(cert, key);
     ERR_clear_error();
@@ -164,8 +175,10 @@ static ldlm_err check_key_pair(const ldlm_config *config, const char *cert_pem,
  * three of "don't verify the server certificate", a no-op verifier and "don't
  * check the call host" are needed, else calls fail UNAUTHENTICATED. */
 static grpc_channel_credentials *skip_verify_credentials(const char *cert_pem,
-                                                         const char *key_pem) {
-    grpc_tls_credentials_options *options = grpc_tls_credentials_options_create();
+                                                         const char *key_pem)
+{
+    grpc_tls_credentials_options *options =
+        grpc_tls_credentials_options_create();
     if (!options)
         return NULL;
     if (cert_pem) {
@@ -173,7 +186,8 @@ static grpc_channel_credentials *skip_verify_credentials(const char *cert_pem,
         grpc_tls_identity_pairs_add_pair(pairs, key_pem, cert_pem);
         grpc_tls_certificate_provider *provider =
             grpc_tls_certificate_provider_static_data_create(NULL, pairs);
-        grpc_tls_credentials_options_set_certificate_provider(options, provider);
+        grpc_tls_credentials_options_set_certificate_provider(options,
+                                                              provider);
         grpc_tls_certificate_provider_release(provider);
         grpc_tls_credentials_options_watch_identity_key_cert_pairs(options);
     }
@@ -187,7 +201,8 @@ static grpc_channel_credentials *skip_verify_credentials(const char *cert_pem,
 }
 
 ldlm_err ldlmi_credentials_create(const ldlm_config *config,
-                                  grpc_channel_credentials **out) {
+                                  grpc_channel_credentials **out)
+{
     *out = NULL;
     bool has_cert = config->tls_cert && *config->tls_cert;
     bool has_key = config->tls_key && *config->tls_key;
@@ -206,16 +221,20 @@ ldlm_err ldlmi_credentials_create(const ldlm_config *config,
 
     char *ca_pem = NULL, *cert_pem = NULL, *key_pem = NULL;
     ldlm_err err = LDLM_OK;
-    if (has_ca && (err = read_pem_file("CA", config->ca_file, &ca_pem)) == LDLM_OK) {
+    if (has_ca &&
+        (err = read_pem_file("CA", config->ca_file, &ca_pem)) == LDLM_OK) {
         validated_entry e = validated_key(VALIDATED_CA, ca_pem, NULL);
         if (!validated_find(&e) &&
-            (err = parse_certificate("CA", config->ca_file, ca_pem, NULL)) == LDLM_OK)
+            (err = parse_certificate("CA", config->ca_file, ca_pem, NULL)) ==
+                LDLM_OK)
             validated_add(&e);
     }
     if (err == LDLM_OK && has_cert &&
-        (err = read_pem_file("certificate", config->tls_cert, &cert_pem)) == LDLM_OK &&
+        (err = read_pem_file("certificate", config->tls_cert, &cert_pem)) ==
+            LDLM_OK &&
         (err = read_pem_file("key", config->tls_key, &key_pem)) == LDLM_OK) {
-        validated_entry e = validated_key(VALIDATED_KEY_PAIR, cert_pem, key_pem);
+        validated_entry e =
+            validated_key(VALIDATED_KEY_PAIR, cert_pem, key_pem);
         if (!validated_find(&e) &&
             (err = check_key_pair(config, cert_pem, key_pem)) == LDLM_OK)
             validated_add(&e);
@@ -227,11 +246,12 @@ ldlm_err ldlmi_credentials_create(const ldlm_config *config,
             *out = skip_verify_credentials(cert_pem, key_pem);
         } else {
             grpc_ssl_pem_key_cert_pair pair = {key_pem, cert_pem};
-            *out = grpc_ssl_credentials_create_ex(ca_pem, has_cert ? &pair : NULL,
-                                                  NULL, NULL);
+            *out = grpc_ssl_credentials_create_ex(
+                ca_pem, has_cert ? &pair : NULL, NULL, NULL);
         }
         if (!*out)
-            err = ldlmi_fail(LDLM_ERR_INTERNAL, "gRPC refused the TLS settings");
+            err =
+                ldlmi_fail(LDLM_ERR_INTERNAL, "gRPC refused the TLS settings");
     }
     free(ca_pem);
     free(cert_pem);

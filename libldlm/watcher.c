@@ -18,7 +18,8 @@
 /* Reads the state, asking for a connection when the channel is IDLE (at
  * start, and after a disconnect), and publishes it. Mutex held. */
 static grpc_connectivity_state refresh_state(ldlm_client *client,
-                                             bool left_ready) {
+                                             bool left_ready)
+{
     grpc_connectivity_state state =
         grpc_channel_check_connectivity_state(client->channel, 0);
     if (state == GRPC_CHANNEL_IDLE)
@@ -34,7 +35,8 @@ static grpc_connectivity_state refresh_state(ldlm_client *client,
     return state;
 }
 
-void *ldlmi_watcher_main(void *arg) {
+void *ldlmi_watcher_main(void *arg)
+{
     ldlm_client *client = arg;
     pthread_mutex_lock(&client->mutex);
     grpc_connectivity_state state = GRPC_CHANNEL_IDLE;

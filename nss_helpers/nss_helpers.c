@@ -209,8 +209,7 @@ static int fetch_gids(const char *name, gid_t primary_gid, gid_t **out,
     }
 }
 
-int nssh_user_groups(const char *name, gid_t primary_gid,
-                     nssh_group_list **out)
+int nssh_user_groups(const char *name, gid_t primary_gid, nssh_group_list **out)
 {
     *out = NULL;
     if (name == NULL || name[0] == '\0')

@@ -39,7 +39,7 @@ typedef struct nssh_user {
 typedef struct nssh_group {
     char *name;
     gid_t gid;
-    char **members;      /* member_count names, then NULL */
+    char **members; /* member_count names, then NULL */
     size_t member_count;
 } nssh_group;
 

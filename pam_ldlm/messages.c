@@ -22,8 +22,9 @@ int pldlm_template_check(const char *tmpl, char *err, size_t errlen)
         if (*p == 'u' || *p == 'l' || *p == 'g' || *p == '%')
             continue;
         if (*p == '\0')
-            snprintf(err, errlen, "a lone '%%' ends the text (write %%%% "
-                                  "for a percent sign)");
+            snprintf(err, errlen,
+                     "a lone '%%' ends the text (write %%%% "
+                     "for a percent sign)");
         else
             snprintf(err, errlen,
                      "unknown placeholder '%%%c' (known: %%u user, %%l "
@@ -94,8 +95,7 @@ char *pldlm_template_expand(const char *tmpl, const char *user, long limit,
     return out;
 }
 
-void pldlm_tell_user(pam_handle_t *pamh, int flags, int style,
-                     const char *text)
+void pldlm_tell_user(pam_handle_t *pamh, int flags, int style, const char *text)
 {
     if ((flags & PAM_SILENT) != 0 || text == NULL)
         return;
@@ -103,7 +103,6 @@ void pldlm_tell_user(pam_handle_t *pamh, int flags, int style,
     int rc = pam_prompt(pamh, style, &reply, "%s", text);
     free(reply);
     if (rc != PAM_SUCCESS)
-        pam_syslog(pamh, LOG_NOTICE,
-                   "could not show a message to the user: %s",
+        pam_syslog(pamh, LOG_NOTICE, "could not show a message to the user: %s",
                    pam_strerror(pamh, rc));
 }

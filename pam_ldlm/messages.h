@@ -18,7 +18,7 @@
 #include <security/pam_modules.h>
 
 #define PLDLM_DEFAULT_DENY_MESSAGE                                             \
-    "Too many sessions for %u (limit %l): close one of your other sessions "  \
+    "Too many sessions for %u (limit %l): close one of your other sessions "   \
     "and try again."
 #define PLDLM_DEFAULT_POOL_DENY_MESSAGE                                        \
     "Too many sessions for group %g (limit %l): try again later."

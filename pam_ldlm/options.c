@@ -43,8 +43,7 @@ static int entry_error(const ldlm_conf_entry *e, char *err, size_t errlen,
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
     char *name = ldlmu_printable(e->name);
-    snprintf(err, errlen, "%s: %s: %s", where, name != NULL ? name : "?",
-             what);
+    snprintf(err, errlen, "%s: %s: %s", where, name != NULL ? name : "?", what);
     free(name);
     return -1;
 }
@@ -222,8 +221,7 @@ static int handle_pool_item(pldlm_options *o, const ldlm_conf_entry *e,
 static int handle_exempt_item(pldlm_options *o, const ldlm_conf_entry *e,
                               char *item, char *err, size_t errlen)
 {
-    pldlm_target *t =
-        push((void **)&o->exempt, &o->exempt_count, sizeof(*t));
+    pldlm_target *t = push((void **)&o->exempt, &o->exempt_count, sizeof(*t));
     if (t == NULL)
         return entry_error(e, err, errlen, "out of memory");
     if (parse_target(item, t) != 0) {
@@ -287,8 +285,8 @@ static int apply_wait(pldlm_options *o, const ldlm_conf_entry *e, char *err,
     return 0;
 }
 
-static int apply_on_error(pldlm_options *o, const ldlm_conf_entry *e,
-                          char *err, size_t errlen)
+static int apply_on_error(pldlm_options *o, const ldlm_conf_entry *e, char *err,
+                          size_t errlen)
 {
     if (strcmp(e->value, "allow") == 0)
         o->on_error = PLDLM_ON_ERROR_ALLOW;
@@ -367,9 +365,8 @@ static int apply_deny_message(pldlm_options *o, const ldlm_conf_entry *e,
     return set_template(&o->deny_message, e, err, errlen);
 }
 
-static int apply_pool_deny_message(pldlm_options *o,
-                                   const ldlm_conf_entry *e, char *err,
-                                   size_t errlen)
+static int apply_pool_deny_message(pldlm_options *o, const ldlm_conf_entry *e,
+                                   char *err, size_t errlen)
 {
     return set_template(&o->pool_deny_message, e, err, errlen);
 }
@@ -411,8 +408,8 @@ const char *pldlm_setting_name(size_t index)
 }
 
 /* Applies one non-connection entry. 0, or -1 + err. */
-static int apply_entry(pldlm_options *o, const ldlm_conf_entry *e,
-                       char *err, size_t errlen)
+static int apply_entry(pldlm_options *o, const ldlm_conf_entry *e, char *err,
+                       size_t errlen)
 {
     for (size_t k = 0; k < SETTING_COUNT; k++) {
         if (strcmp(settings[k].name, e->name) != 0)
@@ -445,8 +442,8 @@ static int fill_defaults(pldlm_options *o, char *err, size_t errlen)
 }
 
 /* Checks between settings, once all are known. */
-static int check_consistency(pldlm_options *o, const ldlm_conf *conf,
-                             char *err, size_t errlen)
+static int check_consistency(pldlm_options *o, const ldlm_conf *conf, char *err,
+                             size_t errlen)
 {
     const ldlm_conf_entry *timeout = ldlm_conf_get(conf, "timeout");
     if (timeout != NULL) {
@@ -525,8 +522,8 @@ int pldlm_options_load(pldlm_options *o, const char *default_path, int argc,
         goto out;
     }
     const ldlm_conf_entry *conf_arg = ldlm_conf_get(&args, "conf");
-    if (conf_arg != NULL && (conf_arg->value == NULL ||
-                             conf_arg->value[0] == '\0')) {
+    if (conf_arg != NULL &&
+        (conf_arg->value == NULL || conf_arg->value[0] == '\0')) {
         entry_error(conf_arg, err, errlen, "needs a path (conf=FILE)");
         goto out;
     }
@@ -536,8 +533,8 @@ int pldlm_options_load(pldlm_options *o, const char *default_path, int argc,
     if (path != NULL) {
         if (check_file_mode(path, err, errlen) != 0)
             goto out;
-        if (ldlm_conf_parse_file(&all, path, missing_ok, why,
-                                 sizeof(why)) != 0) {
+        if (ldlm_conf_parse_file(&all, path, missing_ok, why, sizeof(why)) !=
+            0) {
             snprintf(err, errlen, "%s", why);
             goto out;
         }

@@ -48,11 +48,11 @@ typedef enum pldlm_on_error {
 } pldlm_on_error;
 
 typedef struct pldlm_options {
-    char *conf_path;          /* the file that was read, NULL if none */
-    ldlm_conn_settings conn;  /* server=, password_file=, tls, ... */
-    bool max_retries_set;     /* max_retries= was given explicitly */
-    int timeout_seconds;      /* bound on a login's time on the server */
-    int wait_seconds;         /* wait this long for a free slot; 0 = no */
+    char *conf_path;         /* the file that was read, NULL if none */
+    ldlm_conn_settings conn; /* server=, password_file=, tls, ... */
+    bool max_retries_set;    /* max_retries= was given explicitly */
+    int timeout_seconds;     /* bound on a login's time on the server */
+    int wait_seconds;        /* wait this long for a free slot; 0 = no */
     pldlm_on_error on_error;
     long max_sessions;        /* default per-user limit, or unlimited */
     pldlm_limit_rule *limits; /* in the order given: later ones win */
@@ -63,7 +63,7 @@ typedef struct pldlm_options {
     size_t exempt_count;
     bool even_deny_root;
     char *lock_prefix;
-    char *deny_message;       /* templates, see messages.h */
+    char *deny_message; /* templates, see messages.h */
     char *pool_deny_message;
     char *error_message;
     bool debug;

@@ -158,8 +158,8 @@ static int on_error(const login *l, const char *what)
         return remember(l->pamh, NULL);
     }
     pam_syslog(l->pamh, LOG_ERR,
-               "%s; on_error=deny: refusing user=%s service=%s rhost=%s",
-               what, w->user, w->service, w->rhost);
+               "%s; on_error=deny: refusing user=%s service=%s rhost=%s", what,
+               w->user, w->service, w->rhost);
     char *text = pldlm_template_expand(l->o->error_message, l->user, 0, NULL);
     pldlm_tell_user(l->pamh, l->flags, PAM_ERROR_MSG, text);
     free(text);
@@ -178,8 +178,8 @@ static int deny_full(const login *l, const pldlm_slot_request *r,
                r->group != NULL && group != NULL ? group : "", r->lock_name,
                w->service, w->rhost, why);
     free(group);
-    const char *tmpl = r->group != NULL ? l->o->pool_deny_message
-                                        : l->o->deny_message;
+    const char *tmpl =
+        r->group != NULL ? l->o->pool_deny_message : l->o->deny_message;
     char *text = pldlm_template_expand(tmpl, l->user, r->size, r->group);
     pldlm_tell_user(l->pamh, l->flags, PAM_ERROR_MSG, text);
     free(text);
@@ -218,8 +218,8 @@ static int enforce(const login *l, const pldlm_decision *d)
     pldlm_slot_request *reqs = calloc(max, sizeof(*reqs));
     char **names = calloc(max, sizeof(*names));
     int rc;
-    long n = reqs != NULL && names != NULL ? build_requests(l, d, reqs, names)
-                                           : -1;
+    long n =
+        reqs != NULL && names != NULL ? build_requests(l, d, reqs, names) : -1;
     if (n < 0) {
         pam_syslog(l->pamh, LOG_CRIT, "out of memory");
         rc = PAM_BUF_ERR;
@@ -227,9 +227,8 @@ static int enforce(const login *l, const pldlm_decision *d)
     }
     if (n == 0) {
         if (l->o->debug)
-            pam_syslog(l->pamh, LOG_DEBUG,
-                       "user=%s: no limit applies (%s)", l->shown.user,
-                       d->why);
+            pam_syslog(l->pamh, LOG_DEBUG, "user=%s: no limit applies (%s)",
+                       l->shown.user, d->why);
         rc = remember(l->pamh, NULL);
         goto out;
     }
@@ -256,8 +255,8 @@ static int enforce(const login *l, const pldlm_decision *d)
     };
     const pldlm_slot_events events = {
         .context = (void *)l, .waiting = announce_wait, .log = log_for_login};
-    switch (pldlm_slots_acquire(&settings, &events, reqs, (size_t)n,
-                                &l->shown, &slots, &res)) {
+    switch (pldlm_slots_acquire(&settings, &events, reqs, (size_t)n, &l->shown,
+                                &slots, &res)) {
     case PLDLM_ACQUIRED:
         if (l->o->debug)
             pam_syslog(l->pamh, LOG_DEBUG,
@@ -350,16 +349,17 @@ static int decide_and_enforce(pam_handle_t *pamh, int flags,
     char err[512];
     switch (pldlm_decide(o, user, &d, err, sizeof(err))) {
     case PLDLM_USER_UNKNOWN:
-        pam_syslog(pamh, LOG_NOTICE, "user=%s is unknown to NSS",
-                   shown_user);
+        pam_syslog(pamh, LOG_NOTICE, "user=%s is unknown to NSS", shown_user);
         rc = PAM_USER_UNKNOWN;
         goto out;
     case PLDLM_DECIDED:
         break;
     default: {
         char what[700];
-        snprintf(what, sizeof(what), "cannot resolve the limits of the user "
-                                     "(%s)", err);
+        snprintf(what, sizeof(what),
+                 "cannot resolve the limits of the user "
+                 "(%s)",
+                 err);
         rc = on_error(&l, what);
         goto out;
     }
@@ -431,8 +431,7 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
         data == NULL)
         return PAM_SUCCESS; /* nothing held: exempt, unlimited, ... */
     const pldlm_state *st = data;
-    if (st->slots != NULL &&
-        pldlm_slots_owner(st->slots) != getpid()) {
+    if (st->slots != NULL && pldlm_slots_owner(st->slots) != getpid()) {
         if (debug)
             pam_syslog(pamh, LOG_DEBUG,
                        "the slots belong to pid %ld, which gives them back",

@@ -26,8 +26,8 @@
 
 typedef enum pldlm_exemption {
     PLDLM_NOT_EXEMPT = 0,
-    PLDLM_EXEMPT_ROOT,   /* uid 0 without even_deny_root */
-    PLDLM_EXEMPT_LISTED  /* named in exempt=, directly or by group */
+    PLDLM_EXEMPT_ROOT,  /* uid 0 without even_deny_root */
+    PLDLM_EXEMPT_LISTED /* named in exempt=, directly or by group */
 } pldlm_exemption;
 
 typedef struct pldlm_pool_need {
@@ -37,8 +37,8 @@ typedef struct pldlm_pool_need {
 
 typedef struct pldlm_decision {
     pldlm_exemption exemption;
-    char why[256];     /* which rule decided, for debug logging */
-    long user_limit;   /* >= 0, or PLDLM_UNLIMITED */
+    char why[256];   /* which rule decided, for debug logging */
+    long user_limit; /* >= 0, or PLDLM_UNLIMITED */
     pldlm_pool_need *pools;
     size_t pool_count;
 } pldlm_decision;

@@ -47,8 +47,7 @@ static long now_ms(void)
  * time this session's connection came back). The session itself goes on:
  * ending a user's login from here is not ours to do.
  */
-static void on_slot_lost(ldlm_handle *lock, ldlm_err reason,
-                         void *userdata)
+static void on_slot_lost(ldlm_handle *lock, ldlm_err reason, void *userdata)
 {
     const pldlm_slots *s = userdata;
     syslog(LOG_AUTHPRIV | LOG_WARNING,
@@ -208,13 +207,10 @@ static pldlm_acquire_status hold_one(const pldlm_slot_events *events,
     return res->status;
 }
 
-pldlm_acquire_status pldlm_slots_acquire(const pldlm_slot_settings *o,
-                                         const pldlm_slot_events *events,
-                                         const pldlm_slot_request *requests,
-                                         size_t count,
-                                         const pldlm_identity *who,
-                                         pldlm_slots **out,
-                                         pldlm_acquire_result *res)
+pldlm_acquire_status pldlm_slots_acquire(
+    const pldlm_slot_settings *o, const pldlm_slot_events *events,
+    const pldlm_slot_request *requests, size_t count, const pldlm_identity *who,
+    pldlm_slots **out, pldlm_acquire_result *res)
 {
     long started = now_ms();
     memset(res, 0, sizeof(*res));
@@ -230,8 +226,8 @@ pldlm_acquire_status pldlm_slots_acquire(const pldlm_slot_settings *o,
     char *password = NULL;
     if (o->conn->password_file != NULL) {
         char why[400];
-        if (ldlm_read_password_file(o->conn->password_file, (uid_t)0,
-                                    &password, why, sizeof(why)) != 0) {
+        if (ldlm_read_password_file(o->conn->password_file, (uid_t)0, &password,
+                                    why, sizeof(why)) != 0) {
             res->status = PLDLM_LOCAL_ERROR;
             snprintf(res->detail, sizeof(res->detail), "password_file: %s",
                      why);

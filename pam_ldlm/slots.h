@@ -77,8 +77,7 @@ typedef struct pldlm_slot_settings {
 typedef struct pldlm_slot_events {
     void *context;
     /* A lock is full and the login now waits up to `seconds` for a slot. */
-    void (*waiting)(void *context, const pldlm_slot_request *r,
-                    long seconds);
+    void (*waiting)(void *context, const pldlm_slot_request *r, long seconds);
     /* A line for the log, at syslog `priority`. */
     void (*log)(void *context, int priority, const char *message);
 } pldlm_slot_events;
@@ -88,13 +87,10 @@ typedef struct pldlm_slot_events {
  * wait is set, says so through events->waiting and waits. Returns
  * res->status; on PLDLM_ACQUIRED *out holds the slots.
  */
-pldlm_acquire_status pldlm_slots_acquire(const pldlm_slot_settings *settings,
-                                         const pldlm_slot_events *events,
-                                         const pldlm_slot_request *requests,
-                                         size_t count,
-                                         const pldlm_identity *who,
-                                         pldlm_slots **out,
-                                         pldlm_acquire_result *res);
+pldlm_acquire_status pldlm_slots_acquire(
+    const pldlm_slot_settings *settings, const pldlm_slot_events *events,
+    const pldlm_slot_request *requests, size_t count, const pldlm_identity *who,
+    pldlm_slots **out, pldlm_acquire_result *res);
 
 /* The process that acquired the slots. */
 pid_t pldlm_slots_owner(const pldlm_slots *s);

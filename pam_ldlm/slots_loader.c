@@ -26,7 +26,8 @@ static const pldlm_slots_backend *backend;
 static char load_error[400];
 
 /* Opens one candidate; on failure appends why to load_error. */
-static const pldlm_slots_backend *open_backend(const char *path) {
+static const pldlm_slots_backend *open_backend(const char *path)
+{
     /* RTLD_NODELETE: gRPC's threads and the log handler given to libldlm
      * live in there and must outlive any dlclose. */
     void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
@@ -56,7 +57,8 @@ static const pldlm_slots_backend *open_backend(const char *path) {
     return table;
 }
 
-static void load_backend(void) {
+static void load_backend(void)
+{
     Dl_info self;
     if (dladdr((void *)&load_backend, &self) != 0 && self.dli_fname != NULL) {
         const char *slash = strrchr(self.dli_fname, '/');
@@ -80,13 +82,11 @@ static void load_backend(void) {
         backend = open_backend(PLDLM_BACKEND_PATH);
 }
 
-pldlm_acquire_status pldlm_slots_acquire(const pldlm_slot_settings *settings,
-                                         const pldlm_slot_events *events,
-                                         const pldlm_slot_request *requests,
-                                         size_t count,
-                                         const pldlm_identity *who,
-                                         pldlm_slots **out,
-                                         pldlm_acquire_result *res) {
+pldlm_acquire_status pldlm_slots_acquire(
+    const pldlm_slot_settings *settings, const pldlm_slot_events *events,
+    const pldlm_slot_request *requests, size_t count, const pldlm_identity *who,
+    pldlm_slots **out, pldlm_acquire_result *res)
+{
     pthread_once(&load_once, load_backend);
     if (backend == NULL) {
         memset(res, 0, sizeof(*res));
@@ -101,16 +101,24 @@ pldlm_acquire_status pldlm_slots_acquire(const pldlm_slot_settings *settings,
 
 /* The functions below only ever get slots that the backend made, so it is
  * loaded by then. */
-pid_t pldlm_slots_owner(const pldlm_slots *s) { return backend->owner(s); }
+pid_t pldlm_slots_owner(const pldlm_slots *s)
+{
+    return backend->owner(s);
+}
 
-size_t pldlm_slots_count(const pldlm_slots *s) { return backend->count(s); }
+size_t pldlm_slots_count(const pldlm_slots *s)
+{
+    return backend->count(s);
+}
 
-void pldlm_slots_release(pldlm_slots *s, const pldlm_slot_events *events) {
+void pldlm_slots_release(pldlm_slots *s, const pldlm_slot_events *events)
+{
     if (s != NULL)
         backend->release(s, events);
 }
 
-void pldlm_slots_forget(pldlm_slots *s) {
+void pldlm_slots_forget(pldlm_slots *s)
+{
     if (s != NULL)
         backend->forget(s);
 }

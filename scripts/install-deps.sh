@@ -11,6 +11,7 @@ packages=(
   libpam0g-dev libssl-dev openssl
   libcmocka-dev libpam-wrapper libnss-wrapper libuid-wrapper
   openssh-server openssh-client valgrind ca-certificates groff-base man-db
+  clang-format
   python3 python3-venv
 )
 # Go builds the real LDLM server for the tests; keep a Go the machine has.

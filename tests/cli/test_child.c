@@ -126,9 +126,8 @@ static void exec_failures(void **state)
     pid_t pid = cli_child_start(missing, env, &e);
     assert_true(pid > 0);
     assert_int_equal(e, ENOENT);
-    assert_int_equal(cli_child_exit_status(
-                         cli_child_supervise(pid, "n", 10, &lost)),
-                     127);
+    assert_int_equal(
+        cli_child_exit_status(cli_child_supervise(pid, "n", 10, &lost)), 127);
 
     char *plain = NULL;
     assert_true(asprintf(&plain, "%s/not-executable", dir) > 0);
@@ -139,9 +138,8 @@ static void exec_failures(void **state)
     pid = cli_child_start(noexec, env, &e);
     assert_true(pid > 0);
     assert_int_equal(e, EACCES);
-    assert_int_equal(cli_child_exit_status(
-                         cli_child_supervise(pid, "n", 10, &lost)),
-                     126);
+    assert_int_equal(
+        cli_child_exit_status(cli_child_supervise(pid, "n", 10, &lost)), 126);
     unlink(plain);
     free(plain);
     cli_child_environment_free(env);
@@ -193,8 +191,8 @@ static void signals_are_passed_on(void **state)
     ws = run_script(script, send_hup, 10, &lost, &e);
     assert_int_equal(cli_child_exit_status(ws), 6);
     /* Without a trap the command dies of the signal: 128 + 15. */
-    ws = run_script("echo ready > \"$0\"; exec sleep 30", send_term, 10,
-                    &lost, &e);
+    ws = run_script("echo ready > \"$0\"; exec sleep 30", send_term, 10, &lost,
+                    &e);
     assert_int_equal(cli_child_exit_status(ws), 128 + SIGTERM);
 }
 

@@ -47,8 +47,7 @@ static int parse_text(fixture *f, const char *text, char **path_out)
 {
     char *path = ctu_write_text(f->dir, "pam_ldlm.conf", text, 0644);
     f->err[0] = '\0';
-    int rc = ldlm_conf_parse_file(&f->conf, path, false, f->err,
-                                  sizeof f->err);
+    int rc = ldlm_conf_parse_file(&f->conf, path, false, f->err, sizeof f->err);
     if (path_out != NULL)
         *path_out = path;
     else
@@ -57,8 +56,8 @@ static int parse_text(fixture *f, const char *text, char **path_out)
 }
 
 /* Asserts that err is exactly "PATH:LINE: <starts with msg>". */
-static void assert_error_at(const fixture *f, const char *path,
-                            unsigned line, const char *msg)
+static void assert_error_at(const fixture *f, const char *path, unsigned line,
+                            const char *msg)
 {
     char *prefix = NULL;
     assert_true(asprintf(&prefix, "%s:%u: %s", path, line, msg) > 0);
@@ -72,9 +71,12 @@ static void basic_settings(void **state)
 {
     fixture *f = *state;
     char *path;
-    assert_int_equal(parse_text(f, "server=127.0.0.1:3144\n"
-                                   "debug\n"
-                                   "max_sessions=3\n", &path), 0);
+    assert_int_equal(parse_text(f,
+                                "server=127.0.0.1:3144\n"
+                                "debug\n"
+                                "max_sessions=3\n",
+                                &path),
+                     0);
     assert_int_equal(f->conf.count, 3);
     const ldlm_conf_entry *e = ldlm_conf_get(&f->conf, "server");
     assert_non_null(e);
@@ -96,13 +98,16 @@ static void basic_settings(void **state)
 static void comments_and_blank_lines(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(parse_text(f, "# a comment\n"
-                                   "\n"
-                                   "   \t  \n"
-                                   "   # indented comment = not a setting\n"
-                                   "a=1\n"
-                                   "b=x # not a comment here\n"
-                                   "c=#literal\n", NULL), 0);
+    assert_int_equal(parse_text(f,
+                                "# a comment\n"
+                                "\n"
+                                "   \t  \n"
+                                "   # indented comment = not a setting\n"
+                                "a=1\n"
+                                "b=x # not a comment here\n"
+                                "c=#literal\n",
+                                NULL),
+                     0);
     assert_int_equal(f->conf.count, 3);
     assert_int_equal(ldlm_conf_get(&f->conf, "a")->line, 5);
     assert_string_equal(ldlm_conf_get(&f->conf, "b")->value,
@@ -113,10 +118,13 @@ static void comments_and_blank_lines(void **state)
 static void blanks_are_trimmed(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(parse_text(f, "  name \t=  some value \t \n"
-                                   "\tflag  \n"
-                                   "empty=\n"
-                                   "empty2 =   \n", NULL), 0);
+    assert_int_equal(parse_text(f,
+                                "  name \t=  some value \t \n"
+                                "\tflag  \n"
+                                "empty=\n"
+                                "empty2 =   \n",
+                                NULL),
+                     0);
     assert_string_equal(ldlm_conf_get(&f->conf, "name")->value, "some value");
     const ldlm_conf_entry *flag = ldlm_conf_get(&f->conf, "flag");
     assert_non_null(flag);
@@ -129,17 +137,18 @@ static void blanks_are_trimmed(void **state)
 static void quoted_values(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(parse_text(f, "a=\"  keeps blanks  \"\n"
-                                   "b = \"# not a comment\"  \n"
-                                   "c=\"say \\\"hi\\\" \\\\o/\"\n"
-                                   "d=\"\"\n"
-                                   "e=x\"y\"\n", NULL), 0);
+    assert_int_equal(parse_text(f,
+                                "a=\"  keeps blanks  \"\n"
+                                "b = \"# not a comment\"  \n"
+                                "c=\"say \\\"hi\\\" \\\\o/\"\n"
+                                "d=\"\"\n"
+                                "e=x\"y\"\n",
+                                NULL),
+                     0);
     assert_string_equal(ldlm_conf_get(&f->conf, "a")->value,
                         "  keeps blanks  ");
-    assert_string_equal(ldlm_conf_get(&f->conf, "b")->value,
-                        "# not a comment");
-    assert_string_equal(ldlm_conf_get(&f->conf, "c")->value,
-                        "say \"hi\" \\o/");
+    assert_string_equal(ldlm_conf_get(&f->conf, "b")->value, "# not a comment");
+    assert_string_equal(ldlm_conf_get(&f->conf, "c")->value, "say \"hi\" \\o/");
     assert_string_equal(ldlm_conf_get(&f->conf, "d")->value, "");
     /* A quote that does not open the value is an ordinary character. */
     assert_string_equal(ldlm_conf_get(&f->conf, "e")->value, "x\"y\"");
@@ -190,8 +199,8 @@ static void empty_name(void **state)
 static void duplicates_override(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(parse_text(f, "limit=1\nother=x\nlimit=2\nlimit=3\n",
-                                NULL), 0);
+    assert_int_equal(
+        parse_text(f, "limit=1\nother=x\nlimit=2\nlimit=3\n", NULL), 0);
     assert_int_equal(f->conf.count, 4);
     const ldlm_conf_entry *e = ldlm_conf_get(&f->conf, "limit");
     assert_string_equal(e->value, "3");
@@ -227,10 +236,10 @@ static void nul_byte(void **state)
 {
     fixture *f = *state;
     static const char data[] = "a=1\nb=x\0y\nc=3\n";
-    char *path = ctu_write_file(f->dir, "nul.conf", data, sizeof data - 1,
-                                0644);
-    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false, f->err,
-                                          sizeof f->err), -1);
+    char *path =
+        ctu_write_file(f->dir, "nul.conf", data, sizeof data - 1, 0644);
+    assert_int_equal(
+        ldlm_conf_parse_file(&f->conf, path, false, f->err, sizeof f->err), -1);
     assert_error_at(f, path, 2, "NUL byte in line");
     assert_int_equal(f->conf.count, 0);
     free(path);
@@ -260,14 +269,13 @@ static void missing_file(void **state)
 {
     fixture *f = *state;
     char *path = ctu_path(f->dir, "absent.conf");
-    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, true, f->err,
-                                          sizeof f->err), 0);
+    assert_int_equal(
+        ldlm_conf_parse_file(&f->conf, path, true, f->err, sizeof f->err), 0);
     assert_int_equal(f->conf.count, 0);
-    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false, f->err,
-                                          sizeof f->err), -1);
+    assert_int_equal(
+        ldlm_conf_parse_file(&f->conf, path, false, f->err, sizeof f->err), -1);
     char *expected = NULL;
-    assert_true(asprintf(&expected, "%s: No such file or directory", path) >
-                0);
+    assert_true(asprintf(&expected, "%s: No such file or directory", path) > 0);
     assert_string_equal(f->err, expected);
     free(expected);
     free(path);
@@ -276,14 +284,15 @@ static void missing_file(void **state)
 static void not_a_regular_file(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(ldlm_conf_parse_file(&f->conf, f->dir, true, f->err,
-                                          sizeof f->err), -1);
+    assert_int_equal(
+        ldlm_conf_parse_file(&f->conf, f->dir, true, f->err, sizeof f->err),
+        -1);
     assert_non_null(strstr(f->err, "not a regular file"));
     char *fifo = ctu_path(f->dir, "fifo");
     assert_int_equal(mkfifo(fifo, 0600), 0);
     /* Must not block waiting for a writer. */
-    assert_int_equal(ldlm_conf_parse_file(&f->conf, fifo, false, f->err,
-                                          sizeof f->err), -1);
+    assert_int_equal(
+        ldlm_conf_parse_file(&f->conf, fifo, false, f->err, sizeof f->err), -1);
     assert_non_null(strstr(f->err, "not a regular file"));
     free(fifo);
 }
@@ -296,14 +305,14 @@ static void file_too_large(void **state)
     assert_non_null(data);
     memset(data, '\n', len);
     char *path = ctu_write_file(f->dir, "big.conf", data, len, 0644);
-    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false, f->err,
-                                          sizeof f->err), -1);
+    assert_int_equal(
+        ldlm_conf_parse_file(&f->conf, path, false, f->err, sizeof f->err), -1);
     assert_non_null(strstr(f->err, "file too large"));
     /* The limit itself is accepted. */
     free(path);
     path = ctu_write_file(f->dir, "big.conf", data, len - 1, 0644);
-    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false, f->err,
-                                          sizeof f->err), 0);
+    assert_int_equal(
+        ldlm_conf_parse_file(&f->conf, path, false, f->err, sizeof f->err), 0);
     free(path);
     free(data);
 }
@@ -313,10 +322,10 @@ static void failed_file_keeps_earlier_files(void **state)
     fixture *f = *state;
     char *good = ctu_write_text(f->dir, "good.conf", "a=1\nb=2\n", 0644);
     char *bad = ctu_write_text(f->dir, "bad.conf", "a=3\n=oops\n", 0644);
-    assert_int_equal(ldlm_conf_parse_file(&f->conf, good, false, f->err,
-                                          sizeof f->err), 0);
-    assert_int_equal(ldlm_conf_parse_file(&f->conf, bad, false, f->err,
-                                          sizeof f->err), -1);
+    assert_int_equal(
+        ldlm_conf_parse_file(&f->conf, good, false, f->err, sizeof f->err), 0);
+    assert_int_equal(
+        ldlm_conf_parse_file(&f->conf, bad, false, f->err, sizeof f->err), -1);
     assert_int_equal(f->conf.count, 2);
     assert_string_equal(ldlm_conf_get(&f->conf, "a")->value, "1");
     free(good);
@@ -330,8 +339,8 @@ static void arguments(void **state)
     assert_int_equal(parse_text(f, "server=file:1\ndebug=no\n", &path), 0);
     const char *argv[] = {"server=arg:2", "debug", "msg=\"two words\"",
                           " spaced = x "};
-    assert_int_equal(ldlm_conf_parse_args(&f->conf, 4, argv, f->err,
-                                          sizeof f->err), 0);
+    assert_int_equal(
+        ldlm_conf_parse_args(&f->conf, 4, argv, f->err, sizeof f->err), 0);
     const ldlm_conf_entry *e = ldlm_conf_get(&f->conf, "server");
     assert_string_equal(e->value, "arg:2");
     assert_string_equal(e->origin, "argument");
@@ -352,45 +361,49 @@ static void argument_errors(void **state)
 {
     fixture *f = *state;
     const char *empty[] = {"a=1", ""};
-    assert_int_equal(ldlm_conf_parse_args(&f->conf, 2, empty, f->err,
-                                          sizeof f->err), -1);
+    assert_int_equal(
+        ldlm_conf_parse_args(&f->conf, 2, empty, f->err, sizeof f->err), -1);
     assert_string_equal(f->err, "argument 2: empty argument");
     const char *noname[] = {"=3"};
-    assert_int_equal(ldlm_conf_parse_args(&f->conf, 1, noname, f->err,
-                                          sizeof f->err), -1);
+    assert_int_equal(
+        ldlm_conf_parse_args(&f->conf, 1, noname, f->err, sizeof f->err), -1);
     assert_string_equal(f->err, "argument 1: empty name before '='");
     const char *comment[] = {"#x"};
-    assert_int_equal(ldlm_conf_parse_args(&f->conf, 1, comment, f->err,
-                                          sizeof f->err), -1);
+    assert_int_equal(
+        ldlm_conf_parse_args(&f->conf, 1, comment, f->err, sizeof f->err), -1);
     assert_string_equal(f->err, "argument 1: expected name=value");
     const char *newline[] = {"a=b\nc"};
-    assert_int_equal(ldlm_conf_parse_args(&f->conf, 1, newline, f->err,
-                                          sizeof f->err), -1);
+    assert_int_equal(
+        ldlm_conf_parse_args(&f->conf, 1, newline, f->err, sizeof f->err), -1);
     assert_string_equal(f->err, "argument 1: control character (byte 0x0a)");
     assert_int_equal(f->conf.count, 0);
-    assert_int_equal(ldlm_conf_parse_args(&f->conf, 0, NULL, f->err,
-                                          sizeof f->err), 0);
+    assert_int_equal(
+        ldlm_conf_parse_args(&f->conf, 0, NULL, f->err, sizeof f->err), 0);
 }
 
 static void add_entries(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(ldlm_conf_add(&f->conf, "server", "a:1", "LDLM_SERVER",
-                                   0, f->err, sizeof f->err), 0);
+    assert_int_equal(ldlm_conf_add(&f->conf, "server", "a:1", "LDLM_SERVER", 0,
+                                   f->err, sizeof f->err),
+                     0);
     assert_int_equal(ldlm_conf_add(&f->conf, "tls", NULL, "option --tls", 0,
-                                   f->err, sizeof f->err), 0);
+                                   f->err, sizeof f->err),
+                     0);
     const ldlm_conf_entry *e = ldlm_conf_get(&f->conf, "server");
     char loc[128];
     ldlm_conf_entry_location(e, loc, sizeof loc);
     assert_string_equal(loc, "LDLM_SERVER");
     assert_null(ldlm_conf_get(&f->conf, "tls")->value);
     assert_int_equal(ldlm_conf_add(&f->conf, "bad name", "x", "somewhere", 0,
-                                   f->err, sizeof f->err), -1);
+                                   f->err, sizeof f->err),
+                     -1);
     assert_non_null(strstr(f->err, "somewhere: expected name=value"));
     assert_int_equal(f->conf.count, 2);
     /* Same origin twice: stored once. */
-    assert_int_equal(ldlm_conf_add(&f->conf, "server", "b:2", "LDLM_SERVER",
-                                   0, f->err, sizeof f->err), 0);
+    assert_int_equal(ldlm_conf_add(&f->conf, "server", "b:2", "LDLM_SERVER", 0,
+                                   f->err, sizeof f->err),
+                     0);
     assert_int_equal(f->conf.origins_count, 2);
     assert_ptr_equal(f->conf.entries[0].origin, f->conf.entries[2].origin);
 }
@@ -399,11 +412,10 @@ static void error_buffer_is_optional(void **state)
 {
     fixture *f = *state;
     char *path = ctu_write_text(f->dir, "x.conf", "=bad\n", 0644);
-    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false, NULL, 0),
-                     -1);
+    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false, NULL, 0), -1);
     char tiny[8];
-    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false, tiny,
-                                          sizeof tiny), -1);
+    assert_int_equal(
+        ldlm_conf_parse_file(&f->conf, path, false, tiny, sizeof tiny), -1);
     assert_int_equal(strlen(tiny), sizeof tiny - 1);
     free(path);
 }
@@ -412,15 +424,15 @@ static void odd_bytes_in_messages_stay_printable(void **state)
 {
     fixture *f = *state;
     const char *argv[] = {"na\xffme value"};
-    assert_int_equal(ldlm_conf_parse_args(&f->conf, 1, argv, f->err,
-                                          sizeof f->err), -1);
+    assert_int_equal(
+        ldlm_conf_parse_args(&f->conf, 1, argv, f->err, sizeof f->err), -1);
     assert_string_equal(f->err, "argument 1: expected name=value, got "
                                 "\"na\\xffme value\" (a name cannot hold "
                                 "blanks, quotes or control characters)");
     /* Non-ASCII bytes are fine in names and values themselves. */
     const char *utf8[] = {"gr\xc3\xbcn=\xc3\xa9t\xc3\xa9"};
-    assert_int_equal(ldlm_conf_parse_args(&f->conf, 1, utf8, f->err,
-                                          sizeof f->err), 0);
+    assert_int_equal(
+        ldlm_conf_parse_args(&f->conf, 1, utf8, f->err, sizeof f->err), 0);
     assert_string_equal(ldlm_conf_get(&f->conf, "gr\xc3\xbcn")->value,
                         "\xc3\xa9t\xc3\xa9");
 }

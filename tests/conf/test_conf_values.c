@@ -17,8 +17,10 @@
 
 static ldlm_conf_entry entry(const char *name, const char *value)
 {
-    return (ldlm_conf_entry){.name = (char *)name, .value = (char *)value,
-                             .origin = "/etc/t.conf", .line = 7};
+    return (ldlm_conf_entry){.name = (char *)name,
+                             .value = (char *)value,
+                             .origin = "/etc/t.conf",
+                             .line = 7};
 }
 
 static void integers_accepted(void **state)
@@ -28,19 +30,17 @@ static void integers_accepted(void **state)
         const char *text;
         long min, max, expected;
     } cases[] = {
-        {"0", 0, 10, 0},
-        {"10", 0, 10, 10},
-        {"007", 0, 10, 7},
-        {"-5", -10, 10, -5},
-        {"-10", -10, 10, -10},
-        {"2147483647", 0, LONG_MAX, 2147483647L},
+        {"0", 0, 10, 0},       {"10", 0, 10, 10},
+        {"007", 0, 10, 7},     {"-5", -10, 10, -5},
+        {"-10", -10, 10, -10}, {"2147483647", 0, LONG_MAX, 2147483647L},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ldlm_conf_entry e = entry("n", cases[i].text);
         long v = -999;
         char err[256] = "";
-        assert_int_equal(ldlm_conf_int(&e, cases[i].min, cases[i].max, &v,
-                                       err, sizeof err), 0);
+        assert_int_equal(
+            ldlm_conf_int(&e, cases[i].min, cases[i].max, &v, err, sizeof err),
+            0);
         assert_int_equal(v, cases[i].expected);
     }
 }
@@ -87,9 +87,9 @@ static void flags(void **state)
         const char *text;
         bool expected;
     } cases[] = {
-        {NULL, true},   {"yes", true},  {"YES", true},   {"true", true},
-        {"On", true},   {"1", true},    {"no", false},   {"False", false},
-        {"off", false}, {"0", false},   {"NO", false},
+        {NULL, true},   {"yes", true}, {"YES", true}, {"true", true},
+        {"On", true},   {"1", true},   {"no", false}, {"False", false},
+        {"off", false}, {"0", false},  {"NO", false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ldlm_conf_entry e = entry("tls", cases[i].text);
@@ -113,8 +113,8 @@ static void connection_names(void **state)
 {
     (void)state;
     static const char *const names[] = {
-        "server", "password_file", "tls", "ca_file", "cert",
-        "key", "skip_verify", "max_retries", "timeout"};
+        "server", "password_file", "tls",         "ca_file", "cert",
+        "key",    "skip_verify",   "max_retries", "timeout"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         assert_true(ldlm_conf_is_connection_setting(names[i]));
     assert_false(ldlm_conf_is_connection_setting("max_sessions"));
@@ -244,8 +244,8 @@ static void invalid_settings_change_nothing(void **state)
         ldlm_conn_settings_init(&s);
         s.server = strdup("kept:1");
         char err[256] = "";
-        assert_int_equal(ldlm_conn_settings_from_conf(&s, &conf, err,
-                                                      sizeof err), -1);
+        assert_int_equal(
+            ldlm_conn_settings_from_conf(&s, &conf, err, sizeof err), -1);
         if (strncmp(err, cases[i].message, strlen(cases[i].message)) != 0)
             fail_msg("case %zu: \"%s\" does not start with \"%s\"", i, err,
                      cases[i].message);

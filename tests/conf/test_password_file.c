@@ -68,8 +68,8 @@ static void assert_refused(fixture *f, const char *path, uid_t allowed,
     assert_true(asprintf(&prefix, "password file %s: ", path) > 0);
     if (strncmp(f->err, prefix, strlen(prefix)) != 0 ||
         strstr(f->err, why) == NULL)
-        fail_msg("unexpected error \"%s\" (wanted \"%s...%s\")", f->err,
-                 prefix, why);
+        fail_msg("unexpected error \"%s\" (wanted \"%s...%s\")", f->err, prefix,
+                 why);
     assert_null(strchr(f->err, '\n'));
     free(prefix);
 }
@@ -98,8 +98,8 @@ static uid_t someone(void)
 static void private_file_is_read(void **state)
 {
     fixture *f = *state;
-    char *path = ctu_write_text(f->dir, "pw", "s3cret pass\nsecond line\n",
-                                0600);
+    char *path =
+        ctu_write_text(f->dir, "pw", "s3cret pass\nsecond line\n", 0600);
     assert_int_equal(read_pw(f, path, me()), 0);
     assert_string_equal(f->password, "s3cret pass");
     /* 0400 is fine too; so is a last line without newline. */
@@ -117,8 +117,8 @@ static void private_file_is_read(void **state)
 static void group_or_world_access_refused(void **state)
 {
     fixture *f = *state;
-    static const mode_t modes[] = {0644, 0640, 0604, 0620, 0602, 0610, 0601,
-                                   0666, 0660};
+    static const mode_t modes[] = {0644, 0640, 0604, 0620, 0602,
+                                   0610, 0601, 0666, 0660};
     for (size_t i = 0; i < sizeof modes / sizeof *modes; i++) {
         char *path = ctu_write_text(f->dir, "pw", "x\n", modes[i]);
         char why[64];
@@ -223,8 +223,7 @@ static void unusable_contents_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(private_file_is_read, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(private_file_is_read, setup, teardown),
         cmocka_unit_test_setup_teardown(group_or_world_access_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(allowed_owner_accepted, setup,

@@ -175,8 +175,7 @@ static void test_require_skips_with_install_error(void **state)
     snprintf(path, sizeof path, "%s/server/install-error.txt", cache);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    fputs("go: example/server@v9: 403 Forbidden\n\tserver response: nope\n",
-          f);
+    fputs("go: example/server@v9: 403 Forbidden\n\tserver response: nope\n", f);
     fclose(f);
 
     int rc = require_in_child("/nonexistent", cache, NULL, out, sizeof out);
@@ -215,7 +214,8 @@ static void test_require_passes_with_executable(void **state)
     (void)state;
     char out[4096];
     /* Any executable passes the check; nothing is run. */
-    int rc = require_in_child("/bin/sh", "/nonexistent-cache", NULL, out, sizeof out);
+    int rc = require_in_child("/bin/sh", "/nonexistent-cache", NULL, out,
+                              sizeof out);
     assert_int_equal(rc, 0);
     assert_string_equal(out, "");
 }
@@ -223,12 +223,15 @@ static void test_require_passes_with_executable(void **state)
 static void test_server_bin_defaults_to_cache(void **state)
 {
     (void)state;
-    char *saved_bin = getenv("LDLM_SERVER_BIN") ? strdup(getenv("LDLM_SERVER_BIN")) : NULL;
-    char *saved_cache = getenv("LDLM_TEST_CACHE") ? strdup(getenv("LDLM_TEST_CACHE")) : NULL;
+    char *saved_bin =
+        getenv("LDLM_SERVER_BIN") ? strdup(getenv("LDLM_SERVER_BIN")) : NULL;
+    char *saved_cache =
+        getenv("LDLM_TEST_CACHE") ? strdup(getenv("LDLM_TEST_CACHE")) : NULL;
 
     unsetenv("LDLM_SERVER_BIN");
     setenv("LDLM_TEST_CACHE", "/some/cache", 1);
-    assert_string_equal(ldlm_test_server_bin(), "/some/cache/server/bin/server");
+    assert_string_equal(ldlm_test_server_bin(),
+                        "/some/cache/server/bin/server");
     setenv("LDLM_SERVER_BIN", "/opt/ldlm/server", 1);
     assert_string_equal(ldlm_test_server_bin(), "/opt/ldlm/server");
 
@@ -249,7 +252,8 @@ static void test_server_bin_defaults_to_cache(void **state)
 /* A "server" that exits at once must make start fail fast, not hang. */
 static void check_start_fails_with(const char *bin)
 {
-    char *saved = getenv("LDLM_SERVER_BIN") ? strdup(getenv("LDLM_SERVER_BIN")) : NULL;
+    char *saved =
+        getenv("LDLM_SERVER_BIN") ? strdup(getenv("LDLM_SERVER_BIN")) : NULL;
     setenv("LDLM_SERVER_BIN", bin, 1);
 
     ldlm_test_server srv;
@@ -353,43 +357,44 @@ static void test_certs_verify(void **state)
     assert_string_equal(c.dir, certdir);
 
     /* The server certificate: right CA, right IP and host names. */
-    const char *server_ip[] = {"openssl", "verify", "-CAfile", c.ca_cert,
-                               "-purpose", "sslserver", "-verify_ip",
-                               "127.0.0.1", c.server_cert, NULL};
+    const char *server_ip[] = {
+        "openssl",   "verify",     "-CAfile",   c.ca_cert,     "-purpose",
+        "sslserver", "-verify_ip", "127.0.0.1", c.server_cert, NULL};
     assert_int_equal(run_quietly(server_ip), 0);
-    const char *server_ip6[] = {"openssl", "verify", "-CAfile", c.ca_cert,
-                                "-verify_ip", "::1", c.server_cert, NULL};
+    const char *server_ip6[] = {"openssl",     "verify",     "-CAfile",
+                                c.ca_cert,     "-verify_ip", "::1",
+                                c.server_cert, NULL};
     assert_int_equal(run_quietly(server_ip6), 0);
-    const char *server_host[] = {"openssl", "verify", "-CAfile", c.ca_cert,
-                                 "-verify_hostname", "localhost",
-                                 c.server_cert, NULL};
+    const char *server_host[] = {
+        "openssl",          "verify",    "-CAfile",     c.ca_cert,
+        "-verify_hostname", "localhost", c.server_cert, NULL};
     assert_int_equal(run_quietly(server_host), 0);
 
     /* The wrong-name certificate: good chain, wrong name. */
-    const char *wrong_chain[] = {"openssl", "verify", "-CAfile", c.ca_cert,
-                                 c.wrong_name_cert, NULL};
+    const char *wrong_chain[] = {"openssl", "verify",          "-CAfile",
+                                 c.ca_cert, c.wrong_name_cert, NULL};
     assert_int_equal(run_quietly(wrong_chain), 0);
-    const char *wrong_ip[] = {"openssl", "verify", "-CAfile", c.ca_cert,
-                              "-verify_ip", "127.0.0.1", c.wrong_name_cert,
-                              NULL};
+    const char *wrong_ip[] = {"openssl",         "verify",     "-CAfile",
+                              c.ca_cert,         "-verify_ip", "127.0.0.1",
+                              c.wrong_name_cert, NULL};
     assert_int_not_equal(run_quietly(wrong_ip), 0);
-    const char *wrong_host[] = {"openssl", "verify", "-CAfile", c.ca_cert,
-                                "-verify_hostname", "wrong.example",
-                                c.wrong_name_cert, NULL};
+    const char *wrong_host[] = {
+        "openssl",          "verify",        "-CAfile",         c.ca_cert,
+        "-verify_hostname", "wrong.example", c.wrong_name_cert, NULL};
     assert_int_equal(run_quietly(wrong_host), 0);
 
     /* The other CA vouches for none of ours. */
-    const char *other_ca[] = {"openssl", "verify", "-CAfile", c.other_ca_cert,
-                              c.server_cert, NULL};
+    const char *other_ca[] = {"openssl",       "verify",      "-CAfile",
+                              c.other_ca_cert, c.server_cert, NULL};
     assert_int_not_equal(run_quietly(other_ca), 0);
 
     /* The client certificate: our CA, for client use only. */
-    const char *client[] = {"openssl", "verify", "-CAfile", c.ca_cert,
+    const char *client[] = {"openssl",  "verify",    "-CAfile",     c.ca_cert,
                             "-purpose", "sslclient", c.client_cert, NULL};
     assert_int_equal(run_quietly(client), 0);
-    const char *client_as_server[] = {"openssl", "verify", "-CAfile", c.ca_cert,
-                                      "-purpose", "sslserver", c.client_cert,
-                                      NULL};
+    const char *client_as_server[] = {"openssl",     "verify",   "-CAfile",
+                                      c.ca_cert,     "-purpose", "sslserver",
+                                      c.client_cert, NULL};
     assert_int_not_equal(run_quietly(client_as_server), 0);
 
     /* Each key matches its certificate. */

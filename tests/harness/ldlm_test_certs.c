@@ -85,11 +85,10 @@ int ldlm_test_make_certs(const char *dir, ldlm_test_certs *out)
                 script, dir, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         return -1;
     }
-    const char *files[] = {out->ca_cert,         out->ca_key,
-                           out->server_cert,     out->server_key,
-                           out->wrong_name_cert, out->wrong_name_key,
-                           out->other_ca_cert,   out->client_cert,
-                           out->client_key};
+    const char *files[] = {
+        out->ca_cert,       out->ca_key,          out->server_cert,
+        out->server_key,    out->wrong_name_cert, out->wrong_name_key,
+        out->other_ca_cert, out->client_cert,     out->client_key};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         if (access(files[i], R_OK) != 0) {
             fprintf(stderr, "ldlm_test_make_certs: %s missing\n", files[i]);

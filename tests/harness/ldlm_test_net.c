@@ -79,8 +79,8 @@ bool ldlm_test_port_accepts(const char *host, int port)
     socklen_t len;
     if (!numeric_address(host, port, &addr, &len))
         return false;
-    int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                    0);
+    int fd =
+        socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return false;
     bool ok = false;
@@ -168,7 +168,8 @@ bool ldlm_test_pid_listens_on(pid_t pid, int port)
         char link[PATH_MAX_LINK];
         if (entry->d_name[0] == '.')
             continue;
-        ssize_t n = readlinkat(dirfd(dir), entry->d_name, link, sizeof link - 1);
+        ssize_t n =
+            readlinkat(dirfd(dir), entry->d_name, link, sizeof link - 1);
         if (n <= 0)
             continue;
         link[n] = '\0';

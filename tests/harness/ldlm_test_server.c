@@ -173,8 +173,8 @@ int ldlm_test_server_init_host(ldlm_test_server *srv, const char *host)
                      srv->dir) ||
         !format_path(srv->log_file, sizeof srv->log_file, "%s/server.log",
                      srv->dir) ||
-        !format_path(srv->state_file, sizeof srv->state_file,
-                     "%s/state.json", srv->dir))
+        !format_path(srv->state_file, sizeof srv->state_file, "%s/state.json",
+                     srv->dir))
         return -1;
     return 0;
 }
@@ -375,8 +375,8 @@ static pid_t spawn_server(ldlm_test_server *srv)
     if (unlink(srv->ipc_socket) != 0 && errno != ENOENT)
         harness_error("unlink %s: %s", srv->ipc_socket, strerror(errno));
 
-    int logfd = open(srv->log_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                     0644);
+    int logfd =
+        open(srv->log_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     int nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (logfd < 0 || nullfd < 0) {
         harness_error("open %s or /dev/null: %s", srv->log_file,
@@ -445,7 +445,8 @@ static enum ready_result wait_ready(ldlm_test_server *srv, off_t log_offset)
             if (busy)
                 return PORT_BUSY;
             harness_error("the server exited before accepting connections "
-                          "on %s", srv->address);
+                          "on %s",
+                          srv->address);
             ldlm_test_server_print_log_tail(srv, LOG_TAIL_LINES);
             return FAILED;
         }

@@ -41,16 +41,16 @@
 #define LDLM_TEST_STOP_TIMEOUT_MS 10000
 
 typedef struct ldlm_test_server {
-    pid_t pid;           /* running server, 0 when none */
-    int port;            /* chosen by the first start, kept by later starts */
-    char host[64];       /* listen host: "127.0.0.1" (default) or "::1" */
-    char address[96];    /* what clients dial: "127.0.0.1:PORT", "[::1]:PORT" */
+    pid_t pid;        /* running server, 0 when none */
+    int port;         /* chosen by the first start, kept by later starts */
+    char host[64];    /* listen host: "127.0.0.1" (default) or "::1" */
+    char address[96]; /* what clients dial: "127.0.0.1:PORT", "[::1]:PORT" */
     char dir[LDLM_TEST_PATH_LEN];        /* private temp dir (mkdtemp) */
     char ipc_socket[LDLM_TEST_PATH_LEN]; /* DIR/ipc.sock, always passed */
     char log_file[LDLM_TEST_PATH_LEN];   /* DIR/server.log, all starts */
     char state_file[LDLM_TEST_PATH_LEN]; /* DIR/state.json: NOT passed by
                                             default; add --state_file */
-    char **flags;        /* copy of the extra flags of the last start */
+    char **flags; /* copy of the extra flags of the last start */
 } ldlm_test_server;
 
 /* ---- The server binary --------------------------------------------------- */
@@ -170,16 +170,16 @@ bool ldlm_test_have_ipv6_loopback(void);
 
 typedef struct ldlm_test_certs {
     char dir[LDLM_TEST_PATH_LEN];
-    char ca_cert[LDLM_TEST_PATH_LEN];          /* the test CA */
+    char ca_cert[LDLM_TEST_PATH_LEN]; /* the test CA */
     char ca_key[LDLM_TEST_PATH_LEN];
-    char server_cert[LDLM_TEST_PATH_LEN];      /* IP 127.0.0.1, ::1, DNS
+    char server_cert[LDLM_TEST_PATH_LEN]; /* IP 127.0.0.1, ::1, DNS
                                                   localhost; signed by CA */
     char server_key[LDLM_TEST_PATH_LEN];
-    char wrong_name_cert[LDLM_TEST_PATH_LEN];  /* CN/SAN wrong.example only,
+    char wrong_name_cert[LDLM_TEST_PATH_LEN]; /* CN/SAN wrong.example only,
                                                   signed by the same CA */
     char wrong_name_key[LDLM_TEST_PATH_LEN];
-    char other_ca_cert[LDLM_TEST_PATH_LEN];    /* an unrelated CA */
-    char client_cert[LDLM_TEST_PATH_LEN];      /* clientAuth, signed by CA */
+    char other_ca_cert[LDLM_TEST_PATH_LEN]; /* an unrelated CA */
+    char client_cert[LDLM_TEST_PATH_LEN];   /* clientAuth, signed by CA */
     char client_key[LDLM_TEST_PATH_LEN];
 } ldlm_test_certs;
 

@@ -115,15 +115,12 @@ int main(void)
 {
     ldlm_test_require_server();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_right_password,
-                                        setup_password_server,
-                                        it_teardown_server),
-        cmocka_unit_test_setup_teardown(test_wrong_password,
-                                        setup_password_server,
-                                        it_teardown_server),
-        cmocka_unit_test_setup_teardown(test_missing_password,
-                                        setup_password_server,
-                                        it_teardown_server),
+        cmocka_unit_test_setup_teardown(
+            test_right_password, setup_password_server, it_teardown_server),
+        cmocka_unit_test_setup_teardown(
+            test_wrong_password, setup_password_server, it_teardown_server),
+        cmocka_unit_test_setup_teardown(
+            test_missing_password, setup_password_server, it_teardown_server),
         cmocka_unit_test_setup_teardown(test_empty_password_is_not_the_password,
                                         setup_password_server,
                                         it_teardown_server),

@@ -236,7 +236,8 @@ static void test_closing_client_releases_its_locks(void **state)
     ldlm_test_server *srv = *state;
     ldlm_client *a = it_client_for(srv);
     ldlm_client *b = it_client_for(srv);
-    ldlm_lock_options with_timeout = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 60);
+    ldlm_lock_options with_timeout =
+        LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 60);
     ldlm_handle *plain = NULL, *timed = NULL;
 
     it_assert_ok(ldlm_lock(a, "session-1", NULL, &plain));
@@ -296,8 +297,8 @@ int main(void)
                                         it_setup_server, it_teardown_server),
         cmocka_unit_test_setup_teardown(test_try_lock_rejects_wait_timeout,
                                         it_setup_server, it_teardown_server),
-        cmocka_unit_test_setup_teardown(test_renew_round_trip,
-                                        it_setup_server, it_teardown_server),
+        cmocka_unit_test_setup_teardown(test_renew_round_trip, it_setup_server,
+                                        it_teardown_server),
         cmocka_unit_test_setup_teardown(
             test_renew_without_lock_timeout_is_refused, it_setup_server,
             it_teardown_server),

@@ -15,8 +15,8 @@ void it_check_err_(ldlm_err got, ldlm_err expected, const char *what,
     /* Copy the detail first: it is only valid until the next ldlm_ call. */
     char detail[512];
     snprintf(detail, sizeof detail, "%s", ldlm_last_error_message());
-    print_error("%s:%d: %s returned %s (%s; \"%s\"), expected %s\n", file,
-                line, what, ldlm_err_name(got), ldlm_strerror(got), detail,
+    print_error("%s:%d: %s returned %s (%s; \"%s\"), expected %s\n", file, line,
+                what, ldlm_err_name(got), ldlm_strerror(got), detail,
                 ldlm_err_name(expected));
     _fail(file, line);
 }
@@ -88,8 +88,7 @@ ldlm_client *it_client_for(const ldlm_test_server *srv)
     return it_client_new(&cfg);
 }
 
-ldlm_handle *it_try_acquire(ldlm_client *client, const char *name,
-                                 int size)
+ldlm_handle *it_try_acquire(ldlm_client *client, const char *name, int size)
 {
     ldlm_lock_options opts = LDLM_LOCK_OPTIONS(.size = size);
     ldlm_handle *lock = NULL;
@@ -114,8 +113,8 @@ bool it_lock_is_free(const ldlm_test_server *srv, const char *name, int size)
     return free_now;
 }
 
-ldlm_handle *it_acquire_within(ldlm_client *client, const char *name,
-                                    int size, int timeout_ms)
+ldlm_handle *it_acquire_within(ldlm_client *client, const char *name, int size,
+                               int timeout_ms)
 {
     int64_t deadline = ldlm_test_now_ms() + timeout_ms;
     for (;;) {

@@ -32,7 +32,7 @@
  * Asserts that `expr` (an ldlm_err) equals `expected`, showing both names
  * and the library's last error message otherwise.
  */
-#define it_assert_err(expr, expected)                                         \
+#define it_assert_err(expr, expected)                                          \
     it_check_err_((expr), (expected), #expr, __FILE__, __LINE__)
 #define it_assert_ok(expr) it_assert_err((expr), LDLM_OK)
 
@@ -66,8 +66,7 @@ ldlm_client *it_client_for(const ldlm_test_server *srv);
  * Try-locks `name` (with `size`, 0 = not set) on `client` and fails the
  * test on any error. Returns the held lock, or NULL if the lock was full.
  */
-ldlm_handle *it_try_acquire(ldlm_client *client, const char *name,
-                                 int size);
+ldlm_handle *it_try_acquire(ldlm_client *client, const char *name, int size);
 
 /*
  * True if `name` can be taken right now by a fresh client of srv (which
@@ -80,8 +79,8 @@ bool it_lock_is_free(const ldlm_test_server *srv, const char *name, int size);
  * returns the held lock or NULL on timeout. For waiting on the server to
  * release a lock (expiry, closed session).
  */
-ldlm_handle *it_acquire_within(ldlm_client *client, const char *name,
-                                    int size, int timeout_ms);
+ldlm_handle *it_acquire_within(ldlm_client *client, const char *name, int size,
+                               int timeout_ms);
 
 /* The lock's current key (copied into buf), failing the test on NULL. */
 const char *it_key(const ldlm_handle *lock, char *buf, size_t size);
@@ -91,7 +90,7 @@ const char *it_key(const ldlm_handle *lock, char *buf, size_t size);
 #define IT_LOST_MAX 16
 
 typedef struct it_lost_log {
-    ldlm_test_event event;  /* signalled once per callback */
+    ldlm_test_event event; /* signalled once per callback */
     pthread_mutex_t mutex;
     int count;
     ldlm_handle *locks[IT_LOST_MAX];

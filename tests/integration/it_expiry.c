@@ -24,7 +24,8 @@ static void test_lock_expires_without_renewal(void **state)
     /* Nobody renews: the server's 2 s timer releases the lock. */
     ldlm_handle *taken = it_acquire_within(b, "expires", 0, 15000);
     int64_t lived = ldlm_test_now_ms() - locked_at;
-    print_message("the 2 s lock was released after %lld ms\n", (long long)lived);
+    print_message("the 2 s lock was released after %lld ms\n",
+                  (long long)lived);
     assert_non_null(taken);
     assert_true(lived >= 1000);
 

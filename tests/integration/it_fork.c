@@ -12,8 +12,13 @@
 #include <unistd.h>
 
 /* Child exit codes: which check failed. */
-enum { CHILD_OK = 0, CHILD_TRY_LOCK = 10, CHILD_LOCK = 11, CHILD_UNLOCK = 12,
-       CHILD_LOCK_UNLOCK = 13 };
+enum {
+    CHILD_OK = 0,
+    CHILD_TRY_LOCK = 10,
+    CHILD_LOCK = 11,
+    CHILD_UNLOCK = 12,
+    CHILD_LOCK_UNLOCK = 13
+};
 
 static int child_checks(ldlm_client *client, ldlm_handle *held)
 {

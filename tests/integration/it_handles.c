@@ -18,13 +18,13 @@
 #include <string.h>
 
 enum {
-    HELD_TIMED,     /* held, renewed in the background */
-    HELD_PLAIN,     /* held, no lock timeout */
-    UNLOCKED,       /* released with ldlm_handle_unlock */
-    UNLOCKED_BY_KEY,/* released with ldlm_unlock(name, key) */
-    TRY_MISSED,     /* ldlm_try_lock found it full */
-    RENEWAL,        /* the handle ldlm_renew returns */
-    LOST,           /* reported through the lost-lock callback */
+    HELD_TIMED,      /* held, renewed in the background */
+    HELD_PLAIN,      /* held, no lock timeout */
+    UNLOCKED,        /* released with ldlm_handle_unlock */
+    UNLOCKED_BY_KEY, /* released with ldlm_unlock(name, key) */
+    TRY_MISSED,      /* ldlm_try_lock found it full */
+    RENEWAL,         /* the handle ldlm_renew returns */
+    LOST,            /* reported through the lost-lock callback */
     HANDLE_KINDS
 };
 
@@ -75,8 +75,7 @@ static void assert_all_read_cleanly(const handle_set *set)
 
 /* Makes one handle of every kind on client `a` (b helps). */
 static void make_every_kind(ldlm_test_server *srv, ldlm_client *a,
-                            ldlm_client *b, it_lost_log *lost,
-                            handle_set *set)
+                            ldlm_client *b, it_lost_log *lost, handle_set *set)
 {
     for (int i = 0; i < HANDLE_KINDS; i++)
         snprintf(set->names[i], sizeof set->names[i], "handles-%s",
@@ -84,13 +83,13 @@ static void make_every_kind(ldlm_test_server *srv, ldlm_client *a,
     ldlm_lock_options timed = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 4);
     char key[256];
 
-    it_assert_ok(ldlm_lock(a, set->names[HELD_TIMED], &timed,
-                           &set->locks[HELD_TIMED]));
-    it_assert_ok(ldlm_lock(a, set->names[HELD_PLAIN], NULL,
-                           &set->locks[HELD_PLAIN]));
+    it_assert_ok(
+        ldlm_lock(a, set->names[HELD_TIMED], &timed, &set->locks[HELD_TIMED]));
+    it_assert_ok(
+        ldlm_lock(a, set->names[HELD_PLAIN], NULL, &set->locks[HELD_PLAIN]));
 
-    it_assert_ok(ldlm_lock(a, set->names[UNLOCKED], NULL,
-                           &set->locks[UNLOCKED]));
+    it_assert_ok(
+        ldlm_lock(a, set->names[UNLOCKED], NULL, &set->locks[UNLOCKED]));
     it_assert_ok(ldlm_handle_unlock(set->locks[UNLOCKED]));
 
     it_assert_ok(ldlm_lock(a, set->names[UNLOCKED_BY_KEY], NULL,
@@ -110,8 +109,8 @@ static void make_every_kind(ldlm_test_server *srv, ldlm_client *a,
     ldlm_handle_free(blocker);
 
     it_key(set->locks[HELD_TIMED], key, sizeof key);
-    it_assert_ok(ldlm_renew(a, set->names[HELD_TIMED], key, 4,
-                            &set->locks[RENEWAL]));
+    it_assert_ok(
+        ldlm_renew(a, set->names[HELD_TIMED], key, 4, &set->locks[RENEWAL]));
     /* The renewal's handle names the renewed lock. */
     snprintf(set->names[RENEWAL], sizeof set->names[RENEWAL], "%s",
              set->names[HELD_TIMED]);
@@ -166,8 +165,8 @@ static void test_every_kind_of_handle_outlives_its_client(void **state)
  * passed, so it reads not locked but the library still tracks it. Freeing
  * the client must detach it too.
  */
-static void test_handle_waiting_for_reacquisition_outlives_its_client(
-    void **state)
+static void
+test_handle_waiting_for_reacquisition_outlives_its_client(void **state)
 {
     ldlm_test_server *srv = *state;
     ldlm_config cfg;

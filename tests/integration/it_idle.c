@@ -14,8 +14,8 @@ static int setup_keepalive_server(void **state)
 {
     if (it_setup_server_dir(state) != 0)
         return -1;
-    const char *flags[] = {"--keepalive_interval", "2s",
-                           "--keepalive_timeout", "1s", NULL};
+    const char *flags[] = {"--keepalive_interval", "2s", "--keepalive_timeout",
+                           "1s", NULL};
     if (ldlm_test_server_start(*state, flags) != 0) {
         it_teardown_server(state);
         return -1;

@@ -85,8 +85,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_ipv6_round_trip, setup_v6,
                                         it_teardown_server),
-        cmocka_unit_test_setup_teardown(test_ipv6_tls_verifies_ip_san,
-                                        setup_v6, it_teardown_server),
+        cmocka_unit_test_setup_teardown(test_ipv6_tls_verifies_ip_san, setup_v6,
+                                        it_teardown_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

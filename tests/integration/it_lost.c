@@ -124,7 +124,8 @@ static void test_lost_on_restart_without_state_file(void **state)
                  "expected 2",
                  it_lost_count(&lost), RESOLVED_AFTER_RESTART_MS);
     print_message("both locks reported lost %lld ms after the server was "
-                  "back\n", (long long)(ldlm_test_now_ms() - back));
+                  "back\n",
+                  (long long)(ldlm_test_now_ms() - back));
     ldlm_err reason = LDLM_OK;
     assert_true(it_lost_reported(&lost, plain, &reason));
     assert_int_equal(reason, LDLM_ERR_LOCK_DOES_NOT_EXIST_OR_INVALID_KEY);
@@ -179,8 +180,8 @@ static void test_restart_then_taken_by_another(void **state)
     } else {
         if (!ldlm_test_event_wait(&lost.event, 1, RESOLVED_AFTER_RESTART_MS))
             fail_msg("A still reports the lock held %d ms after B took it "
-                     "(locked=%d)", RESOLVED_AFTER_RESTART_MS,
-                     (int)ldlm_handle_locked(mine));
+                     "(locked=%d)",
+                     RESOLVED_AFTER_RESTART_MS, (int)ldlm_handle_locked(mine));
         print_message("A reported the loss %lld ms after B took the lock\n",
                       (long long)(ldlm_test_now_ms() - taken));
         ldlm_err reason = LDLM_OK;
@@ -279,7 +280,8 @@ static void test_reacquired_after_restart(void **state)
     cfg.lost_lock_callback = it_lost_lock_cb;
     cfg.lost_lock_userdata = &lost;
     ldlm_client *a = it_client_new(&cfg);
-    ldlm_lock_options sized = LDLM_LOCK_OPTIONS(.size = 2, .lock_timeout_seconds = 30);
+    ldlm_lock_options sized =
+        LDLM_LOCK_OPTIONS(.size = 2, .lock_timeout_seconds = 30);
     ldlm_handle *plain = NULL, *shared = NULL;
     char plain_key[256], shared_key[256];
 

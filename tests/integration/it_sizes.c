@@ -32,7 +32,8 @@ static void test_n_holders_admitted_n_plus_one_refused(void **state)
 
     /* One more than the size: try-lock says full, a bounded wait expires. */
     assert_null(it_try_acquire(clients[SIZE], "sized", SIZE));
-    ldlm_lock_options wait_1s = LDLM_LOCK_OPTIONS(.size = SIZE, .wait_timeout_seconds = 1);
+    ldlm_lock_options wait_1s =
+        LDLM_LOCK_OPTIONS(.size = SIZE, .wait_timeout_seconds = 1);
     ldlm_handle *extra = NULL;
     it_assert_err(ldlm_lock(clients[SIZE], "sized", &wait_1s, &extra),
                   LDLM_ERR_LOCK_WAIT_TIMEOUT);
@@ -62,7 +63,8 @@ static void test_size_mismatch(void **state)
     ldlm_client *b = it_client_for(srv);
     ldlm_lock_options three = LDLM_LOCK_OPTIONS(.size = 3);
     ldlm_lock_options two = LDLM_LOCK_OPTIONS(.size = 2);
-    ldlm_lock_options five_wait = LDLM_LOCK_OPTIONS(.size = 5, .wait_timeout_seconds = 5);
+    ldlm_lock_options five_wait =
+        LDLM_LOCK_OPTIONS(.size = 5, .wait_timeout_seconds = 5);
     ldlm_handle *held = NULL, *other = NULL;
 
     it_assert_ok(ldlm_lock(a, "mismatch", &three, &held));
@@ -120,7 +122,8 @@ static void test_several_holds_in_one_client(void **state)
 {
     ldlm_test_server *srv = *state;
     ldlm_client *a = it_client_for(srv);
-    ldlm_lock_options opts = LDLM_LOCK_OPTIONS(.size = SIZE, .lock_timeout_seconds = 30);
+    ldlm_lock_options opts =
+        LDLM_LOCK_OPTIONS(.size = SIZE, .lock_timeout_seconds = 30);
     ldlm_handle *holds[SIZE];
     char keys[SIZE][256];
 

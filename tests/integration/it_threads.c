@@ -16,9 +16,9 @@
 struct hammer {
     ldlm_client *client;
     pthread_barrier_t go;
-    atomic_int inside;       /* threads in the critical section now */
-    atomic_int max_inside;   /* most ever seen at once */
-    atomic_int acquired;     /* successful lock + unlock rounds */
+    atomic_int inside;     /* threads in the critical section now */
+    atomic_int max_inside; /* most ever seen at once */
+    atomic_int acquired;   /* successful lock + unlock rounds */
     atomic_int failures;
     _Atomic ldlm_err first_error;
 };

@@ -94,9 +94,9 @@ static void expect_refused(const ldlm_config *cfg, const char *name)
 static void start_with(tls_fixture *fx, const char *cert, const char *key,
                        const char *client_ca)
 {
-    const char *flags[] = {"--tls_cert", cert,        "--tls_key", key,
-                           client_ca ? "--client_ca" : NULL, client_ca,
-                           NULL};
+    const char *flags[] = {
+        "--tls_cert", cert, "--tls_key", key, client_ca ? "--client_ca" : NULL,
+        client_ca,    NULL};
     it_start_server(&fx->srv, flags);
 }
 

@@ -22,7 +22,8 @@ static void test_wait_timeout(void **state)
     it_assert_err(ldlm_lock(b, "wait-timeout", &opts, &waited),
                   LDLM_ERR_LOCK_WAIT_TIMEOUT);
     int64_t elapsed = ldlm_test_now_ms() - start;
-    print_message("waited %lld ms for a 2 s wait timeout\n", (long long)elapsed);
+    print_message("waited %lld ms for a 2 s wait timeout\n",
+                  (long long)elapsed);
     /* About 2 s: generous bounds for a loaded machine. */
     assert_in_range(elapsed, 1500, 8000);
     ldlm_handle_free(waited);

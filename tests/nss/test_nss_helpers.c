@@ -73,8 +73,8 @@ static int write_databases(void **state)
     group = append_line(group, &len, "nsst_alice_g:x:6001:nsst_alice\n");
     group = append_line(group, &len, "nsst_bob_g:x:6002:\n");
     group = append_line(group, &len, "nsst_lonely_g:x:6004:\n");
-    group = append_line(group, &len,
-                        "nsst_shared:x:6100:nsst_alice,nsst_bob\n");
+    group =
+        append_line(group, &len, "nsst_shared:x:6100:nsst_alice,nsst_bob\n");
     group = append_line(group, &len, "nsst_empty:x:6101:\n");
     for (int i = 0; i < MANY_GROUPS; i++)
         group = append_line(group, &len, "nsst_many_%03d:x:%d:nsst_many\n", i,
@@ -209,8 +209,7 @@ static void test_huge_group_grows_buffer(void **state)
     assert_int_equal(g->member_count, HUGE_MEMBERS + 1);
     for (int i = 0; i < HUGE_MEMBERS; i++) {
         char expected[64];
-        snprintf(expected, sizeof(expected), "member_with_a_long_name_%04d",
-                 i);
+        snprintf(expected, sizeof(expected), "member_with_a_long_name_%04d", i);
         assert_string_equal(g->members[i], expected);
     }
     assert_string_equal(g->members[HUGE_MEMBERS], "nsst_alice");

@@ -31,8 +31,7 @@ const char *tmpdir_create(const char *tag)
     return dir_path;
 }
 
-char *tmpdir_write(const char *name, const char *data, size_t len,
-                   mode_t mode)
+char *tmpdir_write(const char *name, const char *data, size_t len, mode_t mode)
 {
     if (dir_path[0] == '\0' || written_count == TMPFILES_MAX)
         return NULL;

@@ -15,8 +15,7 @@ const char *tmpdir_create(const char *tag);
 
 /* Writes `len` bytes into DIR/name with the given mode; returns the full
  * path (to free()) or NULL. */
-char *tmpdir_write(const char *name, const char *data, size_t len,
-                   mode_t mode);
+char *tmpdir_write(const char *name, const char *data, size_t len, mode_t mode);
 
 /* Same for a NUL-terminated string. */
 char *tmpdir_write_str(const char *name, const char *text, mode_t mode);

@@ -2,6 +2,8 @@
 # Packaging: install into a scratch DESTDIR, build a program with pkg-config,
 # check exported symbols.
 TESTS += tests/packaging/licence.sh
+# Every C file follows .clang-format.
+TESTS += tests/packaging/format.sh
 # One man page per public function, each agreeing with ldlm.h.
 TESTS += tests/packaging/manpages.sh
 EXTRA_DIST += tests/packaging/manpages.sh
@@ -11,4 +13,5 @@ if ENABLE_CLI
 TESTS += tests/packaging/install.sh
 endif
 endif
-EXTRA_DIST += tests/packaging/install.sh tests/packaging/licence.sh
+EXTRA_DIST += tests/packaging/install.sh tests/packaging/licence.sh \
+	tests/packaging/format.sh

@@ -58,33 +58,54 @@ static void on_stop_signal(int sig)
 static const char *code_name(int rc)
 {
     switch (rc) {
-    case PAM_SUCCESS: return "PAM_SUCCESS";
-    case PAM_OPEN_ERR: return "PAM_OPEN_ERR";
-    case PAM_SYMBOL_ERR: return "PAM_SYMBOL_ERR";
-    case PAM_SERVICE_ERR: return "PAM_SERVICE_ERR";
-    case PAM_SYSTEM_ERR: return "PAM_SYSTEM_ERR";
-    case PAM_BUF_ERR: return "PAM_BUF_ERR";
-    case PAM_PERM_DENIED: return "PAM_PERM_DENIED";
-    case PAM_AUTH_ERR: return "PAM_AUTH_ERR";
-    case PAM_USER_UNKNOWN: return "PAM_USER_UNKNOWN";
-    case PAM_ACCT_EXPIRED: return "PAM_ACCT_EXPIRED";
-    case PAM_SESSION_ERR: return "PAM_SESSION_ERR";
-    case PAM_CONV_ERR: return "PAM_CONV_ERR";
-    case PAM_MODULE_UNKNOWN: return "PAM_MODULE_UNKNOWN";
-    case PAM_IGNORE: return "PAM_IGNORE";
-    case PAM_ABORT: return "PAM_ABORT";
-    default: return "PAM_OTHER";
+    case PAM_SUCCESS:
+        return "PAM_SUCCESS";
+    case PAM_OPEN_ERR:
+        return "PAM_OPEN_ERR";
+    case PAM_SYMBOL_ERR:
+        return "PAM_SYMBOL_ERR";
+    case PAM_SERVICE_ERR:
+        return "PAM_SERVICE_ERR";
+    case PAM_SYSTEM_ERR:
+        return "PAM_SYSTEM_ERR";
+    case PAM_BUF_ERR:
+        return "PAM_BUF_ERR";
+    case PAM_PERM_DENIED:
+        return "PAM_PERM_DENIED";
+    case PAM_AUTH_ERR:
+        return "PAM_AUTH_ERR";
+    case PAM_USER_UNKNOWN:
+        return "PAM_USER_UNKNOWN";
+    case PAM_ACCT_EXPIRED:
+        return "PAM_ACCT_EXPIRED";
+    case PAM_SESSION_ERR:
+        return "PAM_SESSION_ERR";
+    case PAM_CONV_ERR:
+        return "PAM_CONV_ERR";
+    case PAM_MODULE_UNKNOWN:
+        return "PAM_MODULE_UNKNOWN";
+    case PAM_IGNORE:
+        return "PAM_IGNORE";
+    case PAM_ABORT:
+        return "PAM_ABORT";
+    default:
+        return "PAM_OTHER";
     }
 }
 
 static const char *style_name(int style)
 {
     switch (style) {
-    case PAM_ERROR_MSG: return "ERROR_MSG";
-    case PAM_TEXT_INFO: return "TEXT_INFO";
-    case PAM_PROMPT_ECHO_ON: return "PROMPT_ECHO_ON";
-    case PAM_PROMPT_ECHO_OFF: return "PROMPT_ECHO_OFF";
-    default: return "OTHER";
+    case PAM_ERROR_MSG:
+        return "ERROR_MSG";
+    case PAM_TEXT_INFO:
+        return "TEXT_INFO";
+    case PAM_PROMPT_ECHO_ON:
+        return "PROMPT_ECHO_ON";
+    case PAM_PROMPT_ECHO_OFF:
+        return "PROMPT_ECHO_OFF";
+    default:
+        return "OTHER";
     }
 }
 
@@ -237,8 +258,8 @@ int main(int argc, char **argv)
         all_ok = opened;
     }
     if (all_ok && fork_end != NULL)
-        all_ok = fork_and_end(pamh, strcmp(fork_end, "silent") == 0) ==
-                 PAM_SUCCESS;
+        all_ok =
+            fork_and_end(pamh, strcmp(fork_end, "silent") == 0) == PAM_SUCCESS;
     if (all_ok && hold) {
         printf("HOLDING %ld\n", (long)getpid());
         fflush(stdout);

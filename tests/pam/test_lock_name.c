@@ -40,8 +40,7 @@ static long decode(const char *enc, char *out)
             out[n++] = (char)v;
             p += 2;
         } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                   (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                   c == '-') {
+                   (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
             out[n++] = (char)c;
         } else {
             return -1;
@@ -112,7 +111,10 @@ static void test_names_that_look_encoded_stay_distinct(void **state)
 {
     (void)state;
     const char *pairs[][2] = {
-        {"a b", "a%20b"}, {"a/b", "a%2Fb"}, {"%", "%25"}, {"\xff", "%FF"},
+        {"a b", "a%20b"},
+        {"a/b", "a%2Fb"},
+        {"%", "%25"},
+        {"\xff", "%FF"},
     };
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
         char *x = pldlm_user_lock_name("pam_ldlm/", pairs[i][0]);

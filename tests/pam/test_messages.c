@@ -56,8 +56,7 @@ static void test_bad_templates_refused(void **state)
     char err[256];
     assert_int_equal(pldlm_template_check("limit %x", err, sizeof(err)), -1);
     assert_non_null(strstr(err, "%x"));
-    assert_int_equal(pldlm_template_check("ends with %", err, sizeof(err)),
-                     -1);
+    assert_int_equal(pldlm_template_check("ends with %", err, sizeof(err)), -1);
     assert_non_null(strstr(err, "lone"));
     assert_int_equal(pldlm_template_check("%s", err, sizeof(err)), -1);
     assert_int_equal(pldlm_template_check("%n", err, sizeof(err)), -1);
@@ -94,8 +93,8 @@ static void test_printable(void **state)
     assert_printable("a\xc2\xa0z", "a\xc2\xa0z");
     assert_printable("\xe2\x82\xac", "\xe2\x82\xac"); /* euro sign */
     assert_printable("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80");
-    assert_printable("\xc3", "\\xc3");              /* truncated */
-    assert_printable("\xc0\xaf", "\\xc0\\xaf");     /* overlong '/' */
+    assert_printable("\xc3", "\\xc3");                   /* truncated */
+    assert_printable("\xc0\xaf", "\\xc0\\xaf");          /* overlong '/' */
     assert_printable("\xed\xa0\x80", "\\xed\\xa0\\x80"); /* surrogate */
     assert_printable(NULL, "(null)");
     assert_printable("", "");
@@ -104,11 +103,22 @@ static void test_printable(void **state)
 static void test_utf8_valid(void **state)
 {
     (void)state;
-    const char *good[] = {"", "ascii", "caf\xc3\xa9", "\xe2\x82\xac",
-                          "\xf4\x8f\xbf\xbf", "\xef\xbf\xbf"};
-    const char *bad[] = {"\xff", "\x80", "\xc3", "\xc0\x80", "\xe0\x80\x80",
-                         "\xf0\x80\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
-                         "\xf8\x88\x80\x80\x80", "ok\xc3("};
+    const char *good[] = {"",
+                          "ascii",
+                          "caf\xc3\xa9",
+                          "\xe2\x82\xac",
+                          "\xf4\x8f\xbf\xbf",
+                          "\xef\xbf\xbf"};
+    const char *bad[] = {"\xff",
+                         "\x80",
+                         "\xc3",
+                         "\xc0\x80",
+                         "\xe0\x80\x80",
+                         "\xf0\x80\x80\x80",
+                         "\xed\xa0\x80",
+                         "\xf4\x90\x80\x80",
+                         "\xf8\x88\x80\x80\x80",
+                         "ok\xc3("};
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
         assert_true(ldlmu_utf8_valid(good[i], strlen(good[i])));
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)

@@ -38,9 +38,13 @@ static int teardown(void **state)
     return 0;
 }
 
-#define ARGS(...) (const char *[]){__VA_ARGS__}
-#define COUNT(...) ((int)(sizeof((const char *[]){__VA_ARGS__}) /           \
-                          sizeof(const char *)))
+#define ARGS(...)                                                              \
+    (const char *[])                                                           \
+    {                                                                          \
+        __VA_ARGS__                                                            \
+    }
+#define COUNT(...)                                                             \
+    ((int)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)))
 
 static int load(pldlm_options *o, int argc, const char **argv, char *err)
 {
@@ -57,7 +61,8 @@ static void assert_refused(int argc, const char **argv, const char *needle)
         fail_msg("error \"%s\" does not mention \"%s\"", err, needle);
 }
 
-#define REFUSED(needle, ...) assert_refused(COUNT(__VA_ARGS__), ARGS(__VA_ARGS__), needle)
+#define REFUSED(needle, ...)                                                   \
+    assert_refused(COUNT(__VA_ARGS__), ARGS(__VA_ARGS__), needle)
 
 static void test_defaults(void **state)
 {
@@ -89,14 +94,27 @@ static void test_everything_set(void **state)
     (void)state;
     pldlm_options o;
     char err[512];
-    const char *argv[] = {
-        "server=127.0.0.1:3144", "tls", "ca_file=/ca.pem", "cert=/c.pem",
-        "key=/c.key", "skip_verify", "timeout=9", "wait=4", "on_error=deny",
-        "max_sessions=3", "limit=alice:5,@admins:unlimited",
-        "unlimited=@ops", "pool=@students:50", "exempt=carol,@staff",
-        "even_deny_root", "lock_prefix=site/", "deny_message=no %u (%l)",
-        "pool_deny_message=%g full", "error_message=try later", "debug",
-        "max_retries=2"};
+    const char *argv[] = {"server=127.0.0.1:3144",
+                          "tls",
+                          "ca_file=/ca.pem",
+                          "cert=/c.pem",
+                          "key=/c.key",
+                          "skip_verify",
+                          "timeout=9",
+                          "wait=4",
+                          "on_error=deny",
+                          "max_sessions=3",
+                          "limit=alice:5,@admins:unlimited",
+                          "unlimited=@ops",
+                          "pool=@students:50",
+                          "exempt=carol,@staff",
+                          "even_deny_root",
+                          "lock_prefix=site/",
+                          "deny_message=no %u (%l)",
+                          "pool_deny_message=%g full",
+                          "error_message=try later",
+                          "debug",
+                          "max_retries=2"};
     int rc = load(&o, (int)(sizeof(argv) / sizeof(argv[0])), argv, err);
     if (rc != 0)
         fail_msg("%s", err);
@@ -321,12 +339,14 @@ static void test_every_setting_is_documented(void **state)
     for (size_t i = 0; (name = pldlm_setting_name(i)) != NULL; i++, checked++)
         if (!man_documents(conf5, name) && !man_documents(pam8, name))
             fail_msg("setting %s is not documented in pam_ldlm.conf(5) or "
-                     "pam_ldlm(8)", name);
+                     "pam_ldlm(8)",
+                     name);
     for (size_t i = 0; (name = ldlm_conn_setting_name(i)) != NULL;
          i++, checked++)
         if (!man_documents(conf5, name))
             fail_msg("connection setting %s is not documented in "
-                     "pam_ldlm.conf(5)", name);
+                     "pam_ldlm.conf(5)",
+                     name);
     assert_true(checked >= 20);
     /* The check itself tells a documented name from an unknown one. */
     assert_false(man_documents(conf5, "no_such_setting"));
@@ -373,9 +393,10 @@ static void test_random_arguments_never_crash(void **state)
 {
     (void)state;
     static const char *const names[] = {
-        "limit", "pool", "exempt", "unlimited", "max_sessions", "wait",
-        "timeout", "on_error", "lock_prefix", "deny_message", "debug",
-        "server", "tls", "conf", "x", ""};
+        "limit",        "pool",         "exempt",  "unlimited",
+        "max_sessions", "wait",         "timeout", "on_error",
+        "lock_prefix",  "deny_message", "debug",   "server",
+        "tls",          "conf",         "x",       ""};
     static const char alphabet[] = "@:,=%\"# 0123456789abc\xff\t-";
     uint32_t x = 42;
     for (int round = 0; round < 3000; round++) {
@@ -385,7 +406,8 @@ static void test_random_arguments_never_crash(void **state)
         int argc = (int)((x >> 24) % 5);
         for (int a = 0; a < argc; a++) {
             x = x * 1664525u + 1013904223u;
-            const char *name = names[(x >> 20) % (sizeof(names) / sizeof(names[0]))];
+            const char *name =
+                names[(x >> 20) % (sizeof(names) / sizeof(names[0]))];
             int n = snprintf(storage[a], sizeof(storage[a]), "%s", name);
             x = x * 1664525u + 1013904223u;
             int extra = (int)((x >> 24) % 12);

@@ -82,8 +82,7 @@ static void load(pldlm_options *o, const char *const *args)
         fail_msg("options: %s", err);
 }
 
-static void decide(const pldlm_options *o, const char *user,
-                   pldlm_decision *d)
+static void decide(const pldlm_options *o, const char *user, pldlm_decision *d)
 {
     char err[512];
     int rc = pldlm_decide(o, user, d, err, sizeof(err));

@@ -28,14 +28,16 @@
 
 static char closed_address[64];
 
-static double now_s(void) {
+static double now_s(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* A loopback port with nothing listening: bind, read the port, close. */
-static int setup_closed_port(void **state) {
+static int setup_closed_port(void **state)
+{
     (void)state;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa = {.sin_family = AF_INET};
@@ -51,7 +53,8 @@ static int setup_closed_port(void **state) {
 }
 
 static ldlm_client *offline_client(int max_retries, int retry_delay_ms,
-                                   int call_timeout_ms) {
+                                   int call_timeout_ms)
+{
     ldlm_config c;
     ldlm_config_init(&c);
     c.address = closed_address;
@@ -64,7 +67,8 @@ static ldlm_client *offline_client(int max_retries, int retry_delay_ms,
     return client;
 }
 
-static int count_threads(void) {
+static int count_threads(void)
+{
     int n = 0;
     DIR *d = opendir("/proc/self/task");
     if (!d)
@@ -76,32 +80,44 @@ static int count_threads(void) {
     return n;
 }
 
-static void version_matches_header(void **state) {
+static void version_matches_header(void **state)
+{
     (void)state;
     assert_string_equal(ldlm_version(), LDLM_VERSION_STRING);
     assert_true(LDLM_VERSION_NUMBER >= 0x000100);
 }
 
-static void invalid_arguments_are_refused_before_any_call(void **state) {
+static void invalid_arguments_are_refused_before_any_call(void **state)
+{
     (void)state;
     ldlm_client *client = offline_client(0, 0, 0);
     ldlm_handle *lock = (ldlm_handle *)1;
-    assert_int_equal(ldlm_lock(client, "", NULL, &lock), LDLM_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ldlm_lock(client, "", NULL, &lock),
+                     LDLM_ERR_INVALID_ARGUMENT);
     assert_null(lock);
-    assert_int_equal(ldlm_lock(client, NULL, NULL, &lock), LDLM_ERR_INVALID_ARGUMENT);
-    assert_int_equal(ldlm_lock(client, "bad\xff", NULL, &lock), LDLM_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ldlm_lock(client, NULL, NULL, &lock),
+                     LDLM_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ldlm_lock(client, "bad\xff", NULL, &lock),
+                     LDLM_ERR_INVALID_ARGUMENT);
     assert_true(strstr(ldlm_last_error_message(), "UTF-8") != NULL);
     ldlm_lock_options neg = LDLM_LOCK_OPTIONS(.size = -1);
-    assert_int_equal(ldlm_lock(client, "x", &neg, &lock), LDLM_ERR_INVALID_LOCK_SIZE);
+    assert_int_equal(ldlm_lock(client, "x", &neg, &lock),
+                     LDLM_ERR_INVALID_LOCK_SIZE);
     ldlm_lock_options negt = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = -1);
-    assert_int_equal(ldlm_try_lock(client, "x", &negt, &lock), LDLM_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ldlm_try_lock(client, "x", &negt, &lock),
+                     LDLM_ERR_INVALID_ARGUMENT);
     ldlm_lock_options wait = LDLM_LOCK_OPTIONS(.wait_timeout_seconds = 3);
-    assert_int_equal(ldlm_try_lock(client, "x", &wait, &lock), LDLM_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ldlm_try_lock(client, "x", &wait, &lock),
+                     LDLM_ERR_INVALID_ARGUMENT);
     assert_true(strstr(ldlm_last_error_message(), "try-lock") != NULL);
-    assert_int_equal(ldlm_lock(client, "x", NULL, NULL), LDLM_ERR_INVALID_ARGUMENT);
-    assert_int_equal(ldlm_renew(client, "x", "k", 0, NULL), LDLM_ERR_INVALID_ARGUMENT);
-    assert_int_equal(ldlm_unlock(client, "x", "", NULL), LDLM_ERR_INVALID_ARGUMENT);
-    assert_int_equal(ldlm_lock(NULL, "x", NULL, &lock), LDLM_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ldlm_lock(client, "x", NULL, NULL),
+                     LDLM_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ldlm_renew(client, "x", "k", 0, NULL),
+                     LDLM_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ldlm_unlock(client, "x", "", NULL),
+                     LDLM_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ldlm_lock(NULL, "x", NULL, &lock),
+                     LDLM_ERR_INVALID_ARGUMENT);
     assert_int_equal(ldlm_handle_unlock(NULL), LDLM_ERR_INVALID_ARGUMENT);
     assert_null(ldlm_handle_key(NULL));
     assert_false(ldlm_handle_locked(NULL));
@@ -111,21 +127,24 @@ static void invalid_arguments_are_refused_before_any_call(void **state) {
 }
 
 /* The ABI policy of ldlm.h: versioned structures carry their size. */
-static void versioned_structures_are_checked(void **state) {
+static void versioned_structures_are_checked(void **state)
+{
     (void)state;
     ldlm_client *client = NULL;
 
     /* Not initialised: refused, not guessed. */
     ldlm_config zeroed;
     memset(&zeroed, 0, sizeof zeroed);
-    assert_int_equal(ldlm_client_new(&zeroed, &client), LDLM_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ldlm_client_new(&zeroed, &client),
+                     LDLM_ERR_INVALID_ARGUMENT);
     assert_null(client);
     assert_non_null(strstr(ldlm_last_error_message(), "not initialised"));
 
     /* Smaller than the first release's layout: refused. */
     ldlm_config tiny = LDLM_CONFIG(.address = closed_address);
     tiny.struct_size = sizeof(size_t) + sizeof(const char *);
-    assert_int_equal(ldlm_client_new(&tiny, &client), LDLM_ERR_INVALID_ARGUMENT);
+    assert_int_equal(ldlm_client_new(&tiny, &client),
+                     LDLM_ERR_INVALID_ARGUMENT);
     assert_non_null(strstr(ldlm_last_error_message(), "struct_size"));
 
     /* The initialiser and the init function agree. */
@@ -161,11 +180,13 @@ static void versioned_structures_are_checked(void **state) {
     assert_int_equal(set.struct_size, sizeof(ldlm_lock_options));
     assert_int_equal(set.size, 0);
     /* Initialised: it gets past the checks to the (closed) server. */
-    assert_int_equal(ldlm_try_lock(client, "x", &set, &lock), LDLM_ERR_UNAVAILABLE);
+    assert_int_equal(ldlm_try_lock(client, "x", &set, &lock),
+                     LDLM_ERR_UNAVAILABLE);
     ldlm_client_free(client);
 }
 
-static void bad_configurations_are_refused(void **state) {
+static void bad_configurations_are_refused(void **state)
+{
     (void)state;
     ldlm_client *client = NULL;
     ldlm_config c;
@@ -196,7 +217,8 @@ static void bad_configurations_are_refused(void **state) {
 
 /* Writes a fresh self-signed certificate and its key (and an unrelated
  * second key) into dir. */
-static void write_test_pki(const char *dir) {
+static void write_test_pki(const char *dir)
+{
     EVP_PKEY *key = EVP_RSA_gen(2048), *other = EVP_RSA_gen(2048);
     assert_non_null(key);
     assert_non_null(other);
@@ -233,7 +255,8 @@ static void write_test_pki(const char *dir) {
 }
 
 static ldlm_err tls_client(const char *ca, const char *cert, const char *key,
-                           bool skip_verify) {
+                           bool skip_verify)
+{
     ldlm_config c;
     ldlm_config_init(&c);
     c.address = closed_address;
@@ -248,7 +271,8 @@ static ldlm_err tls_client(const char *ca, const char *cert, const char *key,
     return err;
 }
 
-static void tls_files_are_checked_at_creation(void **state) {
+static void tls_files_are_checked_at_creation(void **state)
+{
     (void)state;
     char dir[] = "/tmp/ldlm-unit-tls-XXXXXX";
     assert_non_null(mkdtemp(dir));
@@ -268,7 +292,8 @@ static void tls_files_are_checked_at_creation(void **state) {
     assert_int_equal(tls_client(missing, NULL, NULL, false), LDLM_ERR_TLS_FILE);
     assert_true(strstr(ldlm_last_error_message(), missing) != NULL);
     assert_int_equal(tls_client(garbage, NULL, NULL, false), LDLM_ERR_TLS_FILE);
-    assert_true(strstr(ldlm_last_error_message(), "not a PEM certificate") != NULL);
+    assert_true(strstr(ldlm_last_error_message(), "not a PEM certificate") !=
+                NULL);
     assert_int_equal(tls_client(cert, garbage, key, false), LDLM_ERR_TLS_FILE);
     assert_int_equal(tls_client(cert, cert, garbage, false), LDLM_ERR_TLS_FILE);
     assert_true(strstr(ldlm_last_error_message(), "private key") != NULL);
@@ -276,7 +301,8 @@ static void tls_files_are_checked_at_creation(void **state) {
     assert_true(strstr(ldlm_last_error_message(), "does not match") != NULL);
     assert_int_equal(tls_client(NULL, cert, missing, true), LDLM_ERR_TLS_FILE);
 
-    const char *names[] = {"cert.pem", "key.pem", "other-key.pem", "garbage.pem"};
+    const char *names[] = {"cert.pem", "key.pem", "other-key.pem",
+                           "garbage.pem"};
     for (size_t i = 0; i < 4; i++) {
         char p[600];
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
@@ -285,22 +311,26 @@ static void tls_files_are_checked_at_creation(void **state) {
     rmdir(dir);
 }
 
-static void unreachable_server_fails_fast_without_retries(void **state) {
+static void unreachable_server_fails_fast_without_retries(void **state)
+{
     (void)state;
     ldlm_client *client = offline_client(0, 0, 0);
     ldlm_handle *lock = NULL;
     double t0 = now_s();
-    assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock), LDLM_ERR_UNAVAILABLE);
+    assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock),
+                     LDLM_ERR_UNAVAILABLE);
     assert_true(now_s() - t0 < 5.0);
     assert_null(lock);
     assert_true(strlen(ldlm_last_error_message()) > 0);
     bool unlocked = true;
-    assert_int_equal(ldlm_unlock(client, "x", "k", &unlocked), LDLM_ERR_UNAVAILABLE);
+    assert_int_equal(ldlm_unlock(client, "x", "k", &unlocked),
+                     LDLM_ERR_UNAVAILABLE);
     assert_false(unlocked);
     ldlm_client_free(client);
 }
 
-static void retries_wait_between_attempts(void **state) {
+static void retries_wait_between_attempts(void **state)
+{
     (void)state;
     /* 3 retries 300 ms apart: at least 0.9 s spent, and bounded. */
     ldlm_client *client = offline_client(3, 300, 0);
@@ -313,7 +343,8 @@ static void retries_wait_between_attempts(void **state) {
     ldlm_client_free(client);
 }
 
-static void call_timeout_bounds_retries(void **state) {
+static void call_timeout_bounds_retries(void **state)
+{
     (void)state;
     /* Ten retries 1 s apart would take 10 s; the 1.5 s bound wins. */
     ldlm_client *client = offline_client(10, 1000, 1500);
@@ -332,7 +363,8 @@ typedef struct {
     double took;
 } blocked_call;
 
-static void *lock_in_thread(void *arg) {
+static void *lock_in_thread(void *arg)
+{
     blocked_call *b = arg;
     ldlm_handle *lock = NULL;
     double t0 = now_s();
@@ -342,7 +374,8 @@ static void *lock_in_thread(void *arg) {
     return NULL;
 }
 
-static void cancel_interrupts_a_retrying_call(void **state) {
+static void cancel_interrupts_a_retrying_call(void **state)
+{
     (void)state;
     /* A call retrying every 5 s for a minute; cancel must end it at once. */
     blocked_call b = {offline_client(12, 5000, 0), LDLM_OK, 0};
@@ -358,15 +391,18 @@ static void cancel_interrupts_a_retrying_call(void **state) {
     assert_true(now_s() - t0 < 2.0);
     assert_int_equal(b.result, LDLM_ERR_CANCELLED);
     ldlm_handle *lock = NULL;
-    assert_int_equal(ldlm_try_lock(b.client, "y", NULL, &lock), LDLM_ERR_CANCELLED);
+    assert_int_equal(ldlm_try_lock(b.client, "y", NULL, &lock),
+                     LDLM_ERR_CANCELLED);
     ldlm_client_free(b.client);
 }
 
-static void forked_child_is_refused_and_parent_unharmed(void **state) {
+static void forked_child_is_refused_and_parent_unharmed(void **state)
+{
     (void)state;
     ldlm_client *client = offline_client(0, 0, 0);
     ldlm_handle *lock = NULL;
-    assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock), LDLM_ERR_UNAVAILABLE);
+    assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock),
+                     LDLM_ERR_UNAVAILABLE);
     /* The child reports through a pipe, not its exit status: memory
      * checkers count the parent state it deliberately abandons as leaks. */
     int report[2];
@@ -393,11 +429,13 @@ static void forked_child_is_refused_and_parent_unharmed(void **state) {
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_int_equal(verdict, 'Y');
     /* The parent's client still works (fails the same honest way). */
-    assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock), LDLM_ERR_UNAVAILABLE);
+    assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock),
+                     LDLM_ERR_UNAVAILABLE);
     ldlm_client_free(client);
 }
 
-static void freeing_clients_leaves_no_threads(void **state) {
+static void freeing_clients_leaves_no_threads(void **state)
+{
     (void)state;
     /* Warm gRPC up once: its first init starts process-wide threads. */
     ldlm_client_free(offline_client(0, 0, 0));
@@ -405,7 +443,8 @@ static void freeing_clients_leaves_no_threads(void **state) {
     for (int i = 0; i < 20; i++) {
         ldlm_client *client = offline_client(0, 0, 0);
         ldlm_handle *lock = NULL;
-        assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock), LDLM_ERR_UNAVAILABLE);
+        assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock),
+                         LDLM_ERR_UNAVAILABLE);
         ldlm_client_free(client);
     }
     /* gRPC shuts its executor threads down asynchronously; give it a
@@ -424,7 +463,8 @@ typedef struct {
     int retry_lines;
 } log_capture;
 
-static void capture_log(ldlm_log_level level, const char *message, void *ud) {
+static void capture_log(ldlm_log_level level, const char *message, void *ud)
+{
     log_capture *cap = ud;
     pthread_mutex_lock(&cap->mutex);
     if (level == LDLM_LOG_INFO && strstr(message, "unavailable, retry 1 of 1"))
@@ -432,19 +472,22 @@ static void capture_log(ldlm_log_level level, const char *message, void *ud) {
     pthread_mutex_unlock(&cap->mutex);
 }
 
-static void log_handler_receives_library_diagnostics(void **state) {
+static void log_handler_receives_library_diagnostics(void **state)
+{
     (void)state;
     log_capture cap = {PTHREAD_MUTEX_INITIALIZER, 0};
     ldlm_set_log_handler(capture_log, LDLM_LOG_INFO, &cap);
     ldlm_client *client = offline_client(1, 50, 0);
     ldlm_handle *lock = NULL;
-    assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock), LDLM_ERR_UNAVAILABLE);
+    assert_int_equal(ldlm_try_lock(client, "x", NULL, &lock),
+                     LDLM_ERR_UNAVAILABLE);
     ldlm_client_free(client);
     ldlm_set_log_handler(NULL, LDLM_LOG_ERROR, NULL);
     assert_int_equal(cap.retry_lines, 1);
 }
 
-int main(void) {
+int main(void)
+{
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(version_matches_header),
         cmocka_unit_test(invalid_arguments_are_refused_before_any_call),

@@ -13,23 +13,28 @@
 
 #include "ldlm_util.h"
 
-static bool valid(const char *s) { return ldlmu_utf8_valid(s, strlen(s)); }
+static bool valid(const char *s)
+{
+    return ldlmu_utf8_valid(s, strlen(s));
+}
 
-static void utf8_well_formed_only(void **state) {
+static void utf8_well_formed_only(void **state)
+{
     (void)state;
     assert_true(valid(""));
     assert_true(valid("caf\xc3\xa9"));
-    assert_true(valid("\xf4\x8f\xbf\xbf"));      /* U+10FFFF */
-    assert_false(valid("\xc0\xaf"));             /* overlong */
-    assert_false(valid("\xed\xa0\x80"));         /* surrogate */
-    assert_false(valid("\xf4\x90\x80\x80"));     /* > U+10FFFF */
-    assert_false(valid("ok\xe2\x82"));           /* cut short */
+    assert_true(valid("\xf4\x8f\xbf\xbf"));  /* U+10FFFF */
+    assert_false(valid("\xc0\xaf"));         /* overlong */
+    assert_false(valid("\xed\xa0\x80"));     /* surrogate */
+    assert_false(valid("\xf4\x90\x80\x80")); /* > U+10FFFF */
+    assert_false(valid("ok\xe2\x82"));       /* cut short */
     /* The length is honoured: a valid prefix of invalid bytes is valid. */
     assert_true(ldlmu_utf8_valid("ab\xff", 2));
     assert_false(ldlmu_utf8_valid("ab\xff", 3));
 }
 
-static void printable_escapes_what_could_forge_a_line(void **state) {
+static void printable_escapes_what_could_forge_a_line(void **state)
+{
     (void)state;
     char *s = ldlmu_printable("a\nb\\c\x7f\xc2\x85\xff caf\xc3\xa9");
     assert_non_null(s);
@@ -40,7 +45,8 @@ static void printable_escapes_what_could_forge_a_line(void **state) {
     free(s);
 }
 
-static void printable_into_is_bounded(void **state) {
+static void printable_into_is_bounded(void **state)
+{
     (void)state;
     char buf[16];
     ldlmu_printable_into("short", buf, sizeof buf);
@@ -61,15 +67,16 @@ static void printable_into_is_bounded(void **state) {
     assert_string_equal(buf, "");
 }
 
-static void numbers_are_strict(void **state) {
+static void numbers_are_strict(void **state)
+{
     (void)state;
     long v = 0;
     assert_int_equal(ldlmu_parse_long("42", 0, 100, &v), LDLMU_NUMBER_OK);
     assert_int_equal(v, 42);
     assert_int_equal(ldlmu_parse_long("-7", -10, 10, &v), LDLMU_NUMBER_OK);
     assert_int_equal(v, -7);
-    const char *invalid[] = {"", "-", "+5", " 5", "5 ", "\t5", "0x5", "5k",
-                             "1e3", "--5", NULL};
+    const char *invalid[] = {"",    "-",  "+5",  " 5",  "5 ", "\t5",
+                             "0x5", "5k", "1e3", "--5", NULL};
     for (size_t i = 0; invalid[i]; i++)
         assert_int_equal(ldlmu_parse_long(invalid[i], -100, 100, &v),
                          LDLMU_NUMBER_INVALID);
@@ -84,7 +91,8 @@ static void numbers_are_strict(void **state) {
     assert_int_equal(v, 5);
 }
 
-int main(void) {
+int main(void)
+{
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(utf8_well_formed_only),
         cmocka_unit_test(printable_escapes_what_could_forge_a_line),
