@@ -17,6 +17,7 @@
 #include "exit_codes.h"
 #include "options.h"
 
+#include <ldlm_conf.h>
 #include <ldlm_util.h>
 
 /* Upper bound of the second counts we accept: the library turns seconds
@@ -34,23 +35,16 @@ enum {
     OPT_CONN_FIRST /* connection options follow, in conn_options order */
 };
 
-/* The connection options: option name -> configuration name. */
-static const struct {
-    const char *option;
-    const char *name;
-    int has_arg;
-} conn_options[] = {
-    {"server", "server", required_argument},
-    {"password-file", "password_file", required_argument},
-    {"tls", "tls", optional_argument},
-    {"ca-file", "ca_file", required_argument},
-    {"cert", "cert", required_argument},
-    {"key", "key", required_argument},
-    {"skip-verify", "skip_verify", optional_argument},
-    {"max-retries", "max_retries", required_argument},
-    {"timeout", "timeout", required_argument},
-};
-#define CONN_OPTION_COUNT (sizeof conn_options / sizeof conn_options[0])
+/* The connection options come from the one table of connection settings
+ * (ldlm_conn_setting in conf/), so that a setting added there is an option,
+ * an environment variable and a file setting at once. */
+static size_t conn_option_count(void)
+{
+    size_t n = 0;
+    while (ldlm_conn_setting(n) != NULL)
+        n++;
+    return n;
+}
 
 /* Which lock options were given, to refuse those a command does not use. */
 enum {
@@ -234,10 +228,17 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
     /* Known only to explain why it is refused. */
     longopts[n++] =
         (struct option){"password", optional_argument, NULL, OPT_PASSWORD};
-    for (size_t i = 0; i < CONN_OPTION_COUNT; i++)
-        longopts[n++] =
-            (struct option){conn_options[i].option, conn_options[i].has_arg,
-                            NULL, OPT_CONN_FIRST + (int)i};
+    const size_t conn_count = conn_option_count();
+    if (n + conn_count >= sizeof longopts / sizeof longopts[0]) {
+        fputs("ldlm: internal error: too many options\n", stderr);
+        return CLI_EXIT_INTERNAL;
+    }
+    for (size_t i = 0; i < conn_count; i++) {
+        const ldlm_conn_setting_names *c = ldlm_conn_setting(i);
+        longopts[n++] = (struct option){
+            c->option, c->is_flag ? optional_argument : required_argument, NULL,
+            OPT_CONN_FIRST + (int)i};
+    }
     longopts[n] = (struct option){NULL, 0, NULL, 0};
 
     unsigned given = 0;
@@ -341,17 +342,17 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
                 rc = usage_error("unknown or ambiguous option '%s'", spelled);
             goto out;
         default:
-            if (c >= OPT_CONN_FIRST &&
-                c < OPT_CONN_FIRST + (int)CONN_OPTION_COUNT) {
-                size_t i = (size_t)(c - OPT_CONN_FIRST);
+            if (c >= OPT_CONN_FIRST && c < OPT_CONN_FIRST + (int)conn_count) {
+                const ldlm_conn_setting_names *conn =
+                    ldlm_conn_setting((size_t)(c - OPT_CONN_FIRST));
                 if (o->conn_count == CLI_MAX_CONN_OPTIONS) {
                     rc = usage_error("too many connection options");
                     goto out;
                 }
                 o->conn[o->conn_count++] =
-                    (cli_conn_option){.name = conn_options[i].name,
+                    (cli_conn_option){.name = conn->name,
                                       .value = optarg,
-                                      .option = conn_options[i].option};
+                                      .option = conn->option};
                 break;
             }
             rc = usage_error("unexpected option '%s'", spelled);

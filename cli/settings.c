@@ -15,45 +15,28 @@
 #include "report.h"
 #include "settings.h"
 
-static const struct {
-    const char *variable;
-    const char *name;
-} environment[] = {
-    {"LDLM_SERVER", "server"},
-    {"LDLM_PASSWORD_FILE", "password_file"},
-    {"LDLM_TLS", "tls"},
-    {"LDLM_CA_FILE", "ca_file"},
-    {"LDLM_CERT", "cert"},
-    {"LDLM_KEY", "key"},
-    {"LDLM_SKIP_VERIFY", "skip_verify"},
-    {"LDLM_MAX_RETRIES", "max_retries"},
-    {"LDLM_TIMEOUT", "timeout"},
-};
-
-static int add_options(ldlm_conf *conf, const cli_options *o, char *err,
-                       size_t errlen)
+static int add_options(ldlm_conf *conf, const cli_options *o)
 {
     for (size_t i = 0; i < o->conn_count; i++) {
         char origin[64];
         snprintf(origin, sizeof origin, "option --%s", o->conn[i].option);
-        if (ldlm_conf_add(conf, o->conn[i].name, o->conn[i].value, origin, 0,
-                          err, errlen) < 0)
+        if (ldlm_conf_add(conf, o->conn[i].name, o->conn[i].value, origin, 0) <
+            0)
             return -1;
     }
     return 0;
 }
 
-static int add_environment(ldlm_conf *conf, char *err, size_t errlen)
+static int add_environment(ldlm_conf *conf)
 {
-    for (size_t i = 0; i < sizeof environment / sizeof *environment; i++) {
-        const char *value = getenv(environment[i].variable);
+    const ldlm_conn_setting_names *c;
+    for (size_t i = 0; (c = ldlm_conn_setting(i)) != NULL; i++) {
+        const char *value = getenv(c->variable);
         if (value == NULL || value[0] == '\0') /* empty = not set */
             continue;
         char origin[64];
-        snprintf(origin, sizeof origin, "environment variable %s",
-                 environment[i].variable);
-        if (ldlm_conf_add(conf, environment[i].name, value, origin, 0, err,
-                          errlen) < 0)
+        snprintf(origin, sizeof origin, "environment variable %s", c->variable);
+        if (ldlm_conf_add(conf, c->name, value, origin, 0) < 0)
             return -1;
     }
     return 0;
@@ -64,13 +47,12 @@ static int check_options(const cli_options *o)
 {
     ldlm_conf conf;
     ldlm_conn_settings scratch;
-    char err[1024];
     ldlm_conf_init(&conf);
     ldlm_conn_settings_init(&scratch);
     int rc = 0;
-    if (add_options(&conf, o, err, sizeof err) < 0 ||
-        ldlm_conn_settings_from_conf(&scratch, &conf, err, sizeof err) < 0) {
-        cli_say("%s (see 'ldlm --help')", err);
+    if (add_options(&conf, o) < 0 ||
+        ldlm_conn_settings_from_conf(&scratch, &conf) < 0) {
+        cli_say("%s (see 'ldlm --help')", ldlm_conf_error(&conf));
         rc = CLI_EXIT_USAGE;
     }
     ldlm_conn_settings_free(&scratch);
@@ -113,20 +95,13 @@ int cli_settings_resolve(cli_settings *st, const cli_options *o)
     if (rc != 0)
         return rc;
 
-    char err[1024];
     bool must_exist;
     choose_config(st, o, &must_exist);
-    if (st->config_path != NULL &&
-        ldlm_conf_parse_file(&st->conf, st->config_path, !must_exist, err,
-                             sizeof err) < 0) {
-        cli_say("configuration: %s", err);
-        return CLI_EXIT_CONFIG;
-    }
-    if (add_environment(&st->conf, err, sizeof err) < 0 ||
-        add_options(&st->conf, o, err, sizeof err) < 0 ||
-        ldlm_conn_settings_from_conf(&st->conn, &st->conf, err, sizeof err) <
-            0) {
-        cli_say("configuration: %s", err);
+    if ((st->config_path != NULL &&
+         ldlm_conf_parse_file(&st->conf, st->config_path, !must_exist) < 0) ||
+        add_environment(&st->conf) < 0 || add_options(&st->conf, o) < 0 ||
+        ldlm_conn_settings_from_conf(&st->conn, &st->conf) < 0) {
+        cli_say("configuration: %s", ldlm_conf_error(&st->conf));
         return CLI_EXIT_CONFIG;
     }
     if (st->conn.timeout_seconds == 0) {
@@ -171,10 +146,9 @@ int cli_settings_read_password(cli_settings *st)
 {
     if (st->conn.password_file == NULL)
         return 0;
-    char err[1024];
-    if (ldlm_read_password_file(st->conn.password_file, getuid(), &st->password,
-                                err, sizeof err) < 0) {
-        cli_say("%s", err);
+    if (ldlm_conf_read_password_file(&st->conf, st->conn.password_file,
+                                     getuid(), &st->password) < 0) {
+        cli_say("%s", ldlm_conf_error(&st->conf));
         return CLI_EXIT_CONFIG;
     }
     return 0;

@@ -20,33 +20,63 @@
 typedef enum { SETTING_STRING, SETTING_BOOL, SETTING_INT } setting_kind;
 
 static const struct {
-    const char *name;
+    ldlm_conn_setting_names names;
     setting_kind kind;
     size_t offset;           /* of the field in ldlm_conn_settings */
     const char *placeholder; /* SETTING_STRING: "name=PLACEHOLDER" */
     long max;                /* SETTING_INT: 0..max */
 } settings[] = {
-    {"server", SETTING_STRING, offsetof(ldlm_conn_settings, server),
-     "HOST:PORT", 0},
-    {"password_file", SETTING_STRING,
-     offsetof(ldlm_conn_settings, password_file), "PATH", 0},
-    {"tls", SETTING_BOOL, offsetof(ldlm_conn_settings, tls), NULL, 0},
-    {"ca_file", SETTING_STRING, offsetof(ldlm_conn_settings, ca_file), "PATH",
+    {{"server", "server", "LDLM_SERVER", false},
+     SETTING_STRING,
+     offsetof(ldlm_conn_settings, server),
+     "HOST:PORT",
      0},
-    {"cert", SETTING_STRING, offsetof(ldlm_conn_settings, cert), "PATH", 0},
-    {"key", SETTING_STRING, offsetof(ldlm_conn_settings, key), "PATH", 0},
-    {"skip_verify", SETTING_BOOL, offsetof(ldlm_conn_settings, skip_verify),
-     NULL, 0},
-    {"max_retries", SETTING_INT, offsetof(ldlm_conn_settings, max_retries),
-     NULL, MAX_RETRIES_LIMIT},
-    {"timeout", SETTING_INT, offsetof(ldlm_conn_settings, timeout_seconds),
-     NULL, TIMEOUT_LIMIT},
+    {{"password_file", "password-file", "LDLM_PASSWORD_FILE", false},
+     SETTING_STRING,
+     offsetof(ldlm_conn_settings, password_file),
+     "PATH",
+     0},
+    {{"tls", "tls", "LDLM_TLS", true},
+     SETTING_BOOL,
+     offsetof(ldlm_conn_settings, tls),
+     NULL,
+     0},
+    {{"ca_file", "ca-file", "LDLM_CA_FILE", false},
+     SETTING_STRING,
+     offsetof(ldlm_conn_settings, ca_file),
+     "PATH",
+     0},
+    {{"cert", "cert", "LDLM_CERT", false},
+     SETTING_STRING,
+     offsetof(ldlm_conn_settings, cert),
+     "PATH",
+     0},
+    {{"key", "key", "LDLM_KEY", false},
+     SETTING_STRING,
+     offsetof(ldlm_conn_settings, key),
+     "PATH",
+     0},
+    {{"skip_verify", "skip-verify", "LDLM_SKIP_VERIFY", true},
+     SETTING_BOOL,
+     offsetof(ldlm_conn_settings, skip_verify),
+     NULL,
+     0},
+    {{"max_retries", "max-retries", "LDLM_MAX_RETRIES", false},
+     SETTING_INT,
+     offsetof(ldlm_conn_settings, max_retries),
+     NULL,
+     MAX_RETRIES_LIMIT},
+    {{"timeout", "timeout", "LDLM_TIMEOUT", false},
+     SETTING_INT,
+     offsetof(ldlm_conn_settings, timeout_seconds),
+     NULL,
+     TIMEOUT_LIMIT},
 };
 #define SETTING_COUNT (sizeof settings / sizeof settings[0])
 
-const char *ldlm_conn_setting_name(size_t index)
+const ldlm_conn_setting_names *ldlm_conn_setting(size_t index)
 {
-    return index < SETTING_COUNT ? settings[index].name : NULL;
+    return index < SETTING_COUNT ? &settings[index].names : NULL;
 }
 
 bool ldlm_conf_is_connection_setting(const char *name)
@@ -54,7 +84,7 @@ bool ldlm_conf_is_connection_setting(const char *name)
     if (name == NULL)
         return false;
     for (size_t i = 0; i < SETTING_COUNT; i++)
-        if (strcmp(name, settings[i].name) == 0)
+        if (strcmp(name, settings[i].names.name) == 0)
             return true;
     return false;
 }
@@ -96,10 +126,9 @@ static int copy_settings(ldlm_conn_settings *dst, const ldlm_conn_settings *src)
 }
 
 /* Applies the entry of setting i, if conf has one, to *s. */
-static int take_setting(size_t i, const ldlm_conf *conf, ldlm_conn_settings *s,
-                        char *err, size_t errlen)
+static int take_setting(size_t i, ldlm_conf *conf, ldlm_conn_settings *s)
 {
-    const char *name = settings[i].name;
+    const char *name = settings[i].names.name;
     const ldlm_conf_entry *e = ldlm_conf_get(conf, name);
     if (e == NULL)
         return 0;
@@ -108,13 +137,13 @@ static int take_setting(size_t i, const ldlm_conf *conf, ldlm_conn_settings *s,
     case SETTING_STRING: {
         /* Present means a non-empty value is required. */
         if (e->value == NULL || e->value[0] == '\0') {
-            conf_entry_error(e, err, errlen, "%s needs a value (%s=%s)", name,
-                             name, settings[i].placeholder);
+            ldlm_conf_fail(conf, e, "%s needs a value (%s=%s)", name, name,
+                           settings[i].placeholder);
             return -1;
         }
         char *copy = strdup(e->value);
         if (copy == NULL) {
-            conf_entry_error(e, err, errlen, "out of memory");
+            ldlm_conf_fail(conf, e, "out of memory");
             return -1;
         }
         free(*(char **)field);
@@ -122,11 +151,11 @@ static int take_setting(size_t i, const ldlm_conf *conf, ldlm_conn_settings *s,
         return 0;
     }
     case SETTING_BOOL:
-        return ldlm_conf_bool(e, (bool *)field, err, errlen);
+        return ldlm_conf_bool(conf, e, (bool *)field);
     case SETTING_INT:
     default: {
         long v;
-        if (ldlm_conf_int(e, 0, settings[i].max, &v, err, errlen) < 0)
+        if (ldlm_conf_int(conf, e, 0, settings[i].max, &v) < 0)
             return -1;
         *(int *)field = (int)v;
         return 0;
@@ -134,20 +163,19 @@ static int take_setting(size_t i, const ldlm_conf *conf, ldlm_conn_settings *s,
     }
 }
 
-int ldlm_conn_settings_from_conf(ldlm_conn_settings *s, const ldlm_conf *conf,
-                                 char *err, size_t errlen)
+int ldlm_conn_settings_from_conf(ldlm_conn_settings *s, ldlm_conf *conf)
 {
     if (s == NULL || conf == NULL) {
-        conf_set_error(err, errlen, "invalid arguments");
+        ldlm_conf_fail(conf, NULL, "invalid arguments");
         return -1;
     }
     ldlm_conn_settings next;
     if (copy_settings(&next, s) < 0) {
-        conf_set_error(err, errlen, "out of memory");
+        ldlm_conf_fail(conf, NULL, "out of memory");
         return -1;
     }
     for (size_t i = 0; i < SETTING_COUNT; i++) {
-        if (take_setting(i, conf, &next, err, errlen) < 0) {
+        if (take_setting(i, conf, &next) < 0) {
             ldlm_conn_settings_free(&next);
             return -1;
         }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * messages.c - formatting of the library's one-line error messages.
+ * messages.c - the one formatter of "FILE:LINE: message" errors, kept on the
+ * ldlm_conf that failed (see ldlm_conf_fail in ldlm_conf.h).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,29 +9,41 @@
 
 #include "conf_internal.h"
 
-void conf_set_error(char *err, size_t errlen, const char *fmt, ...)
+int ldlm_conf_vfail(ldlm_conf *conf, const ldlm_conf_entry *e, const char *fmt,
+                    va_list ap)
 {
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
+    if (conf == NULL)
+        return -1;
+    /* Formatted aside first: the arguments may point into conf->error
+     * (a message rewrapped with more context). */
+    char message[LDLM_CONF_ERROR_MAX];
+    vsnprintf(message, sizeof message, fmt, ap);
+    if (e == NULL) {
+        snprintf(conf->error, sizeof conf->error, "%s", message);
+        return -1;
+    }
+    /* The location first, then as much of the message as fits. */
+    ldlm_conf_entry_location(e, conf->error, CONF_LOCATION_MAX);
+    size_t used = strlen(conf->error);
+    snprintf(conf->error + used, sizeof conf->error - used, ": %s", message);
+    return -1;
 }
 
-void conf_entry_error(const ldlm_conf_entry *e, char *err, size_t errlen,
-                      const char *fmt, ...)
+int ldlm_conf_fail(ldlm_conf *conf, const ldlm_conf_entry *e, const char *fmt,
+                   ...)
 {
-    if (err == NULL || errlen == 0)
-        return;
-    char loc[CONF_LOCATION_MAX];
-    char msg[512];
-    ldlm_conf_entry_location(e, loc, sizeof loc);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    ldlm_conf_vfail(conf, e, fmt, ap);
     va_end(ap);
-    snprintf(err, errlen, "%s: %s", loc, msg);
+    return -1;
+}
+
+const char *ldlm_conf_error(const ldlm_conf *conf)
+{
+    if (conf == NULL)
+        return "no configuration";
+    return conf->error[0] != '\0' ? conf->error : "no error";
 }
 
 void ldlm_conf_entry_location(const ldlm_conf_entry *e, char *buf,

@@ -25,6 +25,7 @@ void ldlm_conf_init(ldlm_conf *conf)
     conf->count = 0;
     conf->origins = NULL;
     conf->origins_count = 0;
+    conf->error[0] = '\0';
 }
 
 static void free_entry(ldlm_conf_entry *e)
@@ -109,17 +110,18 @@ typedef struct source {
 } source;
 
 /* Reports an error at the setting being parsed. */
-#define PARSE_ERROR(src, err, errlen, ...)                                     \
-    conf_entry_error(                                                          \
-        &(ldlm_conf_entry){.origin = (src)->origin, .line = (src)->line}, err, \
-        errlen, __VA_ARGS__)
+#define PARSE_ERROR(conf, src, ...)                                            \
+    ldlm_conf_fail(                                                            \
+        (conf),                                                                \
+        &(ldlm_conf_entry){.origin = (src)->origin, .line = (src)->line},      \
+        __VA_ARGS__)
 
 /* Checks a setting name: non-empty, no blanks, quotes or control bytes. */
-static int check_name(const char *name, size_t len, const source *src,
-                      char *err, size_t errlen)
+static int check_name(ldlm_conf *conf, const char *name, size_t len,
+                      const source *src)
 {
     if (len == 0) {
-        PARSE_ERROR(src, err, errlen, "empty name before '='");
+        PARSE_ERROR(conf, src, "empty name before '='");
         return -1;
     }
     for (size_t i = 0; i < len; i++) {
@@ -129,7 +131,7 @@ static int check_name(const char *name, size_t len, const source *src,
             char *copy = strndup(name, len);
             ldlmu_printable_into(copy != NULL ? copy : "", shown, sizeof shown);
             free(copy);
-            PARSE_ERROR(src, err, errlen,
+            PARSE_ERROR(conf, src,
                         "expected name=value, got \"%s\" (a name cannot "
                         "hold blanks, quotes or control characters)",
                         shown);
@@ -137,7 +139,7 @@ static int check_name(const char *name, size_t len, const source *src,
         }
     }
     if (name[0] == '#') {
-        PARSE_ERROR(src, err, errlen, "a name cannot start with '#'");
+        PARSE_ERROR(conf, src, "a name cannot start with '#'");
         return -1;
     }
     return 0;
@@ -147,19 +149,19 @@ static int check_name(const char *name, size_t len, const source *src,
  * Decodes a double-quoted value starting at text[0] == '"'. Only \" and \\
  * are escapes; anything but blanks after the closing quote is an error.
  */
-static char *parse_quoted(const char *text, size_t len, const source *src,
-                          char *err, size_t errlen)
+static char *parse_quoted(ldlm_conf *conf, const char *text, size_t len,
+                          const source *src)
 {
     char *out = malloc(len);
     if (out == NULL) {
-        PARSE_ERROR(src, err, errlen, "out of memory");
+        PARSE_ERROR(conf, src, "out of memory");
         return NULL;
     }
     size_t o = 0;
     size_t i = 1;
     for (;;) {
         if (i >= len) {
-            PARSE_ERROR(src, err, errlen, "missing closing '\"'");
+            PARSE_ERROR(conf, src, "missing closing '\"'");
             free(out);
             return NULL;
         }
@@ -171,7 +173,7 @@ static char *parse_quoted(const char *text, size_t len, const source *src,
                 out[o++] = text[i++];
                 continue;
             }
-            PARSE_ERROR(src, err, errlen,
+            PARSE_ERROR(conf, src,
                         "unsupported escape in quoted value (only \\\" and "
                         "\\\\ are escapes)");
             free(out);
@@ -181,8 +183,7 @@ static char *parse_quoted(const char *text, size_t len, const source *src,
     }
     for (; i < len; i++) {
         if (!is_blank(text[i])) {
-            PARSE_ERROR(src, err, errlen,
-                        "unexpected text after the closing '\"'");
+            PARSE_ERROR(conf, src, "unexpected text after the closing '\"'");
             free(out);
             return NULL;
         }
@@ -196,16 +197,15 @@ static char *parse_quoted(const char *text, size_t len, const source *src,
  * no newline) and appends the setting, if any.
  */
 static int parse_setting(ldlm_conf *conf, const char *origin_copy,
-                         const source *src, const char *text, size_t len,
-                         char *err, size_t errlen)
+                         const source *src, const char *text, size_t len)
 {
     if (memchr(text, '\0', len) != NULL) {
-        PARSE_ERROR(src, err, errlen, "NUL byte in %s",
+        PARSE_ERROR(conf, src, "NUL byte in %s",
                     src->is_file ? "line" : "argument");
         return -1;
     }
     if (len > LDLM_CONF_MAX_LINE) {
-        PARSE_ERROR(src, err, errlen, "%s too long (more than %d bytes)",
+        PARSE_ERROR(conf, src, "%s too long (more than %d bytes)",
                     src->is_file ? "line" : "argument", LDLM_CONF_MAX_LINE);
         return -1;
     }
@@ -218,13 +218,13 @@ static int parse_setting(ldlm_conf *conf, const char *origin_copy,
     if (len == 0 || text[0] == '#') {
         if (src->is_file)
             return 0; /* blank line or comment */
-        PARSE_ERROR(src, err, errlen,
+        PARSE_ERROR(conf, src,
                     len == 0 ? "empty argument" : "expected name=value");
         return -1;
     }
     for (size_t i = 0; i < len; i++) {
         if (is_control((unsigned char)text[i]) && text[i] != '\t') {
-            PARSE_ERROR(src, err, errlen, "control character (byte 0x%02x)",
+            PARSE_ERROR(conf, src, "control character (byte 0x%02x)",
                         (unsigned)(unsigned char)text[i]);
             return -1;
         }
@@ -234,7 +234,7 @@ static int parse_setting(ldlm_conf *conf, const char *origin_copy,
     size_t name_len = eq != NULL ? (size_t)(eq - text) : len;
     while (name_len > 0 && is_blank(text[name_len - 1]))
         name_len--;
-    if (check_name(text, name_len, src, err, errlen) < 0)
+    if (check_name(conf, text, name_len, src) < 0)
         return -1;
 
     char *value = NULL;
@@ -246,28 +246,28 @@ static int parse_setting(ldlm_conf *conf, const char *origin_copy,
             vlen--;
         }
         if (vlen > 0 && v[0] == '"')
-            value = parse_quoted(v, vlen, src, err, errlen);
+            value = parse_quoted(conf, v, vlen, src);
         else if ((value = strndup(v, vlen)) == NULL)
-            PARSE_ERROR(src, err, errlen, "out of memory");
+            PARSE_ERROR(conf, src, "out of memory");
         if (value == NULL)
             return -1;
     }
     char *name = strndup(text, name_len);
     if (name == NULL) {
         free(value);
-        PARSE_ERROR(src, err, errlen, "out of memory");
+        PARSE_ERROR(conf, src, "out of memory");
         return -1;
     }
     if (append_entry(conf, name, value, origin_copy, src->line) < 0) {
-        PARSE_ERROR(src, err, errlen, "out of memory");
+        PARSE_ERROR(conf, src, "out of memory");
         return -1;
     }
     return 0;
 }
 
 /* Reads the whole file into a NUL-terminated buffer; bounded in size. */
-static char *read_whole_file(const char *path, bool missing_ok, bool *missing,
-                             size_t *size_out, char *err, size_t errlen)
+static char *read_whole_file(ldlm_conf *conf, const char *path, bool missing_ok,
+                             bool *missing, size_t *size_out)
 {
     *missing = false;
     /* O_NONBLOCK: never hang on a FIFO before fstat says what it is. */
@@ -277,23 +277,23 @@ static char *read_whole_file(const char *path, bool missing_ok, bool *missing,
             *missing = true;
             return NULL;
         }
-        conf_set_error(err, errlen, "%s: %s", path, strerror(errno));
+        ldlm_conf_fail(conf, NULL, "%s: %s", path, strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fd, &st) < 0) {
-        conf_set_error(err, errlen, "%s: %s", path, strerror(errno));
+        ldlm_conf_fail(conf, NULL, "%s: %s", path, strerror(errno));
         close(fd);
         return NULL;
     }
     if (!S_ISREG(st.st_mode)) {
-        conf_set_error(err, errlen, "%s: not a regular file", path);
+        ldlm_conf_fail(conf, NULL, "%s: not a regular file", path);
         close(fd);
         return NULL;
     }
     char *buf = malloc(LDLM_CONF_MAX_FILE + 2);
     if (buf == NULL) {
-        conf_set_error(err, errlen, "%s: out of memory", path);
+        ldlm_conf_fail(conf, NULL, "%s: out of memory", path);
         close(fd);
         return NULL;
     }
@@ -303,7 +303,7 @@ static char *read_whole_file(const char *path, bool missing_ok, bool *missing,
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            conf_set_error(err, errlen, "%s: %s", path, strerror(errno));
+            ldlm_conf_fail(conf, NULL, "%s: %s", path, strerror(errno));
             free(buf);
             close(fd);
             return NULL;
@@ -312,7 +312,7 @@ static char *read_whole_file(const char *path, bool missing_ok, bool *missing,
             break;
         size += (size_t)n;
         if (size > LDLM_CONF_MAX_FILE) {
-            conf_set_error(err, errlen,
+            ldlm_conf_fail(conf, NULL,
                            "%s: file too large (more than %d "
                            "bytes)",
                            path, LDLM_CONF_MAX_FILE);
@@ -327,22 +327,21 @@ static char *read_whole_file(const char *path, bool missing_ok, bool *missing,
     return buf;
 }
 
-int ldlm_conf_parse_file(ldlm_conf *conf, const char *path, bool missing_ok,
-                         char *err, size_t errlen)
+int ldlm_conf_parse_file(ldlm_conf *conf, const char *path, bool missing_ok)
 {
     if (conf == NULL || path == NULL) {
-        conf_set_error(err, errlen, "no configuration file given");
+        ldlm_conf_fail(conf, NULL, "no configuration file given");
         return -1;
     }
     bool missing;
     size_t size = 0;
-    char *buf = read_whole_file(path, missing_ok, &missing, &size, err, errlen);
+    char *buf = read_whole_file(conf, path, missing_ok, &missing, &size);
     if (buf == NULL)
         return missing ? 0 : -1;
 
     const char *origin = intern_origin(conf, path);
     if (origin == NULL) {
-        conf_set_error(err, errlen, "%s: out of memory", path);
+        ldlm_conf_fail(conf, NULL, "%s: out of memory", path);
         free(buf);
         return -1;
     }
@@ -353,8 +352,7 @@ int ldlm_conf_parse_file(ldlm_conf *conf, const char *path, bool missing_ok,
         const char *nl = memchr(buf + start, '\n', size - start);
         size_t end = nl != NULL ? (size_t)(nl - buf) : size;
         src.line++;
-        if (parse_setting(conf, origin, &src, buf + start, end - start, err,
-                          errlen) < 0) {
+        if (parse_setting(conf, origin, &src, buf + start, end - start) < 0) {
             truncate_entries(conf, before);
             free(buf);
             return -1;
@@ -365,18 +363,17 @@ int ldlm_conf_parse_file(ldlm_conf *conf, const char *path, bool missing_ok,
     return 0;
 }
 
-int ldlm_conf_parse_args(ldlm_conf *conf, int argc, const char **argv,
-                         char *err, size_t errlen)
+int ldlm_conf_parse_args(ldlm_conf *conf, int argc, const char **argv)
 {
     if (conf == NULL || argc < 0 || (argc > 0 && argv == NULL)) {
-        conf_set_error(err, errlen, "invalid arguments");
+        ldlm_conf_fail(conf, NULL, "invalid arguments");
         return -1;
     }
     if (argc == 0)
         return 0;
     const char *origin = intern_origin(conf, "argument");
     if (origin == NULL) {
-        conf_set_error(err, errlen, "out of memory");
+        ldlm_conf_fail(conf, NULL, "out of memory");
         return -1;
     }
     size_t before = conf->count;
@@ -384,8 +381,7 @@ int ldlm_conf_parse_args(ldlm_conf *conf, int argc, const char **argv,
         source src = {
             .origin = origin, .line = (unsigned)i + 1, .is_file = false};
         const char *arg = argv[i] != NULL ? argv[i] : "";
-        if (parse_setting(conf, origin, &src, arg, strlen(arg), err, errlen) <
-            0) {
+        if (parse_setting(conf, origin, &src, arg, strlen(arg)) < 0) {
             truncate_entries(conf, before);
             return -1;
         }
@@ -394,18 +390,18 @@ int ldlm_conf_parse_args(ldlm_conf *conf, int argc, const char **argv,
 }
 
 int ldlm_conf_add(ldlm_conf *conf, const char *name, const char *value,
-                  const char *origin, unsigned line, char *err, size_t errlen)
+                  const char *origin, unsigned line)
 {
     if (conf == NULL || name == NULL || origin == NULL) {
-        conf_set_error(err, errlen, "invalid arguments");
+        ldlm_conf_fail(conf, NULL, "invalid arguments");
         return -1;
     }
     source src = {.origin = origin, .line = line, .is_file = false};
-    if (check_name(name, strlen(name), &src, err, errlen) < 0)
+    if (check_name(conf, name, strlen(name), &src) < 0)
         return -1;
     const char *origin_copy = intern_origin(conf, origin);
     if (origin_copy == NULL) {
-        conf_set_error(err, errlen, "out of memory");
+        ldlm_conf_fail(conf, NULL, "out of memory");
         return -1;
     }
     char *name_copy = strdup(name);
@@ -413,11 +409,11 @@ int ldlm_conf_add(ldlm_conf *conf, const char *name, const char *value,
     if (name_copy == NULL || (value != NULL && value_copy == NULL)) {
         free(name_copy);
         free(value_copy);
-        conf_set_error(err, errlen, "out of memory");
+        ldlm_conf_fail(conf, NULL, "out of memory");
         return -1;
     }
     if (append_entry(conf, name_copy, value_copy, origin_copy, line) < 0) {
-        conf_set_error(err, errlen, "out of memory");
+        ldlm_conf_fail(conf, NULL, "out of memory");
         return -1;
     }
     return 0;

@@ -17,45 +17,45 @@
 
 #include "conf_internal.h"
 
-/* Opens and checks the file; returns the descriptor or -1 + err. */
-static int open_checked(const char *path, uid_t allowed_owner, char *err,
-                        size_t errlen)
+/* Opens and checks the file; returns the descriptor, or -1 with the reason
+ * on conf. */
+static int open_checked(ldlm_conf *conf, const char *path, uid_t allowed_owner)
 {
     /* O_NONBLOCK: do not hang on a FIFO before fstat refuses it. */
     int fd =
         open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ELOOP)
-            conf_set_error(err, errlen,
+            ldlm_conf_fail(conf, NULL,
                            "password file %s: is a symbolic link (refused; "
                            "name the file itself)",
                            path);
         else
-            conf_set_error(err, errlen, "password file %s: %s", path,
+            ldlm_conf_fail(conf, NULL, "password file %s: %s", path,
                            strerror(errno));
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) < 0) {
-        conf_set_error(err, errlen, "password file %s: %s", path,
+        ldlm_conf_fail(conf, NULL, "password file %s: %s", path,
                        strerror(errno));
         close(fd);
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        conf_set_error(err, errlen, "password file %s: not a regular file",
+        ldlm_conf_fail(conf, NULL, "password file %s: not a regular file",
                        path);
         close(fd);
         return -1;
     }
     if (st.st_uid != 0 && st.st_uid != allowed_owner) {
         if (allowed_owner == 0)
-            conf_set_error(err, errlen,
+            ldlm_conf_fail(conf, NULL,
                            "password file %s: owned by uid %lu, must be "
                            "owned by root",
                            path, (unsigned long)st.st_uid);
         else
-            conf_set_error(err, errlen,
+            ldlm_conf_fail(conf, NULL,
                            "password file %s: owned by uid %lu, must be "
                            "owned by root or uid %lu",
                            path, (unsigned long)st.st_uid,
@@ -64,7 +64,7 @@ static int open_checked(const char *path, uid_t allowed_owner, char *err,
         return -1;
     }
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-        conf_set_error(err, errlen,
+        ldlm_conf_fail(conf, NULL,
                        "password file %s: mode %04o gives access to group or "
                        "others (use chmod 600)",
                        path, (unsigned)(st.st_mode & 07777));
@@ -74,15 +74,15 @@ static int open_checked(const char *path, uid_t allowed_owner, char *err,
     return fd;
 }
 
-int ldlm_read_password_file(const char *path, uid_t allowed_owner, char **out,
-                            char *err, size_t errlen)
+int ldlm_conf_read_password_file(ldlm_conf *conf, const char *path,
+                                 uid_t allowed_owner, char **out)
 {
     if (path == NULL || out == NULL) {
-        conf_set_error(err, errlen, "no password file given");
+        ldlm_conf_fail(conf, NULL, "no password file given");
         return -1;
     }
     *out = NULL;
-    int fd = open_checked(path, allowed_owner, err, errlen);
+    int fd = open_checked(conf, path, allowed_owner);
     if (fd < 0)
         return -1;
 
@@ -94,7 +94,7 @@ int ldlm_read_password_file(const char *path, uid_t allowed_owner, char **out,
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            conf_set_error(err, errlen, "password file %s: %s", path,
+            ldlm_conf_fail(conf, NULL, "password file %s: %s", path,
                            strerror(errno));
             goto out;
         }
@@ -102,7 +102,7 @@ int ldlm_read_password_file(const char *path, uid_t allowed_owner, char **out,
             break;
         size += (size_t)n;
         if (size == sizeof buf) {
-            conf_set_error(err, errlen,
+            ldlm_conf_fail(conf, NULL,
                            "password file %s: too large (more "
                            "than %d bytes)",
                            path, LDLM_CONF_MAX_PASSWORD_FILE);
@@ -114,14 +114,14 @@ int ldlm_read_password_file(const char *path, uid_t allowed_owner, char **out,
     if (len > 0 && buf[len - 1] == '\r') /* written on Windows */
         len--;
     if (len == 0) {
-        conf_set_error(err, errlen,
+        ldlm_conf_fail(conf, NULL,
                        "password file %s: the first line is "
                        "empty",
                        path);
         goto out;
     }
     if (memchr(buf, '\0', len) != NULL) {
-        conf_set_error(err, errlen,
+        ldlm_conf_fail(conf, NULL,
                        "password file %s: NUL byte in the "
                        "password",
                        path);
@@ -129,7 +129,7 @@ int ldlm_read_password_file(const char *path, uid_t allowed_owner, char **out,
     }
     char *password = malloc(len + 1);
     if (password == NULL) {
-        conf_set_error(err, errlen, "password file %s: out of memory", path);
+        ldlm_conf_fail(conf, NULL, "password file %s: out of memory", path);
         goto out;
     }
     memcpy(password, buf, len);

@@ -12,18 +12,17 @@
 
 #include <ldlm_util.h>
 
-int ldlm_conf_int(const ldlm_conf_entry *e, long min, long max, long *out,
-                  char *err, size_t errlen)
+int ldlm_conf_int(ldlm_conf *conf, const ldlm_conf_entry *e, long min, long max,
+                  long *out)
 {
     if (e == NULL || out == NULL) {
-        conf_set_error(err, errlen, "no setting given");
+        ldlm_conf_fail(conf, NULL, "no setting given");
         return -1;
     }
     char name[CONF_QUOTED_MAX];
     ldlmu_printable_into(e->name, name, sizeof name);
     if (e->value == NULL || e->value[0] == '\0') {
-        conf_entry_error(e, err, errlen, "%s needs a number (%s=N)", name,
-                         name);
+        ldlm_conf_fail(conf, e, "%s needs a number (%s=N)", name, name);
         return -1;
     }
     char shown[CONF_QUOTED_MAX];
@@ -33,25 +32,23 @@ int ldlm_conf_int(const ldlm_conf_entry *e, long min, long max, long *out,
     case LDLMU_NUMBER_OK:
         return 0;
     case LDLMU_NUMBER_RANGE:
-        conf_entry_error(e, err, errlen, "%s=%s is out of range (%ld to %ld)",
-                         name, shown, min, max);
+        ldlm_conf_fail(conf, e, "%s=%s is out of range (%ld to %ld)", name,
+                       shown, min, max);
         return -1;
     case LDLMU_NUMBER_INVALID:
     default:
-        conf_entry_error(e, err, errlen, "%s=%s is not a whole number", name,
-                         shown);
+        ldlm_conf_fail(conf, e, "%s=%s is not a whole number", name, shown);
         return -1;
     }
 }
 
-int ldlm_conf_bool(const ldlm_conf_entry *e, bool *out, char *err,
-                   size_t errlen)
+int ldlm_conf_bool(ldlm_conf *conf, const ldlm_conf_entry *e, bool *out)
 {
     static const char *const yes[] = {"yes", "true", "1", "on"};
     static const char *const no[] = {"no", "false", "0", "off"};
 
     if (e == NULL || out == NULL) {
-        conf_set_error(err, errlen, "no setting given");
+        ldlm_conf_fail(conf, NULL, "no setting given");
         return -1;
     }
     if (e->value == NULL) { /* a bare flag */
@@ -72,8 +69,7 @@ int ldlm_conf_bool(const ldlm_conf_entry *e, bool *out, char *err,
     char shown[CONF_QUOTED_MAX];
     ldlmu_printable_into(e->name, name, sizeof name);
     ldlmu_printable_into(e->value, shown, sizeof shown);
-    conf_entry_error(e, err, errlen,
-                     "%s=%s: expected yes/no, true/false, on/off or 1/0", name,
-                     shown);
+    ldlm_conf_fail(conf, e, "%s=%s: expected yes/no, true/false, on/off or 1/0",
+                   name, shown);
     return -1;
 }

@@ -298,3 +298,14 @@ void nssh_group_list_free(nssh_group_list *list)
     free(list->gids);
     free(list);
 }
+
+const char *nssh_strerror(int code)
+{
+    if (code == NSSH_OK)
+        return "found";
+    if (code == NSSH_NOT_FOUND)
+        return "no such entry in the name service";
+    if (code < 0)
+        return strerror(-code); /* glibc: thread-safe since 2.32 */
+    return "unknown result";
+}

@@ -16,6 +16,7 @@
  *   NSSH_NOT_FOUND   NSS has no such entry, *out is NULL;
  *   a negative errno the lookup failed (ENOMEM, EIO, a source unreachable..),
  *                    *out is NULL.
+ * nssh_strerror() words any of these for a message.
  */
 #ifndef NSS_HELPERS_H
 #define NSS_HELPERS_H
@@ -26,6 +27,11 @@
 
 #define NSSH_OK 0
 #define NSSH_NOT_FOUND 1
+
+/* A short description of a lookup function's result: "found", "no such
+ * entry in the name service", or strerror(-code). Thread-safe; the string
+ * is static. */
+const char *nssh_strerror(int code);
 
 /* A user account. */
 typedef struct nssh_user {

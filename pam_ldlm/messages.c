@@ -13,26 +13,18 @@
 
 #include <ldlm_util.h>
 
-int pldlm_template_check(const char *tmpl, char *err, size_t errlen)
+const char *pldlm_template_problem(const char *tmpl)
 {
     for (const char *p = tmpl; *p != '\0'; p++) {
         if (*p != '%')
             continue;
-        p++;
-        if (*p == 'u' || *p == 'l' || *p == 'g' || *p == '%')
+        if (p[1] == 'u' || p[1] == 'l' || p[1] == 'g' || p[1] == '%') {
+            p++;
             continue;
-        if (*p == '\0')
-            snprintf(err, errlen,
-                     "a lone '%%' ends the text (write %%%% "
-                     "for a percent sign)");
-        else
-            snprintf(err, errlen,
-                     "unknown placeholder '%%%c' (known: %%u user, %%l "
-                     "limit, %%g group, %%%% percent sign)",
-                     *p);
-        return -1;
+        }
+        return p; /* unknown placeholder, or a lone '%' at the end */
     }
-    return 0;
+    return NULL;
 }
 
 /* Appends len bytes to a growing buffer; false if out of memory. */

@@ -25,8 +25,10 @@
 #define PLDLM_DEFAULT_ERROR_MESSAGE                                            \
     "Session limits cannot be checked right now: login refused."
 
-/* 0 if every '%' in tmpl is a known placeholder, else -1 + err. */
-int pldlm_template_check(const char *tmpl, char *err, size_t errlen);
+/* NULL if every '%' in tmpl starts a known placeholder, else the first
+ * '%' that does not (followed by an unknown letter, or by the end). The
+ * caller words the message: it knows which setting the template is. */
+const char *pldlm_template_problem(const char *tmpl);
 
 /* Expands a checked template; a string to free(), NULL if out of memory. */
 char *pldlm_template_expand(const char *tmpl, const char *user, long limit,

@@ -27,25 +27,23 @@ static bool from_file(const ldlm_conf_entry *e)
     return e->origin != NULL && strcmp(e->origin, "argument") != 0;
 }
 
-/* Formats "<origin>: <name>: <message>" into err; always returns -1. */
-static int entry_error(const ldlm_conf_entry *e, char *err, size_t errlen,
-                       const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Records "<where>: <name>: <message>" on conf through the shared
+ * formatter (ldlm_conf_fail); always returns -1. */
+static int setting_error(ldlm_conf *conf, const ldlm_conf_entry *e,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static int entry_error(const ldlm_conf_entry *e, char *err, size_t errlen,
-                       const char *fmt, ...)
+static int setting_error(ldlm_conf *conf, const ldlm_conf_entry *e,
+                         const char *fmt, ...)
 {
-    char where[512];
-    char what[512];
-    ldlm_conf_entry_location(e, where, sizeof(where));
+    char what[LDLM_CONF_ERROR_MAX / 2];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    char *name = ldlmu_printable(e->name);
-    snprintf(err, errlen, "%s: %s: %s", where, name != NULL ? name : "?", what);
-    free(name);
-    return -1;
+    char name[96];
+    ldlmu_printable_into(e->name, name, sizeof(name));
+    return ldlm_conf_fail(conf, e, "%s: %s", name, what);
 }
 
 /* Strict decimal number in [min, max]; 0 or -1. */
@@ -110,14 +108,14 @@ static void *push(void **array, size_t *count, size_t size)
  * Items are trimmed; an empty item is an error.
  */
 typedef int (*item_fn)(pldlm_options *o, const ldlm_conf_entry *e, char *item,
-                       char *err, size_t errlen);
+                       ldlm_conf *conf);
 
 static int for_each_item(pldlm_options *o, const ldlm_conf_entry *e,
-                         item_fn handle, char *err, size_t errlen)
+                         item_fn handle, ldlm_conf *conf)
 {
     char *copy = strdup(e->value);
     if (copy == NULL)
-        return entry_error(e, err, errlen, "out of memory");
+        return setting_error(conf, e, "out of memory");
     int rc = 0;
     char *rest = copy;
     for (;;) {
@@ -126,11 +124,10 @@ static int for_each_item(pldlm_options *o, const ldlm_conf_entry *e,
             *comma = '\0';
         char *item = trim(rest);
         if (*item == '\0') {
-            rc = entry_error(e, err, errlen, "empty item in list \"%s\"",
-                             e->value);
+            rc = setting_error(conf, e, "empty item in list \"%s\"", e->value);
             break;
         }
-        rc = handle(o, e, item, err, errlen);
+        rc = handle(o, e, item, conf);
         if (rc != 0 || comma == NULL)
             break;
         rest = comma + 1;
@@ -152,48 +149,47 @@ static bool split_pair(char *item, char **target, char **value)
 }
 
 static int add_limit_rule(pldlm_options *o, const ldlm_conf_entry *e,
-                          const char *target, long limit, char *err,
-                          size_t errlen)
+                          const char *target, long limit, ldlm_conf *conf)
 {
     pldlm_limit_rule *rule =
         push((void **)&o->limits, &o->limit_count, sizeof(*rule));
     if (rule == NULL)
-        return entry_error(e, err, errlen, "out of memory");
+        return setting_error(conf, e, "out of memory");
     rule->limit = limit;
     if (parse_target(target, &rule->target) != 0) {
         o->limit_count--;
-        return entry_error(e, err, errlen,
-                           "\"%s\" is not a user or @group name", target);
+        return setting_error(conf, e, "\"%s\" is not a user or @group name",
+                             target);
     }
     return 0;
 }
 
 static int handle_limit_item(pldlm_options *o, const ldlm_conf_entry *e,
-                             char *item, char *err, size_t errlen)
+                             char *item, ldlm_conf *conf)
 {
     char *target, *value;
     long limit;
     if (!split_pair(item, &target, &value))
-        return entry_error(e, err, errlen,
-                           "\"%s\" should be USER:N or @GROUP:N (N a number "
-                           "or \"unlimited\")",
-                           item);
+        return setting_error(conf, e,
+                             "\"%s\" should be USER:N or @GROUP:N (N a number "
+                             "or \"unlimited\")",
+                             item);
     if (parse_limit(value, true, &limit) != 0)
-        return entry_error(e, err, errlen,
-                           "\"%s\" is not a limit (a number from 0 to %ld, "
-                           "or \"unlimited\")",
-                           value, PLDLM_MAX_LIMIT);
-    return add_limit_rule(o, e, target, limit, err, errlen);
+        return setting_error(conf, e,
+                             "\"%s\" is not a limit (a number from 0 to %ld, "
+                             "or \"unlimited\")",
+                             value, PLDLM_MAX_LIMIT);
+    return add_limit_rule(o, e, target, limit, conf);
 }
 
 static int handle_unlimited_item(pldlm_options *o, const ldlm_conf_entry *e,
-                                 char *item, char *err, size_t errlen)
+                                 char *item, ldlm_conf *conf)
 {
-    return add_limit_rule(o, e, item, PLDLM_UNLIMITED, err, errlen);
+    return add_limit_rule(o, e, item, PLDLM_UNLIMITED, conf);
 }
 
 static int handle_pool_item(pldlm_options *o, const ldlm_conf_entry *e,
-                            char *item, char *err, size_t errlen)
+                            char *item, ldlm_conf *conf)
 {
     char *target, *value;
     long size;
@@ -201,180 +197,181 @@ static int handle_pool_item(pldlm_options *o, const ldlm_conf_entry *e,
     snprintf(shown, sizeof(shown), "%s", item); /* split_pair cuts item */
     if (!split_pair(item, &target, &value) || target[0] != '@' ||
         target[1] == '\0')
-        return entry_error(e, err, errlen,
-                           "\"%s\" should be @GROUP:N (a pool is shared by "
-                           "the members of a group)",
-                           shown);
+        return setting_error(conf, e,
+                             "\"%s\" should be @GROUP:N (a pool is shared by "
+                             "the members of a group)",
+                             shown);
     if (parse_limit(value, false, &size) != 0)
-        return entry_error(e, err, errlen,
-                           "\"%s\" is not a pool size (a number from 0 to "
-                           "%ld)",
-                           value, PLDLM_MAX_LIMIT);
+        return setting_error(conf, e,
+                             "\"%s\" is not a pool size (a number from 0 to "
+                             "%ld)",
+                             value, PLDLM_MAX_LIMIT);
     pldlm_pool_rule *pool =
         push((void **)&o->pools, &o->pool_count, sizeof(*pool));
     if (pool == NULL || (pool->group = strdup(target + 1)) == NULL)
-        return entry_error(e, err, errlen, "out of memory");
+        return setting_error(conf, e, "out of memory");
     pool->size = size;
     return 0;
 }
 
 static int handle_exempt_item(pldlm_options *o, const ldlm_conf_entry *e,
-                              char *item, char *err, size_t errlen)
+                              char *item, ldlm_conf *conf)
 {
     pldlm_target *t = push((void **)&o->exempt, &o->exempt_count, sizeof(*t));
     if (t == NULL)
-        return entry_error(e, err, errlen, "out of memory");
+        return setting_error(conf, e, "out of memory");
     if (parse_target(item, t) != 0) {
         o->exempt_count--;
-        return entry_error(e, err, errlen,
-                           "\"%s\" is not a user or @group name", item);
+        return setting_error(conf, e, "\"%s\" is not a user or @group name",
+                             item);
     }
     return 0;
 }
 
-static int set_string(char **slot, const ldlm_conf_entry *e, char *err,
-                      size_t errlen)
+static int set_string(char **slot, const ldlm_conf_entry *e, ldlm_conf *conf)
 {
     char *copy = strdup(e->value);
     if (copy == NULL)
-        return entry_error(e, err, errlen, "out of memory");
+        return setting_error(conf, e, "out of memory");
     free(*slot);
     *slot = copy;
     return 0;
 }
 
-static int set_template(char **slot, const ldlm_conf_entry *e, char *err,
-                        size_t errlen)
+static int set_template(char **slot, const ldlm_conf_entry *e, ldlm_conf *conf)
 {
-    char why[256];
-    if (pldlm_template_check(e->value, why, sizeof(why)) != 0)
-        return entry_error(e, err, errlen, "%s", why);
-    return set_string(slot, e, err, errlen);
+    const char *bad = pldlm_template_problem(e->value);
+    if (bad != NULL && bad[1] == '\0')
+        return setting_error(conf, e,
+                             "a lone '%%' ends the text (write %%%% for a "
+                             "percent sign)");
+    if (bad != NULL)
+        return setting_error(conf, e,
+                             "unknown placeholder '%%%c' (known: %%u user, "
+                             "%%l limit, %%g group, %%%% percent sign)",
+                             bad[1]);
+    return set_string(slot, e, conf);
 }
 
-static int set_flag(bool *slot, const ldlm_conf_entry *e, char *err,
-                    size_t errlen)
+static int set_flag(bool *slot, const ldlm_conf_entry *e, ldlm_conf *conf)
 {
     /* The shared parser's message already names the entry and its place. */
-    return ldlm_conf_bool(e, slot, err, errlen);
+    return ldlm_conf_bool(conf, e, slot);
 }
 
 /* ---- one function per setting ------------------------------------------- */
 
-typedef int (*apply_fn)(pldlm_options *o, const ldlm_conf_entry *e, char *err,
-                        size_t errlen);
+typedef int (*apply_fn)(pldlm_options *o, const ldlm_conf_entry *e,
+                        ldlm_conf *conf);
 
-static int apply_conf(pldlm_options *o, const ldlm_conf_entry *e, char *err,
-                      size_t errlen)
+static int apply_conf(pldlm_options *o, const ldlm_conf_entry *e,
+                      ldlm_conf *conf)
 {
     (void)o;
     if (from_file(e))
-        return entry_error(e, err, errlen, "only valid as a module argument");
+        return setting_error(conf, e, "only valid as a module argument");
     return 0; /* already used to find the file */
 }
 
-static int apply_wait(pldlm_options *o, const ldlm_conf_entry *e, char *err,
-                      size_t errlen)
+static int apply_wait(pldlm_options *o, const ldlm_conf_entry *e,
+                      ldlm_conf *conf)
 {
     long v;
     if (parse_number(e->value, 0, PLDLM_MAX_SECONDS, &v) != 0)
-        return entry_error(e, err, errlen,
-                           "\"%s\" is not a number of seconds from 0 to %ld",
-                           e->value, PLDLM_MAX_SECONDS);
+        return setting_error(conf, e,
+                             "\"%s\" is not a number of seconds from 0 to %ld",
+                             e->value, PLDLM_MAX_SECONDS);
     o->wait_seconds = (int)v;
     return 0;
 }
 
-static int apply_on_error(pldlm_options *o, const ldlm_conf_entry *e, char *err,
-                          size_t errlen)
+static int apply_on_error(pldlm_options *o, const ldlm_conf_entry *e,
+                          ldlm_conf *conf)
 {
     if (strcmp(e->value, "allow") == 0)
         o->on_error = PLDLM_ON_ERROR_ALLOW;
     else if (strcmp(e->value, "deny") == 0)
         o->on_error = PLDLM_ON_ERROR_DENY;
     else
-        return entry_error(e, err, errlen,
-                           "\"%s\" is neither \"allow\" nor \"deny\"",
-                           e->value);
+        return setting_error(
+            conf, e, "\"%s\" is neither \"allow\" nor \"deny\"", e->value);
     return 0;
 }
 
 static int apply_max_sessions(pldlm_options *o, const ldlm_conf_entry *e,
-                              char *err, size_t errlen)
+                              ldlm_conf *conf)
 {
     if (parse_limit(e->value, true, &o->max_sessions) != 0)
-        return entry_error(e, err, errlen,
-                           "\"%s\" is not a limit (a number from 0 to %ld, "
-                           "or \"unlimited\")",
-                           e->value, PLDLM_MAX_LIMIT);
+        return setting_error(conf, e,
+                             "\"%s\" is not a limit (a number from 0 to %ld, "
+                             "or \"unlimited\")",
+                             e->value, PLDLM_MAX_LIMIT);
     return 0;
 }
 
-static int apply_limit(pldlm_options *o, const ldlm_conf_entry *e, char *err,
-                       size_t errlen)
+static int apply_limit(pldlm_options *o, const ldlm_conf_entry *e,
+                       ldlm_conf *conf)
 {
-    return for_each_item(o, e, handle_limit_item, err, errlen);
+    return for_each_item(o, e, handle_limit_item, conf);
 }
 
 static int apply_unlimited(pldlm_options *o, const ldlm_conf_entry *e,
-                           char *err, size_t errlen)
+                           ldlm_conf *conf)
 {
-    return for_each_item(o, e, handle_unlimited_item, err, errlen);
+    return for_each_item(o, e, handle_unlimited_item, conf);
 }
 
-static int apply_pool(pldlm_options *o, const ldlm_conf_entry *e, char *err,
-                      size_t errlen)
+static int apply_pool(pldlm_options *o, const ldlm_conf_entry *e,
+                      ldlm_conf *conf)
 {
-    return for_each_item(o, e, handle_pool_item, err, errlen);
+    return for_each_item(o, e, handle_pool_item, conf);
 }
 
-static int apply_exempt(pldlm_options *o, const ldlm_conf_entry *e, char *err,
-                        size_t errlen)
+static int apply_exempt(pldlm_options *o, const ldlm_conf_entry *e,
+                        ldlm_conf *conf)
 {
-    return for_each_item(o, e, handle_exempt_item, err, errlen);
+    return for_each_item(o, e, handle_exempt_item, conf);
 }
 
 static int apply_even_deny_root(pldlm_options *o, const ldlm_conf_entry *e,
-                                char *err, size_t errlen)
+                                ldlm_conf *conf)
 {
-    return set_flag(&o->even_deny_root, e, err, errlen);
+    return set_flag(&o->even_deny_root, e, conf);
 }
 
-static int apply_debug(pldlm_options *o, const ldlm_conf_entry *e, char *err,
-                       size_t errlen)
+static int apply_debug(pldlm_options *o, const ldlm_conf_entry *e,
+                       ldlm_conf *conf)
 {
-    return set_flag(&o->debug, e, err, errlen);
+    return set_flag(&o->debug, e, conf);
 }
 
 static int apply_lock_prefix(pldlm_options *o, const ldlm_conf_entry *e,
-                             char *err, size_t errlen)
+                             ldlm_conf *conf)
 {
     size_t len = strlen(e->value);
     if (len > PLDLM_MAX_PREFIX)
-        return entry_error(e, err, errlen, "longer than %d bytes",
-                           PLDLM_MAX_PREFIX);
+        return setting_error(conf, e, "longer than %d bytes", PLDLM_MAX_PREFIX);
     if (!ldlmu_utf8_valid(e->value, len))
-        return entry_error(e, err, errlen,
-                           "not valid UTF-8 (lock names must be)");
-    return set_string(&o->lock_prefix, e, err, errlen);
+        return setting_error(conf, e, "not valid UTF-8 (lock names must be)");
+    return set_string(&o->lock_prefix, e, conf);
 }
 
 static int apply_deny_message(pldlm_options *o, const ldlm_conf_entry *e,
-                              char *err, size_t errlen)
+                              ldlm_conf *conf)
 {
-    return set_template(&o->deny_message, e, err, errlen);
+    return set_template(&o->deny_message, e, conf);
 }
 
 static int apply_pool_deny_message(pldlm_options *o, const ldlm_conf_entry *e,
-                                   char *err, size_t errlen)
+                                   ldlm_conf *conf)
 {
-    return set_template(&o->pool_deny_message, e, err, errlen);
+    return set_template(&o->pool_deny_message, e, conf);
 }
 
 static int apply_error_message(pldlm_options *o, const ldlm_conf_entry *e,
-                               char *err, size_t errlen)
+                               ldlm_conf *conf)
 {
-    return set_template(&o->error_message, e, err, errlen);
+    return set_template(&o->error_message, e, conf);
 }
 
 /* The settings of pam_ldlm besides the connection ones (conf/connection.c),
@@ -407,23 +404,22 @@ const char *pldlm_setting_name(size_t index)
     return index < SETTING_COUNT ? settings[index].name : NULL;
 }
 
-/* Applies one non-connection entry. 0, or -1 + err. */
-static int apply_entry(pldlm_options *o, const ldlm_conf_entry *e, char *err,
-                       size_t errlen)
+/* Applies one non-connection entry. 0, or -1 with the message on conf. */
+static int apply_entry(pldlm_options *o, const ldlm_conf_entry *e,
+                       ldlm_conf *conf)
 {
     for (size_t k = 0; k < SETTING_COUNT; k++) {
         if (strcmp(settings[k].name, e->name) != 0)
             continue;
         if (!settings[k].flag && e->value == NULL)
-            return entry_error(e, err, errlen, "needs a value (%s=...)",
-                               e->name);
-        return settings[k].apply(o, e, err, errlen);
+            return setting_error(conf, e, "needs a value (%s=...)", e->name);
+        return settings[k].apply(o, e, conf);
     }
-    return entry_error(e, err, errlen, "unknown option");
+    return setting_error(conf, e, "unknown option");
 }
 
 /* Defaults for everything not given. 0 or -1 (out of memory). */
-static int fill_defaults(pldlm_options *o, char *err, size_t errlen)
+static int fill_defaults(pldlm_options *o, ldlm_conf *conf)
 {
     if (o->lock_prefix == NULL)
         o->lock_prefix = strdup(PLDLM_DEFAULT_PREFIX);
@@ -435,30 +431,27 @@ static int fill_defaults(pldlm_options *o, char *err, size_t errlen)
         o->error_message = strdup(PLDLM_DEFAULT_ERROR_MESSAGE);
     if (o->lock_prefix == NULL || o->deny_message == NULL ||
         o->pool_deny_message == NULL || o->error_message == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
+        return ldlm_conf_fail(conf, NULL, "out of memory");
     }
     return 0;
 }
 
 /* Checks between settings, once all are known. */
-static int check_consistency(pldlm_options *o, const ldlm_conf *conf, char *err,
-                             size_t errlen)
+static int check_consistency(pldlm_options *o, ldlm_conf *conf)
 {
     const ldlm_conf_entry *timeout = ldlm_conf_get(conf, "timeout");
     if (timeout != NULL) {
         if (o->conn.timeout_seconds < 1 ||
             o->conn.timeout_seconds > PLDLM_MAX_SECONDS)
-            return entry_error(timeout, err, errlen,
-                               "must be from 1 to %ld seconds",
-                               PLDLM_MAX_SECONDS);
+            return setting_error(conf, timeout, "must be from 1 to %ld seconds",
+                                 PLDLM_MAX_SECONDS);
         o->timeout_seconds = o->conn.timeout_seconds;
         if (o->wait_seconds >= o->timeout_seconds)
-            return entry_error(timeout, err, errlen,
-                               "%d seconds leaves no time beyond wait=%d: "
-                               "timeout= bounds the whole login, waiting "
-                               "included, so it must be larger",
-                               o->timeout_seconds, o->wait_seconds);
+            return setting_error(conf, timeout,
+                                 "%d seconds leaves no time beyond wait=%d: "
+                                 "timeout= bounds the whole login, waiting "
+                                 "included, so it must be larger",
+                                 o->timeout_seconds, o->wait_seconds);
     } else {
         o->timeout_seconds = o->wait_seconds + PLDLM_DEFAULT_TIMEOUT;
     }
@@ -466,10 +459,10 @@ static int check_consistency(pldlm_options *o, const ldlm_conf *conf, char *err,
 
     bool has_cert = o->conn.cert != NULL, has_key = o->conn.key != NULL;
     if (has_cert != has_key) {
-        snprintf(err, errlen,
-                 "cert= and key= must be given together (mutual TLS needs "
-                 "both the client certificate and its key)");
-        return -1;
+        return ldlm_conf_fail(conf, NULL,
+                              "cert= and key= must be given together (mutual "
+                              "TLS needs both the client certificate and its "
+                              "key)");
     }
     return 0;
 }
@@ -478,7 +471,7 @@ static int check_consistency(pldlm_options *o, const ldlm_conf *conf, char *err,
  * The config file must not be writable by anyone but its owner: it decides
  * who is exempt from the limits.
  */
-static int check_file_mode(const char *path, char *err, size_t errlen)
+static int check_file_mode(const char *path, ldlm_conf *conf)
 {
     struct stat st;
     if (stat(path, &st) != 0)
@@ -486,69 +479,68 @@ static int check_file_mode(const char *path, char *err, size_t errlen)
     /* Owned by root (or by the user the service runs as, for services that
      * are not root): any other owner could exempt themselves. */
     if (st.st_uid != 0 && st.st_uid != geteuid()) {
-        snprintf(err, errlen,
-                 "%s: refused: owned by uid %ld, not by root; it decides who "
-                 "is limited, so only root may change it",
-                 path, (long)st.st_uid);
-        return -1;
+        return ldlm_conf_fail(conf, NULL,
+                              "%s: refused: owned by uid %ld, not by root; it "
+                              "decides who is limited, so only root may "
+                              "change it",
+                              path, (long)st.st_uid);
     }
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        snprintf(err, errlen,
-                 "%s: refused: writable by group or others (mode %04o); it "
-                 "decides who is limited, so only its owner may change it",
-                 path, (unsigned)(st.st_mode & 07777));
-        return -1;
+        return ldlm_conf_fail(conf, NULL,
+                              "%s: refused: writable by group or others (mode "
+                              "%04o); it decides who is limited, so only its "
+                              "owner may change it",
+                              path, (unsigned)(st.st_mode & 07777));
     }
     return 0;
 }
 
 int pldlm_options_load(pldlm_options *o, const char *default_path, int argc,
-                       const char **argv, char *err, size_t errlen)
+                       const char **argv)
 {
     memset(o, 0, sizeof(*o));
     ldlm_conn_settings_init(&o->conn);
     o->max_sessions = PLDLM_UNLIMITED;
     o->on_error = PLDLM_ON_ERROR_ALLOW;
 
+    /* Every step below leaves its message on `all`; it moves to o->error
+     * at the end. */
     ldlm_conf args, all;
     ldlm_conf_init(&args);
     ldlm_conf_init(&all);
     int rc = -1;
-    char why[512];
 
     /* The arguments first, only to learn conf=. */
-    if (ldlm_conf_parse_args(&args, argc, argv, why, sizeof(why)) != 0) {
-        snprintf(err, errlen, "module arguments: %s", why);
+    if (ldlm_conf_parse_args(&args, argc, argv) != 0) {
+        ldlm_conf_fail(&all, NULL, "module arguments: %s",
+                       ldlm_conf_error(&args));
         goto out;
     }
     const ldlm_conf_entry *conf_arg = ldlm_conf_get(&args, "conf");
     if (conf_arg != NULL &&
         (conf_arg->value == NULL || conf_arg->value[0] == '\0')) {
-        entry_error(conf_arg, err, errlen, "needs a path (conf=FILE)");
+        setting_error(&all, conf_arg, "needs a path (conf=FILE)");
         goto out;
     }
     const char *path = conf_arg != NULL ? conf_arg->value : default_path;
     bool missing_ok = conf_arg == NULL;
 
     if (path != NULL) {
-        if (check_file_mode(path, err, errlen) != 0)
+        if (check_file_mode(path, &all) != 0 ||
+            ldlm_conf_parse_file(&all, path, missing_ok) != 0)
             goto out;
-        if (ldlm_conf_parse_file(&all, path, missing_ok, why, sizeof(why)) !=
-            0) {
-            snprintf(err, errlen, "%s", why);
-            goto out;
-        }
         if (all.count > 0 || !missing_ok) {
             o->conf_path = strdup(path);
             if (o->conf_path == NULL) {
-                snprintf(err, errlen, "out of memory");
+                ldlm_conf_fail(&all, NULL, "out of memory");
                 goto out;
             }
         }
     }
     /* Then the arguments again, after the file: they override it. */
-    if (ldlm_conf_parse_args(&all, argc, argv, why, sizeof(why)) != 0) {
-        snprintf(err, errlen, "module arguments: %s", why);
+    if (ldlm_conf_parse_args(&all, argc, argv) != 0) {
+        ldlm_conf_fail(&all, NULL, "module arguments: %s",
+                       ldlm_conf_error(&all));
         goto out;
     }
 
@@ -556,23 +548,21 @@ int pldlm_options_load(pldlm_options *o, const char *default_path, int argc,
         const ldlm_conf_entry *e = &all.entries[i];
         if (ldlm_conf_is_connection_setting(e->name))
             continue;
-        if (apply_entry(o, e, err, errlen) != 0)
+        if (apply_entry(o, e, &all) != 0)
             goto out;
     }
-    if (ldlm_conn_settings_from_conf(&o->conn, &all, why, sizeof(why)) != 0) {
-        snprintf(err, errlen, "%s", why);
-        goto out;
-    }
-    if (check_consistency(o, &all, err, errlen) != 0 ||
-        fill_defaults(o, err, errlen) != 0)
+    if (ldlm_conn_settings_from_conf(&o->conn, &all) != 0 ||
+        check_consistency(o, &all) != 0 || fill_defaults(o, &all) != 0)
         goto out;
     rc = 0;
 
 out:
+    if (rc != 0) {
+        snprintf(o->error, sizeof(o->error), "%s", ldlm_conf_error(&all));
+        pldlm_options_free(o);
+    }
     ldlm_conf_free(&args);
     ldlm_conf_free(&all);
-    if (rc != 0)
-        pldlm_options_free(o);
     return rc;
 }
 
@@ -593,5 +583,10 @@ void pldlm_options_free(pldlm_options *o)
     free(o->deny_message);
     free(o->pool_deny_message);
     free(o->error_message);
+    /* The message outlives the settings: the caller logs it after a
+     * failed load, which has already freed them. */
+    char error[sizeof(o->error)];
+    memcpy(error, o->error, sizeof(error));
     memset(o, 0, sizeof(*o));
+    memcpy(o->error, error, sizeof(error));
 }

@@ -67,15 +67,18 @@ typedef struct pldlm_options {
     char *pool_deny_message;
     char *error_message;
     bool debug;
+    /* Why pldlm_options_load failed: "FILE:LINE: name: reason" when a
+     * setting is to blame. Kept by pldlm_options_free. */
+    char error[LDLM_CONF_ERROR_MAX];
 } pldlm_options;
 
 /*
  * Reads the config file (conf= among the arguments, else `default_path`,
  * which may be missing) and then the module arguments. Returns 0, or -1 with
- * a one-line explanation in err. On -1 *o needs no freeing.
+ * a one-line explanation in o->error. On -1 *o needs no freeing.
  */
 int pldlm_options_load(pldlm_options *o, const char *default_path, int argc,
-                       const char **argv, char *err, size_t errlen);
+                       const char **argv);
 
 void pldlm_options_free(pldlm_options *o);
 

@@ -346,8 +346,7 @@ static int decide_and_enforce(pam_handle_t *pamh, int flags,
         .user = shown_user, .service = service, .rhost = rhost};
 
     pldlm_decision d;
-    char err[512];
-    switch (pldlm_decide(o, user, &d, err, sizeof(err))) {
+    switch (pldlm_decide(o, user, &d)) {
     case PLDLM_USER_UNKNOWN:
         pam_syslog(pamh, LOG_NOTICE, "user=%s is unknown to NSS", shown_user);
         rc = PAM_USER_UNKNOWN;
@@ -359,7 +358,7 @@ static int decide_and_enforce(pam_handle_t *pamh, int flags,
         snprintf(what, sizeof(what),
                  "cannot resolve the limits of the user "
                  "(%s)",
-                 err);
+                 d.error);
         rc = on_error(&l, what);
         goto out;
     }
@@ -386,10 +385,8 @@ static int admit(pam_handle_t *pamh, int flags, int argc, const char **argv,
                  const char *phase)
 {
     pldlm_options o;
-    char err[1024];
-    if (pldlm_options_load(&o, LDLM_CONF_DEFAULT_PATH, argc, argv, err,
-                           sizeof(err)) != 0) {
-        pam_syslog(pamh, LOG_ERR, "configuration error: %s", err);
+    if (pldlm_options_load(&o, LDLM_CONF_DEFAULT_PATH, argc, argv) != 0) {
+        pam_syslog(pamh, LOG_ERR, "configuration error: %s", o.error);
         return PAM_SERVICE_ERR;
     }
     int rc = decide_and_enforce(pamh, flags, &o, phase);
@@ -416,14 +413,12 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
     /* The slots are given back even when the configuration has become
      * unreadable since the session opened; it only decides on debug logs. */
     pldlm_options o;
-    char err[1024];
     bool debug = false;
-    if (pldlm_options_load(&o, LDLM_CONF_DEFAULT_PATH, argc, argv, err,
-                           sizeof(err)) == 0) {
+    if (pldlm_options_load(&o, LDLM_CONF_DEFAULT_PATH, argc, argv) == 0) {
         debug = o.debug;
         pldlm_options_free(&o);
     } else {
-        pam_syslog(pamh, LOG_ERR, "configuration error: %s", err);
+        pam_syslog(pamh, LOG_ERR, "configuration error: %s", o.error);
     }
 
     const void *data = NULL;

@@ -19,10 +19,9 @@ typedef struct user_facts {
 
 /*
  * 1 if the user belongs to `group`, 0 if not (or the group does not exist),
- * -1 with err if NSS failed.
+ * -1 with the reason in d->error if NSS failed.
  */
-static int in_group(const user_facts *u, const char *group, char *err,
-                    size_t errlen)
+static int in_group(const user_facts *u, const char *group, pldlm_decision *d)
 {
     for (size_t i = 0; i < u->groups->count; i++)
         if (u->groups->names[i] != NULL &&
@@ -32,8 +31,8 @@ static int in_group(const user_facts *u, const char *group, char *err,
     gid_t gid;
     int rc = nssh_group_gid(group, &gid);
     if (rc < 0) {
-        snprintf(err, errlen, "looking up group \"%s\": %s", group,
-                 strerror(-rc));
+        snprintf(d->error, sizeof(d->error), "looking up group \"%s\": %s",
+                 group, nssh_strerror(rc));
         return -1;
     }
     if (rc == NSSH_NOT_FOUND)
@@ -42,12 +41,12 @@ static int in_group(const user_facts *u, const char *group, char *err,
 }
 
 /* 1 if the target designates the user, 0 if not, -1 on NSS failure. */
-static int matches(const user_facts *u, const pldlm_target *t, char *err,
-                   size_t errlen)
+static int matches(const user_facts *u, const pldlm_target *t,
+                   pldlm_decision *d)
 {
     if (!t->is_group)
         return strcmp(t->name, u->name) == 0 ? 1 : 0;
-    return in_group(u, t->name, err, errlen);
+    return in_group(u, t->name, d);
 }
 
 /* "more generous": unlimited above everything, else the larger number. */
@@ -70,7 +69,7 @@ static bool overridden_group_rule(const pldlm_limit_rule *rules, size_t count,
 }
 
 static int resolve_user_limit(const pldlm_options *o, const user_facts *u,
-                              pldlm_decision *d, char *err, size_t errlen)
+                              pldlm_decision *d)
 {
     /* A rule naming the user: the last one wins, groups do not matter. */
     for (size_t i = o->limit_count; i-- > 0;) {
@@ -88,7 +87,7 @@ static int resolve_user_limit(const pldlm_options *o, const user_facts *u,
         if (!r->target.is_group ||
             overridden_group_rule(o->limits, o->limit_count, i))
             continue;
-        int m = in_group(u, r->target.name, err, errlen);
+        int m = in_group(u, r->target.name, d);
         if (m < 0)
             return -1;
         if (m == 1 && (!found || more_generous(r->limit, d->user_limit))) {
@@ -115,13 +114,13 @@ static int compare_pools(const void *a, const void *b)
 }
 
 static int resolve_pools(const pldlm_options *o, const user_facts *u,
-                         pldlm_decision *d, char *err, size_t errlen)
+                         pldlm_decision *d)
 {
     if (o->pool_count == 0)
         return 0;
     d->pools = calloc(o->pool_count, sizeof(*d->pools));
     if (d->pools == NULL) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(d->error, sizeof(d->error), "out of memory");
         return -1;
     }
     for (size_t i = 0; i < o->pool_count; i++) {
@@ -132,7 +131,7 @@ static int resolve_pools(const pldlm_options *o, const user_facts *u,
                 redefined = true;
         if (redefined)
             continue;
-        int m = in_group(u, p->group, err, errlen);
+        int m = in_group(u, p->group, d);
         if (m < 0)
             return -1;
         if (m == 1) {
@@ -145,8 +144,7 @@ static int resolve_pools(const pldlm_options *o, const user_facts *u,
     return 0;
 }
 
-int pldlm_decide(const pldlm_options *o, const char *user, pldlm_decision *d,
-                 char *err, size_t errlen)
+int pldlm_decide(const pldlm_options *o, const char *user, pldlm_decision *d)
 {
     memset(d, 0, sizeof(*d));
     d->user_limit = PLDLM_UNLIMITED;
@@ -156,7 +154,8 @@ int pldlm_decide(const pldlm_options *o, const char *user, pldlm_decision *d,
     if (rc == NSSH_NOT_FOUND)
         return PLDLM_USER_UNKNOWN;
     if (rc < 0) {
-        snprintf(err, errlen, "looking up the user: %s", strerror(-rc));
+        snprintf(d->error, sizeof(d->error), "looking up the user: %s",
+                 nssh_strerror(rc));
         return -1;
     }
     if (pw->uid == 0 && !o->even_deny_root) {
@@ -171,14 +170,14 @@ int pldlm_decide(const pldlm_options *o, const char *user, pldlm_decision *d,
     rc = nssh_user_groups(user, pw->gid, &u.groups);
     nssh_user_free(pw);
     if (rc != NSSH_OK) {
-        snprintf(err, errlen, "listing the user's groups: %s",
-                 rc < 0 ? strerror(-rc) : "user vanished");
+        snprintf(d->error, sizeof(d->error), "listing the user's groups: %s",
+                 nssh_strerror(rc));
         return -1;
     }
 
     int result = PLDLM_DECIDED;
     for (size_t i = 0; i < o->exempt_count; i++) {
-        int m = matches(&u, &o->exempt[i], err, errlen);
+        int m = matches(&u, &o->exempt[i], d);
         if (m < 0) {
             result = -1;
             goto out;
@@ -190,8 +189,7 @@ int pldlm_decide(const pldlm_options *o, const char *user, pldlm_decision *d,
             goto out;
         }
     }
-    if (resolve_user_limit(o, &u, d, err, errlen) != 0 ||
-        resolve_pools(o, &u, d, err, errlen) != 0)
+    if (resolve_user_limit(o, &u, d) != 0 || resolve_pools(o, &u, d) != 0)
         result = -1;
 
 out:

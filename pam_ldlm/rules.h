@@ -38,6 +38,7 @@ typedef struct pldlm_pool_need {
 typedef struct pldlm_decision {
     pldlm_exemption exemption;
     char why[256];   /* which rule decided, for debug logging */
+    char error[256]; /* why pldlm_decide returned -1 */
     long user_limit; /* >= 0, or PLDLM_UNLIMITED */
     pldlm_pool_need *pools;
     size_t pool_count;
@@ -48,11 +49,11 @@ typedef struct pldlm_decision {
 
 /*
  * Resolves the rules for `user`. Returns PLDLM_DECIDED (*d filled, free it
- * with pldlm_decision_free), PLDLM_USER_UNKNOWN, or -1 with err when NSS
- * failed. The decision borrows strings from `o`: keep o alive while d is.
+ * with pldlm_decision_free), PLDLM_USER_UNKNOWN, or -1 with the reason in
+ * d->error when NSS failed (nothing to free then). The decision borrows
+ * strings from `o`: keep o alive while d is.
  */
-int pldlm_decide(const pldlm_options *o, const char *user, pldlm_decision *d,
-                 char *err, size_t errlen);
+int pldlm_decide(const pldlm_options *o, const char *user, pldlm_decision *d);
 
 void pldlm_decision_free(pldlm_decision *d);
 

@@ -225,12 +225,18 @@ pldlm_acquire_status pldlm_slots_acquire(
 
     char *password = NULL;
     if (o->conn->password_file != NULL) {
-        char why[400];
-        if (ldlm_read_password_file(o->conn->password_file, (uid_t)0, &password,
-                                    why, sizeof(why)) != 0) {
+        /* The reader keeps its message on a conf object; this one exists
+         * only to carry it. */
+        ldlm_conf reader;
+        ldlm_conf_init(&reader);
+        int read_rc = ldlm_conf_read_password_file(
+            &reader, o->conn->password_file, (uid_t)0, &password);
+        if (read_rc != 0)
+            snprintf(res->detail, sizeof(res->detail), "password_file: %.400s",
+                     ldlm_conf_error(&reader));
+        ldlm_conf_free(&reader);
+        if (read_rc != 0) {
             res->status = PLDLM_LOCAL_ERROR;
-            snprintf(res->detail, sizeof(res->detail), "password_file: %s",
-                     why);
             goto fail;
         }
     }

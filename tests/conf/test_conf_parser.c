@@ -20,7 +20,6 @@
 typedef struct fixture {
     char *dir;
     ldlm_conf conf;
-    char err[512];
 } fixture;
 
 static int setup(void **state)
@@ -46,8 +45,7 @@ static int teardown(void **state)
 static int parse_text(fixture *f, const char *text, char **path_out)
 {
     char *path = ctu_write_text(f->dir, "pam_ldlm.conf", text, 0644);
-    f->err[0] = '\0';
-    int rc = ldlm_conf_parse_file(&f->conf, path, false, f->err, sizeof f->err);
+    int rc = ldlm_conf_parse_file(&f->conf, path, false);
     if (path_out != NULL)
         *path_out = path;
     else
@@ -61,10 +59,11 @@ static void assert_error_at(const fixture *f, const char *path, unsigned line,
 {
     char *prefix = NULL;
     assert_true(asprintf(&prefix, "%s:%u: %s", path, line, msg) > 0);
-    if (strncmp(f->err, prefix, strlen(prefix)) != 0)
-        fail_msg("error \"%s\" does not start with \"%s\"", f->err, prefix);
+    if (strncmp(ldlm_conf_error(&f->conf), prefix, strlen(prefix)) != 0)
+        fail_msg("error \"%s\" does not start with \"%s\"",
+                 ldlm_conf_error(&f->conf), prefix);
     free(prefix);
-    assert_null(strchr(f->err, '\n'));
+    assert_null(strchr(ldlm_conf_error(&f->conf), '\n'));
 }
 
 static void basic_settings(void **state)
@@ -238,8 +237,7 @@ static void nul_byte(void **state)
     static const char data[] = "a=1\nb=x\0y\nc=3\n";
     char *path =
         ctu_write_file(f->dir, "nul.conf", data, sizeof data - 1, 0644);
-    assert_int_equal(
-        ldlm_conf_parse_file(&f->conf, path, false, f->err, sizeof f->err), -1);
+    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false), -1);
     assert_error_at(f, path, 2, "NUL byte in line");
     assert_int_equal(f->conf.count, 0);
     free(path);
@@ -269,14 +267,12 @@ static void missing_file(void **state)
 {
     fixture *f = *state;
     char *path = ctu_path(f->dir, "absent.conf");
-    assert_int_equal(
-        ldlm_conf_parse_file(&f->conf, path, true, f->err, sizeof f->err), 0);
+    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, true), 0);
     assert_int_equal(f->conf.count, 0);
-    assert_int_equal(
-        ldlm_conf_parse_file(&f->conf, path, false, f->err, sizeof f->err), -1);
+    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false), -1);
     char *expected = NULL;
     assert_true(asprintf(&expected, "%s: No such file or directory", path) > 0);
-    assert_string_equal(f->err, expected);
+    assert_string_equal(ldlm_conf_error(&f->conf), expected);
     free(expected);
     free(path);
 }
@@ -284,16 +280,13 @@ static void missing_file(void **state)
 static void not_a_regular_file(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(
-        ldlm_conf_parse_file(&f->conf, f->dir, true, f->err, sizeof f->err),
-        -1);
-    assert_non_null(strstr(f->err, "not a regular file"));
+    assert_int_equal(ldlm_conf_parse_file(&f->conf, f->dir, true), -1);
+    assert_non_null(strstr(ldlm_conf_error(&f->conf), "not a regular file"));
     char *fifo = ctu_path(f->dir, "fifo");
     assert_int_equal(mkfifo(fifo, 0600), 0);
     /* Must not block waiting for a writer. */
-    assert_int_equal(
-        ldlm_conf_parse_file(&f->conf, fifo, false, f->err, sizeof f->err), -1);
-    assert_non_null(strstr(f->err, "not a regular file"));
+    assert_int_equal(ldlm_conf_parse_file(&f->conf, fifo, false), -1);
+    assert_non_null(strstr(ldlm_conf_error(&f->conf), "not a regular file"));
     free(fifo);
 }
 
@@ -305,14 +298,12 @@ static void file_too_large(void **state)
     assert_non_null(data);
     memset(data, '\n', len);
     char *path = ctu_write_file(f->dir, "big.conf", data, len, 0644);
-    assert_int_equal(
-        ldlm_conf_parse_file(&f->conf, path, false, f->err, sizeof f->err), -1);
-    assert_non_null(strstr(f->err, "file too large"));
+    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false), -1);
+    assert_non_null(strstr(ldlm_conf_error(&f->conf), "file too large"));
     /* The limit itself is accepted. */
     free(path);
     path = ctu_write_file(f->dir, "big.conf", data, len - 1, 0644);
-    assert_int_equal(
-        ldlm_conf_parse_file(&f->conf, path, false, f->err, sizeof f->err), 0);
+    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false), 0);
     free(path);
     free(data);
 }
@@ -322,10 +313,8 @@ static void failed_file_keeps_earlier_files(void **state)
     fixture *f = *state;
     char *good = ctu_write_text(f->dir, "good.conf", "a=1\nb=2\n", 0644);
     char *bad = ctu_write_text(f->dir, "bad.conf", "a=3\n=oops\n", 0644);
-    assert_int_equal(
-        ldlm_conf_parse_file(&f->conf, good, false, f->err, sizeof f->err), 0);
-    assert_int_equal(
-        ldlm_conf_parse_file(&f->conf, bad, false, f->err, sizeof f->err), -1);
+    assert_int_equal(ldlm_conf_parse_file(&f->conf, good, false), 0);
+    assert_int_equal(ldlm_conf_parse_file(&f->conf, bad, false), -1);
     assert_int_equal(f->conf.count, 2);
     assert_string_equal(ldlm_conf_get(&f->conf, "a")->value, "1");
     free(good);
@@ -339,8 +328,7 @@ static void arguments(void **state)
     assert_int_equal(parse_text(f, "server=file:1\ndebug=no\n", &path), 0);
     const char *argv[] = {"server=arg:2", "debug", "msg=\"two words\"",
                           " spaced = x "};
-    assert_int_equal(
-        ldlm_conf_parse_args(&f->conf, 4, argv, f->err, sizeof f->err), 0);
+    assert_int_equal(ldlm_conf_parse_args(&f->conf, 4, argv), 0);
     const ldlm_conf_entry *e = ldlm_conf_get(&f->conf, "server");
     assert_string_equal(e->value, "arg:2");
     assert_string_equal(e->origin, "argument");
@@ -361,62 +349,85 @@ static void argument_errors(void **state)
 {
     fixture *f = *state;
     const char *empty[] = {"a=1", ""};
-    assert_int_equal(
-        ldlm_conf_parse_args(&f->conf, 2, empty, f->err, sizeof f->err), -1);
-    assert_string_equal(f->err, "argument 2: empty argument");
+    assert_int_equal(ldlm_conf_parse_args(&f->conf, 2, empty), -1);
+    assert_string_equal(ldlm_conf_error(&f->conf),
+                        "argument 2: empty argument");
     const char *noname[] = {"=3"};
-    assert_int_equal(
-        ldlm_conf_parse_args(&f->conf, 1, noname, f->err, sizeof f->err), -1);
-    assert_string_equal(f->err, "argument 1: empty name before '='");
+    assert_int_equal(ldlm_conf_parse_args(&f->conf, 1, noname), -1);
+    assert_string_equal(ldlm_conf_error(&f->conf),
+                        "argument 1: empty name before '='");
     const char *comment[] = {"#x"};
-    assert_int_equal(
-        ldlm_conf_parse_args(&f->conf, 1, comment, f->err, sizeof f->err), -1);
-    assert_string_equal(f->err, "argument 1: expected name=value");
+    assert_int_equal(ldlm_conf_parse_args(&f->conf, 1, comment), -1);
+    assert_string_equal(ldlm_conf_error(&f->conf),
+                        "argument 1: expected name=value");
     const char *newline[] = {"a=b\nc"};
-    assert_int_equal(
-        ldlm_conf_parse_args(&f->conf, 1, newline, f->err, sizeof f->err), -1);
-    assert_string_equal(f->err, "argument 1: control character (byte 0x0a)");
+    assert_int_equal(ldlm_conf_parse_args(&f->conf, 1, newline), -1);
+    assert_string_equal(ldlm_conf_error(&f->conf),
+                        "argument 1: control character (byte 0x0a)");
     assert_int_equal(f->conf.count, 0);
-    assert_int_equal(
-        ldlm_conf_parse_args(&f->conf, 0, NULL, f->err, sizeof f->err), 0);
+    assert_int_equal(ldlm_conf_parse_args(&f->conf, 0, NULL), 0);
 }
 
 static void add_entries(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(ldlm_conf_add(&f->conf, "server", "a:1", "LDLM_SERVER", 0,
-                                   f->err, sizeof f->err),
+    assert_int_equal(ldlm_conf_add(&f->conf, "server", "a:1", "LDLM_SERVER", 0),
                      0);
-    assert_int_equal(ldlm_conf_add(&f->conf, "tls", NULL, "option --tls", 0,
-                                   f->err, sizeof f->err),
+    assert_int_equal(ldlm_conf_add(&f->conf, "tls", NULL, "option --tls", 0),
                      0);
     const ldlm_conf_entry *e = ldlm_conf_get(&f->conf, "server");
     char loc[128];
     ldlm_conf_entry_location(e, loc, sizeof loc);
     assert_string_equal(loc, "LDLM_SERVER");
     assert_null(ldlm_conf_get(&f->conf, "tls")->value);
-    assert_int_equal(ldlm_conf_add(&f->conf, "bad name", "x", "somewhere", 0,
-                                   f->err, sizeof f->err),
+    assert_int_equal(ldlm_conf_add(&f->conf, "bad name", "x", "somewhere", 0),
                      -1);
-    assert_non_null(strstr(f->err, "somewhere: expected name=value"));
+    assert_non_null(
+        strstr(ldlm_conf_error(&f->conf), "somewhere: expected name=value"));
     assert_int_equal(f->conf.count, 2);
     /* Same origin twice: stored once. */
-    assert_int_equal(ldlm_conf_add(&f->conf, "server", "b:2", "LDLM_SERVER", 0,
-                                   f->err, sizeof f->err),
+    assert_int_equal(ldlm_conf_add(&f->conf, "server", "b:2", "LDLM_SERVER", 0),
                      0);
     assert_int_equal(f->conf.origins_count, 2);
     assert_ptr_equal(f->conf.entries[0].origin, f->conf.entries[2].origin);
 }
 
-static void error_buffer_is_optional(void **state)
+/* The message lives on the conf: kept until the next failure, rewrapped
+ * safely, cut (never overrun) when huge, cleared by ldlm_conf_free. */
+static void error_is_kept_on_the_conf(void **state)
 {
     fixture *f = *state;
+    assert_string_equal(ldlm_conf_error(&f->conf), "no error");
     char *path = ctu_write_text(f->dir, "x.conf", "=bad\n", 0644);
-    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false, NULL, 0), -1);
-    char tiny[8];
-    assert_int_equal(
-        ldlm_conf_parse_file(&f->conf, path, false, tiny, sizeof tiny), -1);
-    assert_int_equal(strlen(tiny), sizeof tiny - 1);
+    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false), -1);
+    char *expected = NULL;
+    assert_true(asprintf(&expected, "%s:1: empty name before '='", path) > 0);
+    assert_string_equal(ldlm_conf_error(&f->conf), expected);
+    /* A success does not erase the explanation of the earlier failure. */
+    const char *ok[] = {"tls"};
+    assert_int_equal(ldlm_conf_parse_args(&f->conf, 1, ok), 0);
+    assert_string_equal(ldlm_conf_error(&f->conf), expected);
+    /* Rewrapping the conf's own message with more context. */
+    assert_int_equal(ldlm_conf_fail(&f->conf, NULL, "while loading: %s",
+                                    ldlm_conf_error(&f->conf)),
+                     -1);
+    assert_true(strncmp(ldlm_conf_error(&f->conf), "while loading: ", 15) == 0);
+    assert_string_equal(ldlm_conf_error(&f->conf) + 15, expected);
+    /* A message longer than the buffer is cut, still one string. */
+    char *huge = malloc(3 * LDLM_CONF_ERROR_MAX);
+    assert_non_null(huge);
+    memset(huge, 'x', 3 * LDLM_CONF_ERROR_MAX - 1);
+    huge[3 * LDLM_CONF_ERROR_MAX - 1] = '\0';
+    ldlm_conf_entry e = {.name = "n", .origin = "/etc/f.conf", .line = 4};
+    assert_int_equal(ldlm_conf_fail(&f->conf, &e, "%s", huge), -1);
+    assert_int_equal(strlen(ldlm_conf_error(&f->conf)),
+                     LDLM_CONF_ERROR_MAX - 1);
+    assert_true(strncmp(ldlm_conf_error(&f->conf), "/etc/f.conf:4: xxx", 18) ==
+                0);
+    ldlm_conf_free(&f->conf);
+    assert_string_equal(ldlm_conf_error(&f->conf), "no error");
+    free(huge);
+    free(expected);
     free(path);
 }
 
@@ -424,15 +435,14 @@ static void odd_bytes_in_messages_stay_printable(void **state)
 {
     fixture *f = *state;
     const char *argv[] = {"na\xffme value"};
-    assert_int_equal(
-        ldlm_conf_parse_args(&f->conf, 1, argv, f->err, sizeof f->err), -1);
-    assert_string_equal(f->err, "argument 1: expected name=value, got "
-                                "\"na\\xffme value\" (a name cannot hold "
-                                "blanks, quotes or control characters)");
+    assert_int_equal(ldlm_conf_parse_args(&f->conf, 1, argv), -1);
+    assert_string_equal(ldlm_conf_error(&f->conf),
+                        "argument 1: expected name=value, got "
+                        "\"na\\xffme value\" (a name cannot hold "
+                        "blanks, quotes or control characters)");
     /* Non-ASCII bytes are fine in names and values themselves. */
     const char *utf8[] = {"gr\xc3\xbcn=\xc3\xa9t\xc3\xa9"};
-    assert_int_equal(
-        ldlm_conf_parse_args(&f->conf, 1, utf8, f->err, sizeof f->err), 0);
+    assert_int_equal(ldlm_conf_parse_args(&f->conf, 1, utf8), 0);
     assert_string_equal(ldlm_conf_get(&f->conf, "gr\xc3\xbcn")->value,
                         "\xc3\xa9t\xc3\xa9");
 }
@@ -462,7 +472,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(argument_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(add_entries, setup, teardown),
-        cmocka_unit_test_setup_teardown(error_buffer_is_optional, setup,
+        cmocka_unit_test_setup_teardown(error_is_kept_on_the_conf, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(odd_bytes_in_messages_stay_printable,
                                         setup, teardown),

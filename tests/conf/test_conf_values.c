@@ -3,6 +3,7 @@
  * test_conf_values.c - strict integers and flags, connection settings and
  * their mapping onto ldlm_config.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,10 +39,10 @@ static void integers_accepted(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ldlm_conf_entry e = entry("n", cases[i].text);
         long v = -999;
-        char err[256] = "";
-        assert_int_equal(
-            ldlm_conf_int(&e, cases[i].min, cases[i].max, &v, err, sizeof err),
-            0);
+        ldlm_conf c;
+        ldlm_conf_init(&c);
+        assert_int_equal(ldlm_conf_int(&c, &e, cases[i].min, cases[i].max, &v),
+                         0);
         assert_int_equal(v, cases[i].expected);
     }
 }
@@ -73,9 +75,10 @@ static void integers_refused(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ldlm_conf_entry e = entry("n", cases[i].text);
         long v = 42;
-        char err[256] = "";
-        assert_int_equal(ldlm_conf_int(&e, 1, 10, &v, err, sizeof err), -1);
-        assert_string_equal(err, cases[i].message);
+        ldlm_conf c;
+        ldlm_conf_init(&c);
+        assert_int_equal(ldlm_conf_int(&c, &e, 1, 10, &v), -1);
+        assert_string_equal(ldlm_conf_error(&c), cases[i].message);
         assert_int_equal(v, 42); /* untouched on error */
     }
 }
@@ -94,18 +97,20 @@ static void flags(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ldlm_conf_entry e = entry("tls", cases[i].text);
         bool v = !cases[i].expected;
-        char err[256] = "";
-        assert_int_equal(ldlm_conf_bool(&e, &v, err, sizeof err), 0);
+        ldlm_conf c;
+        ldlm_conf_init(&c);
+        assert_int_equal(ldlm_conf_bool(&c, &e, &v), 0);
         assert_true(v == cases[i].expected);
     }
     static const char *const bad[] = {"", "maybe", "yes ", "2", "y"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         ldlm_conf_entry e = entry("tls", bad[i]);
         bool v = false;
-        char err[256] = "";
-        assert_int_equal(ldlm_conf_bool(&e, &v, err, sizeof err), -1);
-        assert_non_null(strstr(err, "/etc/t.conf:7: tls="));
-        assert_non_null(strstr(err, "expected yes/no"));
+        ldlm_conf c;
+        ldlm_conf_init(&c);
+        assert_int_equal(ldlm_conf_bool(&c, &e, &v), -1);
+        assert_non_null(strstr(ldlm_conf_error(&c), "/etc/t.conf:7: tls="));
+        assert_non_null(strstr(ldlm_conf_error(&c), "expected yes/no"));
     }
 }
 
@@ -115,19 +120,121 @@ static void connection_names(void **state)
     static const char *const names[] = {
         "server", "password_file", "tls",         "ca_file", "cert",
         "key",    "skip_verify",   "max_retries", "timeout"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         assert_true(ldlm_conf_is_connection_setting(names[i]));
+        /* The table spells each setting for every source the same way:
+         * option = name with '-' for '_', variable = LDLM_ + upper case. */
+        const ldlm_conn_setting_names *c = ldlm_conn_setting(i);
+        assert_non_null(c);
+        assert_string_equal(c->name, names[i]);
+        char option[64], variable[64] = "LDLM_";
+        size_t k = 0;
+        for (; names[i][k] != '\0'; k++) {
+            option[k] = names[i][k] == '_' ? '-' : names[i][k];
+            variable[5 + k] = (char)toupper((unsigned char)names[i][k]);
+        }
+        option[k] = '\0';
+        variable[5 + k] = '\0';
+        assert_string_equal(c->option, option);
+        assert_string_equal(c->variable, variable);
+        assert_true(c->is_flag == (strcmp(names[i], "tls") == 0 ||
+                                   strcmp(names[i], "skip_verify") == 0));
+    }
+    assert_null(ldlm_conn_setting(sizeof names / sizeof *names));
     assert_false(ldlm_conf_is_connection_setting("max_sessions"));
     assert_false(ldlm_conf_is_connection_setting("Server"));
     assert_false(ldlm_conf_is_connection_setting(""));
     assert_false(ldlm_conf_is_connection_setting(NULL));
 }
 
+/* The whole of a file of the source tree, or NULL. */
+static char *read_source_file(const char *relative)
+{
+    const char *srcdir = getenv("LDLM_TEST_SRCDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", srcdir != NULL ? srcdir : ".",
+             relative);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return NULL;
+    char *text = calloc(1, 256 * 1024);
+    size_t n = text != NULL ? fread(text, 1, 256 * 1024 - 1, f) : 0;
+    (void)n;
+    fclose(f);
+    return text;
+}
+
+/* "--ca-file" as groff writes it in ldlm(1): "\\-\\-ca\\-file". */
+static void groff_option(const char *option, char *out, size_t outlen)
+{
+    size_t k = 0;
+    for (const char *p = "--"; *p != '\0' && k + 2 < outlen; p++) {
+        out[k++] = '\\';
+        out[k++] = '-';
+    }
+    for (const char *p = option; *p != '\0' && k + 2 < outlen; p++) {
+        if (*p == '-')
+            out[k++] = '\\';
+        out[k++] = *p;
+    }
+    out[k] = '\0';
+}
+
+/* Every connection setting of the one table is a row of ldlm(1)'s table
+ * of options, environment variables and file settings, spelt as the table
+ * says, so that the manual cannot drift from what the tool accepts. */
+static void connection_settings_documented_in_ldlm_1(void **state)
+{
+    (void)state;
+    char *page = read_source_file("cli/ldlm.1");
+    assert_non_null(page);
+    const ldlm_conn_setting_names *c;
+    size_t i = 0;
+    for (; (c = ldlm_conn_setting(i)) != NULL; i++) {
+        char option[128];
+        groff_option(c->option, option, sizeof option);
+        bool found = false;
+        for (const char *line = page; line != NULL && !found;
+             line = strchr(line, '\n') != NULL ? strchr(line, '\n') + 1
+                                               : NULL) {
+            size_t len = strlen(option);
+            if (strncmp(line, option, len) != 0 ||
+                (line[len] != ' ' && line[len] != '[' && line[len] != '\t'))
+                continue;
+            const char *end = strchr(line, '\n');
+            size_t line_len = end != NULL ? (size_t)(end - line) : strlen(line);
+            char row[512];
+            snprintf(row, sizeof row, "%.*s", (int)line_len, line);
+            char *var = strchr(row, '\t');
+            char *file = var != NULL ? strchr(var + 1, '\t') : NULL;
+            if (var == NULL || file == NULL)
+                fail_msg("ldlm(1) row of --%s has no environment and file "
+                         "columns",
+                         c->option);
+            *file++ = '\0';
+            var++;
+            size_t name_len = strlen(c->name);
+            if (strcmp(var, c->variable) != 0 ||
+                strncmp(file, c->name, name_len) != 0 ||
+                (file[name_len] != '\0' && file[name_len] != '='))
+                fail_msg("ldlm(1) row of --%s reads \"%s\" / \"%s\", the "
+                         "table says %s / %s",
+                         c->option, var, file, c->variable, c->name);
+            found = true;
+        }
+        if (!found)
+            fail_msg("--%s (%s) is not in ldlm(1)'s table of connection "
+                     "settings",
+                     c->option, c->name);
+    }
+    assert_true(i >= 9);
+    free(page);
+}
+
 static void add(ldlm_conf *conf, const char *name, const char *value)
 {
-    char err[256];
-    if (ldlm_conf_add(conf, name, value, "test", 0, err, sizeof err) < 0)
-        fail_msg("%s", err);
+    if (ldlm_conf_add(conf, name, value, "test", 0) < 0)
+        fail_msg("%s", ldlm_conf_error(conf));
 }
 
 static void settings_from_conf(void **state)
@@ -149,9 +256,7 @@ static void settings_from_conf(void **state)
 
     ldlm_conn_settings s;
     ldlm_conn_settings_init(&s);
-    char err[256] = "";
-    assert_int_equal(ldlm_conn_settings_from_conf(&s, &conf, err, sizeof err),
-                     0);
+    assert_int_equal(ldlm_conn_settings_from_conf(&s, &conf), 0);
     assert_string_equal(s.server, "ldlm.example:3144");
     assert_string_equal(s.password_file, "/etc/ldlm/password");
     assert_true(s.tls);
@@ -193,12 +298,10 @@ static void absent_settings_keep_their_value(void **state)
     ldlm_conf_init(&conf);
     ldlm_conn_settings s;
     ldlm_conn_settings_init(&s);
-    char err[256];
     s.server = strdup("kept:1");
     s.max_retries = 2;
     add(&conf, "tls", "yes");
-    assert_int_equal(ldlm_conn_settings_from_conf(&s, &conf, err, sizeof err),
-                     0);
+    assert_int_equal(ldlm_conn_settings_from_conf(&s, &conf), 0);
     assert_string_equal(s.server, "kept:1");
     assert_int_equal(s.max_retries, 2);
     assert_true(s.tls);
@@ -243,9 +346,8 @@ static void invalid_settings_change_nothing(void **state)
         ldlm_conn_settings s;
         ldlm_conn_settings_init(&s);
         s.server = strdup("kept:1");
-        char err[256] = "";
-        assert_int_equal(
-            ldlm_conn_settings_from_conf(&s, &conf, err, sizeof err), -1);
+        assert_int_equal(ldlm_conn_settings_from_conf(&s, &conf), -1);
+        const char *err = ldlm_conf_error(&conf);
         if (strncmp(err, cases[i].message, strlen(cases[i].message)) != 0)
             fail_msg("case %zu: \"%s\" does not start with \"%s\"", i, err,
                      cases[i].message);
@@ -263,6 +365,7 @@ int main(void)
         cmocka_unit_test(integers_refused),
         cmocka_unit_test(flags),
         cmocka_unit_test(connection_names),
+        cmocka_unit_test(connection_settings_documented_in_ldlm_1),
         cmocka_unit_test(settings_from_conf),
         cmocka_unit_test(absent_settings_keep_their_value),
         cmocka_unit_test(invalid_settings_change_nothing),

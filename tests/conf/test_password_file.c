@@ -28,7 +28,7 @@
 
 typedef struct fixture {
     char *dir;
-    char err[512];
+    ldlm_conf conf; /* carries the reader's message */
     char *password;
 } fixture;
 
@@ -37,6 +37,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     f->dir = ctu_make_dir();
+    ldlm_conf_init(&f->conf);
     *state = f;
     return 0;
 }
@@ -45,6 +46,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     free(f->password);
+    ldlm_conf_free(&f->conf);
     ctu_remove_dir(f->dir);
     free(f);
     return 0;
@@ -54,9 +56,8 @@ static int read_pw(fixture *f, const char *path, uid_t allowed)
 {
     free(f->password);
     f->password = NULL;
-    f->err[0] = '\0';
-    return ldlm_read_password_file(path, allowed, &f->password, f->err,
-                                   sizeof f->err);
+    ldlm_conf_free(&f->conf); /* no message left from an earlier call */
+    return ldlm_conf_read_password_file(&f->conf, path, allowed, &f->password);
 }
 
 static void assert_refused(fixture *f, const char *path, uid_t allowed,
@@ -66,11 +67,11 @@ static void assert_refused(fixture *f, const char *path, uid_t allowed,
     assert_null(f->password);
     char *prefix = NULL;
     assert_true(asprintf(&prefix, "password file %s: ", path) > 0);
-    if (strncmp(f->err, prefix, strlen(prefix)) != 0 ||
-        strstr(f->err, why) == NULL)
-        fail_msg("unexpected error \"%s\" (wanted \"%s...%s\")", f->err, prefix,
+    const char *err = ldlm_conf_error(&f->conf);
+    if (strncmp(err, prefix, strlen(prefix)) != 0 || strstr(err, why) == NULL)
+        fail_msg("unexpected error \"%s\" (wanted \"%s...%s\")", err, prefix,
                  why);
-    assert_null(strchr(f->err, '\n'));
+    assert_null(strchr(err, '\n'));
     free(prefix);
 }
 

@@ -119,6 +119,18 @@ static void test_user_found(void **state)
     nssh_user_free(u);
 }
 
+/* Every result of a lookup can be put into words for a log line. */
+static void test_results_have_words(void **state)
+{
+    (void)state;
+    assert_string_equal(nssh_strerror(NSSH_OK), "found");
+    assert_string_equal(nssh_strerror(NSSH_NOT_FOUND),
+                        "no such entry in the name service");
+    assert_string_equal(nssh_strerror(-ENOMEM), strerror(ENOMEM));
+    assert_string_equal(nssh_strerror(-EIO), strerror(EIO));
+    assert_string_equal(nssh_strerror(7), "unknown result");
+}
+
 static void test_user_unknown(void **state)
 {
     (void)state;
@@ -326,6 +338,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_user_found),
         cmocka_unit_test(test_user_unknown),
+        cmocka_unit_test(test_results_have_words),
         cmocka_unit_test(test_groups_of_alice),
         cmocka_unit_test(test_user_without_supplementary_groups),
         cmocka_unit_test(test_user_in_many_groups),

@@ -46,19 +46,18 @@ static int teardown(void **state)
 #define COUNT(...)                                                             \
     ((int)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)))
 
-static int load(pldlm_options *o, int argc, const char **argv, char *err)
+static int load(pldlm_options *o, int argc, const char **argv)
 {
-    return pldlm_options_load(o, missing_default, argc, argv, err, 512);
+    return pldlm_options_load(o, missing_default, argc, argv);
 }
 
 /* Loading must fail and the message must contain `needle`. */
 static void assert_refused(int argc, const char **argv, const char *needle)
 {
     pldlm_options o;
-    char err[512] = "";
-    assert_int_equal(load(&o, argc, argv, err), -1);
-    if (strstr(err, needle) == NULL)
-        fail_msg("error \"%s\" does not mention \"%s\"", err, needle);
+    assert_int_equal(load(&o, argc, argv), -1);
+    if (strstr(o.error, needle) == NULL)
+        fail_msg("error \"%s\" does not mention \"%s\"", o.error, needle);
 }
 
 #define REFUSED(needle, ...)                                                   \
@@ -68,8 +67,7 @@ static void test_defaults(void **state)
 {
     (void)state;
     pldlm_options o;
-    char err[512];
-    assert_int_equal(load(&o, 0, NULL, err), 0);
+    assert_int_equal(load(&o, 0, NULL), 0);
     assert_null(o.conf_path);
     assert_int_equal(o.timeout_seconds, PLDLM_DEFAULT_TIMEOUT);
     assert_int_equal(o.wait_seconds, 0);
@@ -93,7 +91,6 @@ static void test_everything_set(void **state)
 {
     (void)state;
     pldlm_options o;
-    char err[512];
     const char *argv[] = {"server=127.0.0.1:3144",
                           "tls",
                           "ca_file=/ca.pem",
@@ -115,9 +112,9 @@ static void test_everything_set(void **state)
                           "error_message=try later",
                           "debug",
                           "max_retries=2"};
-    int rc = load(&o, (int)(sizeof(argv) / sizeof(argv[0])), argv, err);
+    int rc = load(&o, (int)(sizeof(argv) / sizeof(argv[0])), argv);
     if (rc != 0)
-        fail_msg("%s", err);
+        fail_msg("%s", o.error);
     assert_string_equal(o.conn.server, "127.0.0.1:3144");
     assert_true(o.conn.tls);
     assert_true(o.conn.skip_verify);
@@ -170,11 +167,10 @@ static void test_file_then_arguments(void **state)
     char conf_arg[4300];
     snprintf(conf_arg, sizeof(conf_arg), "conf=%s", path);
     pldlm_options o;
-    char err[512];
     const char *argv[] = {conf_arg, "max_sessions=5", "limit=alice:4",
                           "debug=no"};
-    if (load(&o, 4, argv, err) != 0)
-        fail_msg("%s", err);
+    if (load(&o, 4, argv) != 0)
+        fail_msg("%s", o.error);
     assert_string_equal(o.conf_path, path);
     assert_string_equal(o.conn.server, "10.0.0.1:3144");
     assert_int_equal(o.max_sessions, 5); /* the argument wins */
@@ -192,8 +188,7 @@ static void test_wait_extends_default_timeout(void **state)
 {
     (void)state;
     pldlm_options o;
-    char err[512];
-    assert_int_equal(load(&o, COUNT("wait=10"), ARGS("wait=10"), err), 0);
+    assert_int_equal(load(&o, COUNT("wait=10"), ARGS("wait=10")), 0);
     assert_int_equal(o.wait_seconds, 10);
     assert_int_equal(o.timeout_seconds, 10 + PLDLM_DEFAULT_TIMEOUT);
     pldlm_options_free(&o);
@@ -341,9 +336,9 @@ static void test_every_setting_is_documented(void **state)
             fail_msg("setting %s is not documented in pam_ldlm.conf(5) or "
                      "pam_ldlm(8)",
                      name);
-    for (size_t i = 0; (name = ldlm_conn_setting_name(i)) != NULL;
-         i++, checked++)
-        if (!man_documents(conf5, name))
+    const ldlm_conn_setting_names *conn;
+    for (size_t i = 0; (conn = ldlm_conn_setting(i)) != NULL; i++, checked++)
+        if (!man_documents(conf5, name = conn->name))
             fail_msg("connection setting %s is not documented in "
                      "pam_ldlm.conf(5)",
                      name);
@@ -376,9 +371,8 @@ static void test_example_config(void **state)
     snprintf(conf_arg, sizeof(conf_arg), "conf=%s", copy);
     const char *argv[] = {conf_arg};
     pldlm_options o;
-    char err[512];
-    if (load(&o, 1, argv, err) != 0)
-        fail_msg("%s", err);
+    if (load(&o, 1, argv) != 0)
+        fail_msg("%s", o.error);
     assert_string_equal(o.conn.server, "ldlm.example.org:3144");
     assert_int_equal(o.max_sessions, 3);
     assert_int_equal(o.timeout_seconds, 5);
@@ -419,13 +413,12 @@ static void test_random_arguments_never_crash(void **state)
             argv[a] = storage[a];
         }
         pldlm_options o;
-        char err[512];
-        int rc = load(&o, argc, argv, err);
+        int rc = load(&o, argc, argv);
         assert_true(rc == 0 || rc == -1);
         if (rc == 0)
             pldlm_options_free(&o);
         else
-            assert_true(err[0] != '\0');
+            assert_true(o.error[0] != '\0');
     }
 }
 

@@ -76,18 +76,15 @@ static void load(pldlm_options *o, const char *const *args)
     int argc = 0;
     while (args[argc] != NULL)
         argc++;
-    char err[512];
-    if (pldlm_options_load(o, missing_default, argc, (const char **)args, err,
-                           sizeof(err)) != 0)
-        fail_msg("options: %s", err);
+    if (pldlm_options_load(o, missing_default, argc, (const char **)args) != 0)
+        fail_msg("options: %s", o->error);
 }
 
 static void decide(const pldlm_options *o, const char *user, pldlm_decision *d)
 {
-    char err[512];
-    int rc = pldlm_decide(o, user, d, err, sizeof(err));
+    int rc = pldlm_decide(o, user, d);
     if (rc != PLDLM_DECIDED)
-        fail_msg("decide(%s) = %d: %s", user, rc, err);
+        fail_msg("decide(%s) = %d: %s", user, rc, d->error);
 }
 
 #define LOAD(o, ...) load((o), (const char *const[]){__VA_ARGS__, NULL})
@@ -280,9 +277,7 @@ static void test_unknown_names(void **state)
     pldlm_decision d;
     LOAD(&o, "max_sessions=2", "limit=@no_such_group:9",
          "exempt=@no_such_group_either");
-    char err[512];
-    assert_int_equal(pldlm_decide(&o, "nobody_at_all", &d, err, sizeof(err)),
-                     PLDLM_USER_UNKNOWN);
+    assert_int_equal(pldlm_decide(&o, "nobody_at_all", &d), PLDLM_USER_UNKNOWN);
     /* rules naming groups that do not exist match nobody */
     decide(&o, "alice", &d);
     assert_int_equal(d.exemption, PLDLM_NOT_EXEMPT);
