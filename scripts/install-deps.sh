@@ -12,6 +12,7 @@ packages=(
   libcmocka-dev libpam-wrapper libnss-wrapper libuid-wrapper
   openssh-server openssh-client valgrind ca-certificates groff-base man-db
   clang-format
+  debhelper lintian fakeroot dpkg-dev
   python3 python3-venv
 )
 # Go builds the real LDLM server for the tests; keep a Go the machine has.

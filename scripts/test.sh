@@ -111,5 +111,15 @@ stage "libldlm alone (--disable-pam --disable-cli)" library_alone
 # The release tarball builds and passes its own tests.
 stage "make distcheck" make -C "$out/plain" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
 
+# The Debian packages: built from a clean clone, lintian-clean, installed,
+# enabled with pam-auth-update, used by a real sshd login, purged; in a
+# scratch root (an overlay of /), so the machine keeps its own state.
+if [ "$(id -u)" = 0 ]; then
+  stage "Debian packages (build, lintian, install, enable, sshd login, purge)" \
+    bash "$top/tests/packaging/debian.sh"
+else
+  echo "=== Debian packages: skipped (needs root)"; skipped=$((skipped + 1))
+fi
+
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ]

@@ -35,6 +35,24 @@ fail() {
     exit 1
 }
 
+# A free TCP port on 127.0.0.1 (bound and released: the kernel's choice).
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_for_port PORT PID: until 127.0.0.1:PORT accepts connections (<= 15 s),
+# failing early if PID exits.
+wait_for_port() {
+    local i
+    for i in $(seq 1 150); do
+        python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2)" 2> /dev/null &&
+            return 0
+        kill -0 "$2" 2> /dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
 # ---------------------------------------------------------------------------
 # Steps 2-4, run inside the scratch root (or on the machine, with restoring).
 # $1: directory holding the .deb files; $2: the source tree (for the server
@@ -44,13 +62,12 @@ run_steps() {
     local debs=$1 src=$2
     local scratch
     scratch=$(mktemp -d /tmp/ldlm-deb-steps.XXXXXX) || fail "mktemp"
-    local sshd_pid= holder_pid= holder_in=
+    local sshd_pid= holder_pid= holder_in= server_pid=
     steps_cleanup() {
         [ -n "$holder_in" ] && exec {holder_in}>&-
-        for pid in $holder_pid $sshd_pid; do
+        for pid in $holder_pid $sshd_pid $server_pid; do
             kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null
         done
-        ldlm_srv_cleanup 2> /dev/null
         rm -rf "$scratch"
     }
     trap steps_cleanup EXIT
@@ -83,8 +100,15 @@ run_steps() {
         fail "/etc/security/pam_ldlm.conf is not a conffile"
     # Every package's files, to check that the purge leaves none.
     dpkg -L libldlm0 libldlm-dev libpam-ldlm ldlm-tools 2> /dev/null | sort -u |
-        while read -r p; do [ -f "$p" ] || [ -L "$p" ] && printf '%s\n' "$p"; done \
-            > "$scratch/files"
+        while read -r p; do
+            # Files and links; not directories, nor links to them (/lib).
+            [ ! -d "$p" ] && { [ -f "$p" ] || [ -L "$p" ]; } && printf '%s\n' "$p"
+        done > "$scratch/files"
+    # Directories of our own (shared ones such as /usr/lib stay).
+    printf '%s\n' /usr/lib/x86_64-linux-gnu/libldlm /usr/share/doc/libldlm0 \
+        /usr/share/doc/libldlm-dev /usr/share/doc/libpam-ldlm /usr/share/doc/ldlm-tools \
+        > "$scratch/dirs"
+    while read -r d; do [ -d "$d" ] || fail "$d was not created"; done < "$scratch/dirs"
     say "PASS: $(wc -l < "$scratch/files") files installed, conffile registered"
 
     # Installed, the profile is known but off: no stack changed.
@@ -107,15 +131,21 @@ run_steps() {
     say "PASS: pam-auth-update --enable ldlm puts pam_ldlm in common-account and common-session"
 
     # -- a real server, a real sshd, the system's PAM stack -------------------
-    # shellcheck source=/dev/null
-    . "$src/tests/harness/server.sh"
-    ldlm_srv_require || fail "no LDLM server binary"
-    ldlm_srv_start --password pkg-s3cret || fail "LDLM server did not start"
+    # The real server, installed by tests/harness/install-server.sh.
+    local server_bin=${LDLM_TEST_CACHE:-$HOME/.cache/libldlm-test}/server/bin/server
+    [ -x "$server_bin" ] || fail "no LDLM server at $server_bin (tests/harness/install-server.sh)"
+    local server_port server_addr
+    server_port=$(free_port) || fail "no free port"
+    server_addr=127.0.0.1:$server_port
+    "$server_bin" --listen_address "$server_addr" --ipc_socket_file "$scratch/ipc.sock" \
+        --password pkg-s3cret < /dev/null > "$scratch/server.log" 2>&1 &
+    server_pid=$!
+    wait_for_port "$server_port" "$server_pid" || { cat "$scratch/server.log"; fail "LDLM server did not start"; }
     install -d -m 0700 /etc/ldlm
     printf 'pkg-s3cret\n' > /etc/ldlm/password
     chmod 0600 /etc/ldlm/password
     cat > /etc/security/pam_ldlm.conf << EOF
-server = $LDLM_SRV_ADDR
+server = $server_addr
 password_file = /etc/ldlm/password
 timeout = 10
 on_error = deny
@@ -131,8 +161,7 @@ EOF
     chmod 0644 "$scratch/authorized_keys"
     chmod 0755 "$scratch"
     local port
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])') ||
-        fail "no free port"
+    port=$(free_port) || fail "no free port"
     cat > "$scratch/sshd_config" << EOF
 Port $port
 ListenAddress 127.0.0.1
@@ -151,12 +180,7 @@ EOF
     [ -d /run/sshd ] || mkdir -m 0755 /run/sshd
     /usr/sbin/sshd -D -e -f "$scratch/sshd_config" < /dev/null > "$scratch/sshd.log" 2>&1 &
     sshd_pid=$!
-    local i
-    for i in $(seq 1 150); do
-        python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$port),0.2)" 2> /dev/null && break
-        kill -0 "$sshd_pid" 2> /dev/null || { cat "$scratch/sshd.log"; fail "sshd exited"; }
-        sleep 0.1
-    done
+    wait_for_port "$port" "$sshd_pid" || { cat "$scratch/sshd.log"; fail "sshd did not start"; }
     local -a ssh=(ssh -F /dev/null -p "$port" -i "$scratch/client_key" -o IdentitiesOnly=yes
         -o BatchMode=yes -o StrictHostKeyChecking=no -o "UserKnownHostsFile=$scratch/known_hosts"
         -o LogLevel=ERROR -o ConnectTimeout=20 "$TEST_USER@127.0.0.1")
@@ -178,8 +202,10 @@ EOF
     timeout -k 5 60 "${ssh[@]}" true < /dev/null > "$scratch/second.out" 2> "$scratch/second.err" || status=$?
     [ "$status" = 255 ] ||
         { cat "$scratch/second.err" "$scratch/sshd.log"; fail "a second login got in (status $status)"; }
-    grep -q 'pam_ldlm' "$scratch/sshd.log" ||
-        { cat "$scratch/sshd.log"; fail "sshd's log shows no pam_ldlm decision"; }
+    # The refusal comes from the account stack, where only pam_ldlm was
+    # added (pam_ldlm's own reason goes to syslog, absent in a scratch root).
+    grep -q "Access denied for user $TEST_USER by PAM account configuration" "$scratch/sshd.log" ||
+        { cat "$scratch/sshd.log"; fail "sshd's log shows no refusal by the PAM account stack"; }
     say "PASS: second sshd login refused by the limit (ssh status 255)"
 
     # The first session ends: its slot comes back and a new login gets in.
@@ -200,13 +226,14 @@ EOF
     say "PASS: after logout the slot is free again"
 
     # ldlm-tools against the same server.
-    LDLM_PASSWORD_FILE=/etc/ldlm/password ldlm --server "$LDLM_SRV_ADDR" run pkg-test -- true ||
+    LDLM_PASSWORD_FILE=/etc/ldlm/password ldlm --server "$server_addr" run pkg-test -- true ||
         fail "ldlm run from ldlm-tools"
     say "PASS: ldlm(1) from ldlm-tools runs a command under a lock"
 
     kill "$sshd_pid" && wait "$sshd_pid" 2> /dev/null
     sshd_pid=
-    ldlm_srv_stop
+    kill "$server_pid" && wait "$server_pid" 2> /dev/null
+    server_pid=
     userdel --remove "$TEST_USER" > /dev/null 2>&1
     rm -rf /etc/ldlm
 
@@ -222,6 +249,8 @@ EOF
     local left
     left=$(while read -r p; do [ -e "$p" ] || [ -L "$p" ] && printf '%s\n' "$p"; done < "$scratch/files")
     [ -z "$left" ] || fail "files left after the purge: $left"
+    left=$(while read -r d; do [ -e "$d" ] && printf '%s\n' "$d"; done < "$scratch/dirs")
+    [ -z "$left" ] || fail "directories left after the purge: $left"
     [ ! -e /etc/security/pam_ldlm.conf ] || fail "/etc/security/pam_ldlm.conf left after the purge"
     if grep -qx ldlm /var/lib/pam/seen 2> /dev/null; then
         fail "pam-auth-update still remembers the ldlm profile"
@@ -310,7 +339,7 @@ rm -rf "$work/debs/libldlm"
 say "PASS: dpkg-buildpackage -us -uc -b ($(($(date +%s) - start)) s):" \
     "$(cd "$work/debs" && ls ./*.deb | grep -v dbgsym | sed 's|^\./||' | tr '\n' ' ')"
 ls "$work"/debs/*.changes > /dev/null 2>&1 || fail "no .changes file"
-lintian --pedantic --info --suppress-tags-from-file /dev/null "$work"/debs/*.changes \
+lintian --pedantic --display-info "$work"/debs/*.changes \
     > "$work/lintian.txt" 2>&1
 lintian_rc=$?
 grep -E '^[EWIP]: ' "$work/lintian.txt" | sort | uniq -c | sed 's/^/    lintian: /'
