@@ -3,6 +3,12 @@
  * run.c - `ldlm run NAME -- COMMAND...`: takes the lock, runs the command
  * while holding it (child.h), releases it, and exits with the command's
  * status, or 75 if the lock was lost meanwhile.
+ *
+ * The command cannot ask whether the lock is still held, so ldlm asks for
+ * it: libldlm reports a lock lost (its callback, events.h) before the
+ * server can give it to anyone else, and the command's whole process group
+ * is stopped then (see "Guarantees" in ldlm(1) for what cannot be covered:
+ * ldlm itself frozen or starved longer than the lock's margin).
  */
 #include <errno.h>
 #include <signal.h>
@@ -31,6 +37,13 @@ int cli_cmd_run(ldlm_client *client, const cli_options *o,
         cli_say("sigaction: %s", strerror(errno));
         rc = CLI_EXIT_INTERNAL;
         goto release;
+    }
+    /* Lost while we set up (a loss reported meanwhile is also waiting in
+     * the event pipe): the command must not start at all. */
+    if (!ldlm_handle_locked(lock)) {
+        cli_say("%s: lost the lock before the command could start", o->name);
+        ldlm_handle_free(lock);
+        return CLI_EXIT_LOST;
     }
     char *key = ldlm_handle_key(lock);
     char **env = key != NULL ? cli_child_environment(o->name, key) : NULL;

@@ -7,9 +7,20 @@
 
 #include "internal.h"
 
-/* Keepalive pings: the server allows one every 10 s at most (more earns a
- * GOAWAY "too_many_pings" that drops the connection and every lock with it),
- * so stay well above that. They detect a dead server for lost-lock reports. */
+/*
+ * Keepalive pings, against the server's flags. The server tolerates a ping
+ * every 10 s at most (more earns a GOAWAY "too_many_pings" that drops the
+ * connection and every lock with it), so stay well above that. It pings a
+ * connection it has read nothing from for --keepalive_interval (60 s) and
+ * drops it, releasing its locks, when no answer comes within
+ * --keepalive_timeout (10 s): 70 s of silence at the least. Our ping every
+ * 20 s keeps it from ever pinging a live client, and a ping unanswered for
+ * 10 s ends the connection on our side: we notice a dead connection (and
+ * report its locks lost) at most 30 s after it died, well before the
+ * server can drop it. Safety does not rest on this race: a lock reads held
+ * only for LDLM_SERVER_SILENCE_MS (less a margin) after the server last
+ * answered us (ldlmi_held_until), whatever the connection seems to do.
+ */
 #define KEEPALIVE_TIME_MS 20000
 #define KEEPALIVE_TIMEOUT_MS 10000
 /* After an outage, reconnect within a second of the server's return rather
@@ -239,16 +250,50 @@ ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out)
     return LDLM_OK;
 }
 
+/*
+ * gRPC is called without the mutex (whatever it logs must not reach the
+ * application's log handler under a library lock): the calls are
+ * referenced under the mutex, so that they outlive their owner's unref,
+ * and cancelled after it is released. Cancelling a call that completed
+ * meanwhile does nothing.
+ */
+void ldlmi_cancel_calls(ldlm_client *client)
+{
+    pthread_mutex_lock(&client->mutex);
+    size_t n = 0;
+    for (ldlmi_active_call *c = client->active_calls; c; c = c->next)
+        n++;
+    grpc_call **calls = n ? calloc(n, sizeof *calls) : NULL;
+    if (n && !calls) {
+        /* Out of memory: cancelling under the mutex still cancels. */
+        for (ldlmi_active_call *c = client->active_calls; c; c = c->next)
+            grpc_call_cancel(c->call, NULL);
+        pthread_mutex_unlock(&client->mutex);
+        return;
+    }
+    size_t i = 0;
+    for (ldlmi_active_call *c = client->active_calls; c; c = c->next) {
+        grpc_call_ref(c->call);
+        calls[i++] = c->call;
+    }
+    pthread_mutex_unlock(&client->mutex);
+    for (i = 0; i < n; i++) {
+        grpc_call_cancel(calls[i], NULL);
+        grpc_call_unref(calls[i]);
+    }
+    free(calls);
+}
+
 void ldlm_client_cancel(ldlm_client *client)
 {
     if (!client || getpid() != client->owner_pid)
         return;
     pthread_mutex_lock(&client->mutex);
+    /* Set first: a call registering after this refuses to start. */
     client->cancelled = true;
-    for (ldlmi_active_call *c = client->active_calls; c; c = c->next)
-        grpc_call_cancel(c->call, NULL);
     pthread_cond_broadcast(&client->changed);
     pthread_mutex_unlock(&client->mutex);
+    ldlmi_cancel_calls(client);
 }
 
 void ldlm_client_free(ldlm_client *client)
@@ -269,6 +314,7 @@ void ldlm_client_free(ldlm_client *client)
      * copy of memory; touching them would corrupt the parent's connection,
      * so only our own allocations are released. */
     ldlmi_detach_handles(client, owner);
+    ldlmi_free_releases(client);
     if (owner) {
         pthread_mutex_destroy(&client->mutex);
         pthread_cond_destroy(&client->changed);

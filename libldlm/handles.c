@@ -1,16 +1,41 @@
 /* SPDX-License-Identifier: MIT */
 /* handles.c - lock handles: their lifetime (registered on their client until
  * freed, detached when the client is freed first), the list of tracked
- * locks the keeper works on, and the ldlm_handle_* functions. */
+ * locks the keeper works on, the bounds that decide whether a lock reads
+ * held, and the ldlm_handle_* functions.
+ *
+ * A lock reads held only while the server cannot have released it: before
+ * its timer can end (counted from the start of the last call that took or
+ * renewed it), while the connection whose session owns it lasts, and before
+ * the server can have dropped that connection for silence. These bounds
+ * are checked each time the lock is read, not only when the keeper gets to
+ * run, so that a reader never depends on a background thread being
+ * scheduled in time (a process that was frozen, a keeper stuck in a call).
+ */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
+
+/* At most this many keys wait to be released; the oldest go first. */
+#define MAX_RELEASES 256
+/* A key is released within this long, or never (its timer or session end
+ * will release it on the server anyway). */
+#define RELEASE_GIVE_UP_MS 600000
+
+int64_t ldlmi_belief_now_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_BOOTTIME, &ts) != 0)
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* Returns a new handle, registered on the client's list of handles so that
  * ldlm_client_free can detach it. */
 ldlm_handle *ldlmi_handle_new(ldlm_client *client, const char *name,
-                              const char *key, bool locked)
+                              const char *key, bool locked, int64_t timer_bound)
 {
     ldlm_handle *lock = calloc(1, sizeof *lock);
     if (!lock)
@@ -18,6 +43,7 @@ ldlm_handle *ldlmi_handle_new(ldlm_client *client, const char *name,
     lock->name = strdup(name);
     lock->key = strdup(key ? key : "");
     lock->locked = locked;
+    lock->timer_bound_ms = timer_bound;
     if (!lock->name || !lock->key) {
         free(lock->name);
         free(lock->key);
@@ -46,24 +72,103 @@ static void unregister_handle_locked(ldlm_client *client, ldlm_handle *lock)
     lock->handle_prev = lock->handle_next = NULL;
 }
 
-void ldlmi_lock_schedule(ldlm_handle *lock, int64_t now)
+void ldlmi_lock_schedule(ldlm_handle *lock, int64_t confirmed)
 {
-    if (lock->lock_timeout_seconds > 0)
-        lock->expires_ms = now + (int64_t)lock->lock_timeout_seconds * 1000;
-    if (lock->auto_renew)
-        lock->next_renew_ms =
-            now + ldlmi_renew_interval_ms(lock->lock_timeout_seconds);
+    int t = lock->lock_timeout_seconds;
+    lock->timer_bound_ms =
+        t > 0 ? confirmed + (int64_t)t * 1000 - ldlmi_safety_margin_ms(t) : 0;
+    lock->next_renew_ms =
+        lock->auto_renew ? confirmed + ldlmi_renew_interval_ms(t) : 0;
+}
+
+int64_t ldlmi_held_until(const ldlm_client *client, const ldlm_handle *lock)
+{
+    if (!lock->locked)
+        return 0;
+    if (!lock->tracked) /* a handle from ldlm_renew */
+        return lock->timer_bound_ms ? lock->timer_bound_ms : INT64_MAX;
+    /* A connection that ended took the session's locks with it: the server
+     * released them, or will when it notices (see ldlm.h). */
+    if (lock->generation != client->connection_generation ||
+        client->contact_ms == 0)
+        return 0;
+    int64_t until =
+        client->contact_ms + LDLM_SERVER_SILENCE_MS - LDLM_SILENCE_MARGIN_MS;
+    if (lock->timer_bound_ms && lock->timer_bound_ms < until)
+        until = lock->timer_bound_ms;
+    return until;
+}
+
+bool ldlmi_server_answered(ldlm_err err)
+{
+    return err == LDLM_OK || (err <= LDLM_ERR_SERVER_UNKNOWN &&
+                              err >= LDLM_ERR_INVALID_LOCK_SIZE);
+}
+
+void ldlmi_note_contact(ldlm_client *client, uint64_t generation, int64_t start)
+{
+    if (generation == client->connection_generation &&
+        start > client->contact_ms)
+        client->contact_ms = start;
+}
+
+void ldlmi_queue_release(ldlm_client *client, const char *name, const char *key)
+{
+    if (!key || !*key)
+        return;
+    ldlmi_release *r = calloc(1, sizeof *r);
+    if (!r)
+        return; /* best effort: the server's timer or session end frees it */
+    r->name = strdup(name);
+    r->key = strdup(key);
+    if (!r->name || !r->key) {
+        free(r->name);
+        free(r->key);
+        free(r);
+        return;
+    }
+    r->give_up_ms = ldlmi_belief_now_ms() + RELEASE_GIVE_UP_MS;
+    /* Appended: the oldest is released first, and dropped first when the
+     * queue is full. */
+    ldlmi_release **p = &client->releases;
+    while (*p)
+        p = &(*p)->next;
+    *p = r;
+    if (++client->release_count > MAX_RELEASES) {
+        ldlmi_release *old = client->releases;
+        client->releases = old->next;
+        client->release_count--;
+        free(old->name);
+        free(old->key);
+        free(old);
+    }
+    pthread_cond_broadcast(&client->changed);
+}
+
+void ldlmi_free_releases(ldlm_client *client)
+{
+    while (client->releases) {
+        ldlmi_release *r = client->releases;
+        client->releases = r->next;
+        free(r->name);
+        free(r->key);
+        free(r);
+    }
+    client->release_count = 0;
 }
 
 /* Starts renewal and loss tracking of a freshly acquired lock. */
 void ldlmi_track(ldlm_client *client, ldlm_handle *lock,
-                 const ldlm_lock_options *o, uint64_t generation)
+                 const ldlm_lock_options *o, uint64_t generation,
+                 int64_t confirmed)
 {
     lock->size = o->size;
     lock->lock_timeout_seconds = o->lock_timeout_seconds;
     lock->auto_renew = o->lock_timeout_seconds > 0 && !client->no_auto_renew;
     pthread_mutex_lock(&client->mutex);
-    ldlmi_lock_schedule(lock, ldlmi_now_ms());
+    ldlmi_lock_schedule(lock, confirmed);
+    /* The reply came over this connection: the server read from it. */
+    ldlmi_note_contact(client, generation, confirmed);
     lock->generation = generation;
     lock->serial = ++client->next_serial;
     lock->tracked = true;
@@ -107,16 +212,16 @@ void ldlmi_forget_tracked(ldlm_client *client, const char *name,
 /* A manual renewal of a lock this client tracks sets its new timeout: the
  * keeper's schedule and expiry follow it. */
 void ldlmi_adopt_renewal(ldlm_client *client, const char *name, const char *key,
-                         int seconds)
+                         int seconds, int64_t start, uint64_t generation)
 {
     pthread_mutex_lock(&client->mutex);
-    int64_t now = ldlmi_now_ms();
+    ldlmi_note_contact(client, generation, start);
     for (ldlm_handle *l = client->locks; l; l = l->next) {
         if (strcmp(l->name, name) != 0 || strcmp(l->key, key) != 0)
             continue;
         l->lock_timeout_seconds = seconds; /* > 0: checked by ldlm_renew */
         l->auto_renew = !client->no_auto_renew;
-        ldlmi_lock_schedule(l, now);
+        ldlmi_lock_schedule(l, start);
     }
     pthread_cond_broadcast(&client->changed);
     pthread_mutex_unlock(&client->mutex);
@@ -148,7 +253,7 @@ bool ldlm_handle_locked(const ldlm_handle *lock)
     if (!client)
         return false;
     pthread_mutex_lock(&client->mutex);
-    bool locked = lock->locked;
+    bool locked = ldlmi_belief_now_ms() < ldlmi_held_until(client, lock);
     pthread_mutex_unlock(&client->mutex);
     return locked;
 }
@@ -166,17 +271,21 @@ ldlm_err ldlm_handle_unlock(ldlm_handle *lock)
     if (err != LDLM_OK)
         return err;
     pthread_mutex_lock(&client->mutex);
-    bool locked = lock->locked;
+    bool locked = ldlmi_belief_now_ms() < ldlmi_held_until(client, lock);
     char *key = strdup(lock->key);
+    if (key && !locked && lock->tracked) {
+        /* Not held any more, but not reported yet (a bound just passed,
+         * or it waits to be re-acquired after a lost connection): after
+         * this call it is neither reported nor taken back, and the server
+         * may still have it under this key, which nobody will use. */
+        ldlmi_queue_release(client, lock->name, key);
+        lock->locked = false;
+        ldlmi_untrack_locked(client, lock);
+    }
     pthread_mutex_unlock(&client->mutex);
     if (!key)
         return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
     if (!locked) {
-        /* A lock waiting to be re-acquired after a lost connection is not
-         * held, and after this call it must not be taken back either. */
-        pthread_mutex_lock(&client->mutex);
-        ldlmi_untrack_locked(client, lock);
-        pthread_mutex_unlock(&client->mutex);
         free(key);
         return ldlmi_fail(LDLM_ERR_NOT_LOCKED, "%s is not held", lock->name);
     }

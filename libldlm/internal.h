@@ -25,13 +25,36 @@
  * server, not the client, ends the wait (see the protocol notes: a client
  * cancel can race an acquisition and leave an unknown key held). */
 #define LDLM_WAIT_DEADLINE_SLACK_MS 5000
-/* Lock timeout used to verify and keep a lock without its own timeout
- * after a reconnection (the server gives restored locks a timer). */
-#define LDLM_RESTORED_LOCK_TIMEOUT_S 600
 /* Server timer given to a lock the caller took without a lock timeout (when
- * auto-renew is on), renewed 30 s before it ends: it lets the keeper verify
- * the lock with Renew after a reconnection (see acquire in locks.c). */
+ * auto-renew is on), renewed 30 s before it ends: a lock whose holder froze
+ * or vanished without its connection closing is released by the server
+ * after 10 minutes at most, and the keeper can renew it at once after a
+ * long wait in ldlm_lock (see acquire in locks.c). */
 #define LDLM_UNTIMED_LOCK_TIMER_S 600
+
+/*
+ * How long the server lets a connection stay silent before it drops it (and
+ * with it every lock of the session): its --keepalive_interval (60 s by
+ * default) plus --keepalive_timeout (10 s). The server pings a connection
+ * from which it has read nothing for the interval and closes it if the ping
+ * is not answered within the timeout, so it cannot release a lock for this
+ * reason earlier than this long after it last read from us. The library
+ * assumes the server's defaults (see "Guarantees" in libldlm(3)).
+ */
+#define LDLM_SERVER_SILENCE_MS 70000
+/* Subtracted from that bound, for timer slack and clock rate differences. */
+#define LDLM_SILENCE_MARGIN_MS 2000
+/*
+ * The probe is a Renew of a lock that cannot exist (the server's keys are
+ * UUIDs, never "-"): the server answers at once with an error, which shows
+ * it read the call, and nothing changes on the server.
+ */
+#define LDLM_PROBE_NAME "libldlm-liveness-probe"
+#define LDLM_PROBE_KEY "-"
+/* The keeper makes a call (a probe) when it has heard nothing from the
+ * server for this long while it holds locks, so that the bound above never
+ * ends while the connection is fine: two probes may fail before it does. */
+#define LDLM_PROBE_INTERVAL_MS 20000
 
 /* ---- versioned structures (see "ABI policy" in ldlm.h) ------------------ */
 
@@ -83,6 +106,15 @@ ldlm_err ldlmi_address_to_target(const char *address, char **target);
  */
 int64_t ldlmi_renew_interval_ms(int lock_timeout_seconds);
 
+/*
+ * The safety margin of a lock with this timeout: a lock reads held only
+ * until this long before the earliest moment the server may release it.
+ * A tenth of the timeout, between 100 ms and 2 s: it absorbs clock rate
+ * differences between client and server and timer slack, and is what a
+ * caller's use of the lock may last after ldlm_handle_locked() said true.
+ */
+int64_t ldlmi_safety_margin_ms(int lock_timeout_seconds);
+
 /* ---- tls.c ------------------------------------------------------------- */
 
 /* Builds channel credentials for the config (insecure when !use_tls). */
@@ -130,46 +162,83 @@ struct ldlm_client {
      * channel leaves READY, i.e. the server session (and its locks) ended. */
     uint64_t connection_generation;
     bool connection_ready;
+    /* Belief clock (ldlmi_belief_now_ms): the start of the latest call of
+     * this connection generation that the server answered, so the latest
+     * moment it is known to have read from this connection; 0 = none yet.
+     * Reset when the generation changes. */
+    int64_t contact_ms;
+    int64_t probe_retry_at_ms; /* keeper: earliest probe after a failed one */
+    /* Keys of locks nobody believes in any more (lost, or replaced by a
+     * re-acquisition) that the server may still hold: the keeper unlocks
+     * them, best effort, so that others need not wait for their timers. */
+    struct ldlmi_release *releases;
+    size_t release_count;
 
     pthread_t watcher_thread;
     bool watcher_started;
     grpc_completion_queue *watcher_queue;
     pthread_t keeper_thread;
     bool keeper_started;
+    /* The watcher is inside a gRPC function on the channel, without the
+     * mutex (so that gRPC's logging never runs under it): the channel must
+     * not be destroyed until it is false. */
+    bool watcher_in_grpc;
     uint64_t next_serial; /* identifies tracked locks across unlocks */
-    /* Monotonic time of the last time the connection left READY (0 =
-     * never); kept after the connection is back: locks taken before it
-     * stay unverified until proven, and are bounded from this time. */
-    int64_t last_disconnect_ms;
     /* Lost-lock callback in progress: ldlm_handle_free of that lock from the
      * callback itself is deferred, from another thread it waits. */
     ldlm_handle *callback_lock;
     bool callback_lock_freed;
 };
 
+/* A key to release (client->releases), owned by the keeper's list. */
+typedef struct ldlmi_release {
+    char *name;
+    char *key;
+    int64_t give_up_ms; /* belief clock: dropped after this */
+    int64_t retry_at_ms;
+    struct ldlmi_release *next;
+} ldlmi_release;
+
 /* Lock handle. `client` and the fields below `name` are guarded by
- * client->mutex while the client lives. */
+ * client->mutex while the client lives. All times are on the belief clock
+ * (ldlmi_belief_now_ms). */
 struct ldlm_handle {
     ldlm_client *client;      /* NULL once detached (client freed) */
     ldlm_handle *handle_prev; /* in client->handles */
     ldlm_handle *handle_next;
     char *name; /* immutable */
     char *key;
+    /* Not unlocked, lost, or waiting to be re-acquired. Whether it reads
+     * held also depends on its bounds: see ldlmi_held_until. */
     bool locked;
     bool tracked;             /* in client->locks */
     int size;                 /* 0 = not set (server default 1) */
-    int lock_timeout_seconds; /* 0 = no timer; may become restored */
+    int lock_timeout_seconds; /* server timer; 0 = none */
     bool auto_renew;
-    int64_t next_renew_ms; /* monotonic; 0 = no renewal due */
-    int64_t expires_ms;    /* monotonic; server timer end, 0 = none */
+    /* Held at most until then by its server timer: the start of the last
+     * Lock or Renew the server confirmed, plus the timeout, minus the
+     * safety margin. 0 = no timer. */
+    int64_t timer_bound_ms;
+    int64_t next_renew_ms; /* 0 = no renewal due */
     uint64_t generation;   /* connection generation when acquired */
     uint64_t serial;       /* unique per tracked acquisition */
     int64_t retry_at_ms;   /* keeper: earliest retry after a failure */
     ldlm_handle *next;
 };
 
-/* Milliseconds of CLOCK_MONOTONIC. */
+/* Milliseconds of CLOCK_MONOTONIC (deadlines of calls, timed waits). */
 int64_t ldlmi_now_ms(void);
+
+/*
+ * Milliseconds of the belief clock, CLOCK_BOOTTIME: like CLOCK_MONOTONIC
+ * but it also counts time the machine spent suspended, during which the
+ * server's timers ran on. Every bound of a lock is on this clock.
+ */
+int64_t ldlmi_belief_now_ms(void);
+
+/* Cancels every active call of the client, calling gRPC without the mutex
+ * (see client.c). */
+void ldlmi_cancel_calls(ldlm_client *client);
 
 /* Returns LDLM_ERR_FORKED (with message) if called from a forked child. */
 ldlm_err ldlmi_check_owner(const ldlm_client *client);
@@ -222,20 +291,49 @@ ldlm_err ldlmi_rpc_renew(ldlm_client *client, const char *name, const char *key,
 /* ---- handles.c: handles and the tracked locks --------------------------- */
 
 /* A new handle registered on the client (so that ldlm_client_free can
- * detach it); NULL when out of memory. */
+ * detach it); NULL when out of memory. `timer_bound` (belief clock, 0 =
+ * none) bounds an untracked held handle (one from ldlm_renew). */
 ldlm_handle *ldlmi_handle_new(ldlm_client *client, const char *name,
-                              const char *key, bool locked);
+                              const char *key, bool locked,
+                              int64_t timer_bound);
 
 /* Starts renewal and loss tracking of a freshly acquired lock taken on
- * connection `generation`, with the options it was taken with. */
+ * connection `generation`, with the options it was taken with; `confirmed`
+ * is the start (belief clock) of the call that took or last renewed it. */
 void ldlmi_track(ldlm_client *client, ldlm_handle *lock,
-                 const ldlm_lock_options *o, uint64_t generation);
+                 const ldlm_lock_options *o, uint64_t generation,
+                 int64_t confirmed);
 
-/* Restarts a held lock's server timer (expires_ms) and, if it is renewed
- * automatically, its renewal schedule, from monotonic time `now`, per its
- * lock_timeout_seconds and auto_renew (mutex held once it is tracked). The
- * one place that turns a timeout into the keeper's deadlines. */
-void ldlmi_lock_schedule(ldlm_handle *lock, int64_t now);
+/* Restarts a held lock's timer bound and, if it is renewed automatically,
+ * its renewal schedule, from `confirmed`, the start of the Lock or Renew
+ * call the server answered, per its lock_timeout_seconds and auto_renew
+ * (mutex held once it is tracked). The one place that turns a timeout into
+ * the keeper's deadlines. */
+void ldlmi_lock_schedule(ldlm_handle *lock, int64_t confirmed);
+
+/*
+ * Until when (belief clock) the lock may read held (mutex held); 0 = not
+ * at all. A tracked lock: while its connection lasts, at most until its
+ * timer bound and until LDLM_SERVER_SILENCE_MS (minus a margin) after the
+ * server last answered on that connection. A handle from ldlm_renew: its
+ * timer bound. INT64_MAX = no bound (never for a held, tracked lock).
+ */
+int64_t ldlmi_held_until(const ldlm_client *client, const ldlm_handle *lock);
+
+/* The server answered a call of connection `generation` that started at
+ * `start` (belief clock): it read from the connection then (mutex held). */
+void ldlmi_note_contact(ldlm_client *client, uint64_t generation,
+                        int64_t start);
+
+/* True when the server itself answered a call (a reply, or its lock
+ * error): it read the call. Transport outcomes say nothing about that. */
+bool ldlmi_server_answered(ldlm_err err);
+
+/* Queues name + key for a best-effort unlock by the keeper (mutex held). */
+void ldlmi_queue_release(ldlm_client *client, const char *name,
+                         const char *key);
+/* Frees the queue (ldlm_client_free; no other thread left). */
+void ldlmi_free_releases(ldlm_client *client);
 
 /* Unlinks a lock from client->locks (mutex held). */
 void ldlmi_untrack_locked(ldlm_client *client, ldlm_handle *lock);
@@ -244,10 +342,11 @@ void ldlmi_untrack_locked(ldlm_client *client, ldlm_handle *lock);
 void ldlmi_forget_tracked(ldlm_client *client, const char *name,
                           const char *key);
 
-/* A manual renewal of a tracked lock sets its new timeout: the keeper's
- * schedule and expiry follow it. */
+/* A manual renewal (started at `start`, on connection `generation`) of a
+ * tracked lock sets its new timeout: the keeper's schedule and bounds
+ * follow it. */
 void ldlmi_adopt_renewal(ldlm_client *client, const char *name, const char *key,
-                         int seconds);
+                         int seconds, int64_t start, uint64_t generation);
 
 /* ldlm_client_free: detaches every handle from the client (`owner`: false
  * in a forked child, where the mutex must not be touched). */
@@ -255,26 +354,23 @@ void ldlmi_detach_handles(ldlm_client *client, bool owner);
 
 /* ---- watcher.c / keeper.c ---------------------------------------------- */
 
-/* How long a lock without a timer may stay unverified after the connection
- * dropped before it stops reading as held (and, without
- * reacquire_lost_locks, is reported lost). A lock with a timer is bounded by
- * its timer instead. */
-#define LDLM_UNVERIFIED_GRACE_MS 30000
-
-/* What the keeper does next with one lock. */
+/* What the keeper does next. */
 typedef enum {
-    WORK_NONE,    /* nothing due now */
-    WORK_RENEW,   /* renewal due */
-    WORK_VERIFY,  /* taken before the last disconnect, connection back */
-    WORK_EXPIRED, /* gone: timer expired, or unverified for too long */
-    WORK_SUSPEND  /* unverified for too long, but to be re-acquired once
-                       the connection is back: reads not held meanwhile */
+    WORK_NONE,      /* nothing due now */
+    WORK_LOST,      /* its connection ended, or a bound passed: report it */
+    WORK_SUSPEND,   /* its connection ended, to be re-acquired: reads not
+                        held from now on */
+    WORK_RENEW,     /* renewal due */
+    WORK_PROBE,     /* no answer from the server for a while: ask */
+    WORK_REACQUIRE, /* suspended and the connection is back */
+    WORK_RELEASE    /* a key nobody believes in to unlock */
 } ldlmi_work_kind;
 
 /*
- * The keeper's decision at monotonic time `now` (mutex held): the most
- * urgent work and its lock, or WORK_NONE and in *wake_ms when something
- * will be due (0 = nothing scheduled: wait for a change).
+ * The keeper's decision at time `now` (belief clock, mutex held): the most
+ * urgent work and its lock (NULL for probes and releases), or WORK_NONE and
+ * in *wake_ms when something will be due (0 = nothing scheduled: wait for a
+ * change).
  */
 ldlmi_work_kind ldlmi_keeper_next(ldlm_client *client, int64_t now,
                                   ldlm_handle **lock, int64_t *wake_ms);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the keeper's decisions: which held lock needs what, and
- * when. These are the rules that keep locks held (renewals), notice lost
- * ones (expiry) and verify locks after a reconnection, checked here on a
- * client structure without any connection. */
+/* Unit tests of the keeper's decisions and of the bounds that decide
+ * whether a lock reads held: which held lock needs what, and when. These
+ * are the rules that keep locks held (renewals, probes), stop them reading
+ * held before the server can release them (timer, silence and connection
+ * bounds) and report them, checked here on a client structure without any
+ * connection. Times are on the belief clock, in ms. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +25,7 @@ static int setup(void **state)
     static fixture f;
     memset(&f, 0, sizeof f);
     pthread_mutex_init(&f.client.mutex, NULL);
+    pthread_cond_init(&f.client.changed, NULL);
     for (int i = 0; i < 3; i++) {
         f.locks[i].client = &f.client;
         f.locks[i].name = (char *)"lock";
@@ -39,36 +42,55 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
+    ldlmi_free_releases(&f->client);
+    pthread_cond_destroy(&f->client.changed);
     pthread_mutex_destroy(&f->client.mutex);
     return 0;
 }
 
-static void hold(fixture *f, int i)
-{
-    f->locks[i].next = f->client.locks;
-    f->client.locks = &f->locks[i];
-}
+/* The tests' time 0, on the belief clock (where 0 means "never"): the
+ * helpers below take and give times relative to it. */
+#define B INT64_C(1000000000)
 
-/* A lock as track() leaves it at time `now` (scheduled by the same
- * function, so the tests follow the library's own deadlines). */
+/* A lock as track() leaves it when the call that took it started at `at`
+ * (scheduled by the same function, so the tests follow the library's own
+ * deadlines); the reply is the server's answer, so contact too. */
 static void timed_lock(fixture *f, int i, int timeout_s, bool auto_renew,
-                       int64_t now)
+                       int64_t at)
 {
     ldlm_handle *l = &f->locks[i];
     l->lock_timeout_seconds = timeout_s;
     l->auto_renew = auto_renew;
-    ldlmi_lock_schedule(l, now);
-    hold(f, i);
+    ldlmi_lock_schedule(l, B + at);
+    ldlmi_note_contact(&f->client, f->client.connection_generation, B + at);
+    l->next = f->client.locks;
+    f->client.locks = l;
 }
 
 static ldlmi_work_kind next(fixture *f, int64_t now, ldlm_handle **lock,
                             int64_t *wake)
 {
     pthread_mutex_lock(&f->client.mutex);
-    ldlmi_work_kind kind = ldlmi_keeper_next(&f->client, now, lock, wake);
+    ldlmi_work_kind kind = ldlmi_keeper_next(&f->client, B + now, lock, wake);
     pthread_mutex_unlock(&f->client.mutex);
+    if (*wake)
+        *wake -= B;
     return kind;
 }
+
+static int64_t until(fixture *f, int i)
+{
+    int64_t u = ldlmi_held_until(&f->client, &f->locks[i]);
+    return u ? u - B : 0;
+}
+
+/* A time of the tests as the library sees it. */
+static int64_t at(int64_t t)
+{
+    return B + t;
+}
+
+#define SILENCE_BOUND (LDLM_SERVER_SILENCE_MS - LDLM_SILENCE_MARGIN_MS)
 
 static void nothing_held_means_nothing_scheduled(void **state)
 {
@@ -79,14 +101,58 @@ static void nothing_held_means_nothing_scheduled(void **state)
     assert_int_equal(wake, 0);
 }
 
-static void a_lock_without_timer_needs_nothing(void **state)
+static void margins_grow_with_the_timeout(void **state)
+{
+    (void)state;
+    assert_int_equal(ldlmi_safety_margin_ms(1), 100);
+    assert_int_equal(ldlmi_safety_margin_ms(2), 200);
+    assert_int_equal(ldlmi_safety_margin_ms(10), 1000);
+    assert_int_equal(ldlmi_safety_margin_ms(600), 2000);
+}
+
+/* A lock reads held until its timer, counted from the start of the call
+ * that took it, less the margin: 2 s lock taken by a call started at 10 s
+ * reads held until 11.8 s, whatever the keeper does. */
+static void
+a_timed_lock_reads_held_until_its_timer_less_the_margin(void **state)
 {
     fixture *f = *state;
-    hold(f, 0);
+    timed_lock(f, 0, 2, true, 10000);
+    assert_int_equal(until(f, 0), 11800);
+}
+
+/* Without a timer, the server can only drop it with a connection it has
+ * not read from for LDLM_SERVER_SILENCE_MS: that bounds it. */
+static void a_lock_without_timer_is_bounded_by_contact(void **state)
+{
+    fixture *f = *state;
+    timed_lock(f, 0, 0, false, 1000);
+    assert_int_equal(until(f, 0), 1000 + SILENCE_BOUND);
     ldlm_handle *lock = NULL;
-    int64_t wake = -1;
-    assert_int_equal(next(f, 1000000, &lock, &wake), WORK_NONE);
-    assert_int_equal(wake, 0);
+    int64_t wake = 0;
+    /* The keeper asks the server before the bound could end. */
+    assert_int_equal(next(f, 2000, &lock, &wake), WORK_NONE);
+    assert_int_equal(wake, 1000 + LDLM_PROBE_INTERVAL_MS);
+    assert_int_equal(next(f, 1000 + LDLM_PROBE_INTERVAL_MS, &lock, &wake),
+                     WORK_PROBE);
+    assert_null(lock);
+    /* Nothing heard: reported once the bound passes. */
+    f->client.probe_retry_at_ms = at(1000 + SILENCE_BOUND + 1000);
+    assert_int_equal(next(f, 1000 + SILENCE_BOUND, &lock, &wake), WORK_LOST);
+    assert_ptr_equal(lock, &f->locks[0]);
+    /* An answer moves the bound. */
+    ldlmi_note_contact(&f->client, 0, at(30000));
+    assert_int_equal(until(f, 0), 30000 + SILENCE_BOUND);
+}
+
+/* Even a long timer is bounded by the silence bound. */
+static void long_timers_are_bounded_by_contact_too(void **state)
+{
+    fixture *f = *state;
+    timed_lock(f, 0, 600, true, 1000);
+    assert_int_equal(until(f, 0), 1000 + SILENCE_BOUND);
+    ldlmi_note_contact(&f->client, 0, at(540000));
+    assert_int_equal(until(f, 0), 1000 + 600000 - 2000);
 }
 
 static void two_second_lock_is_renewed_every_second(void **state)
@@ -105,7 +171,7 @@ static void failed_renewal_waits_for_its_retry_time(void **state)
 {
     fixture *f = *state;
     timed_lock(f, 0, 10, true, 0);
-    f->locks[0].retry_at_ms = 5500; /* a renewal failed at 5000 */
+    f->locks[0].retry_at_ms = at(5500); /* a renewal failed at 5000 */
     ldlm_handle *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 5200, &lock, &wake), WORK_NONE);
@@ -113,106 +179,72 @@ static void failed_renewal_waits_for_its_retry_time(void **state)
     assert_int_equal(next(f, 5500, &lock, &wake), WORK_RENEW);
 }
 
-static void unrenewed_lock_is_reported_when_its_timer_ends(void **state)
+/* Renewals keep failing: at its bound the lock is reported, whatever the
+ * retry schedule says. */
+static void failing_renewals_end_at_the_bound(void **state)
+{
+    fixture *f = *state;
+    timed_lock(f, 0, 2, true, 0);
+    f->locks[0].retry_at_ms = at(5000);
+    ldlm_handle *lock = NULL;
+    int64_t wake = 0;
+    assert_int_equal(next(f, 1500, &lock, &wake), WORK_NONE);
+    assert_int_equal(wake, 1800);
+    assert_int_equal(next(f, 1800, &lock, &wake), WORK_LOST);
+}
+
+static void unrenewed_lock_is_reported_at_its_bound(void **state)
 {
     fixture *f = *state;
     timed_lock(f, 0, 3, false, 0); /* no_auto_renew */
     ldlm_handle *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 1000, &lock, &wake), WORK_NONE);
-    assert_int_equal(wake, 3000);
-    assert_int_equal(next(f, 3000, &lock, &wake), WORK_EXPIRED);
+    assert_int_equal(wake, 2700);
+    assert_int_equal(next(f, 2700, &lock, &wake), WORK_LOST);
     assert_ptr_equal(lock, &f->locks[0]);
 }
 
-static void after_reconnection_old_locks_are_verified(void **state)
+/* The connection ended: its locks stop reading held at once and are
+ * reported, even once a new connection is up (no verification: the server
+ * may still hold them for a session it will end at any moment). */
+static void a_lost_connection_loses_its_locks_at_once(void **state)
 {
     fixture *f = *state;
     timed_lock(f, 0, 600, true, 0);
-    hold(f, 1);                          /* no timer */
-    f->client.connection_generation = 1; /* the connection dropped... */
-    f->client.connection_ready = true;   /* ...and is back */
+    timed_lock(f, 1, 0, false, 0);
+    f->client.connection_generation = 1; /* the watcher saw it end */
+    f->client.contact_ms = 0;
+    assert_int_equal(until(f, 0), 0);
+    assert_int_equal(until(f, 1), 0);
     ldlm_handle *lock = NULL;
     int64_t wake = 0;
-    assert_int_equal(next(f, 100, &lock, &wake), WORK_VERIFY);
-    /* A lock taken on the new connection is not verified. */
-    f->locks[1].generation = 1;
-    f->locks[0].generation = 1;
-    assert_int_equal(next(f, 100, &lock, &wake), WORK_NONE);
+    assert_int_equal(next(f, 100, &lock, &wake), WORK_LOST);
+    f->client.connection_ready = true; /* and back */
+    assert_int_equal(next(f, 100, &lock, &wake), WORK_LOST);
 }
 
-static void while_disconnected_locks_wait_then_expire(void **state)
-{
-    fixture *f = *state;
-    hold(f, 0); /* no timer */
-    f->client.connection_generation = 1;
-    f->client.connection_ready = false;
-    f->client.last_disconnect_ms = 1000;
-    ldlm_handle *lock = NULL;
-    int64_t wake = 0;
-    assert_int_equal(next(f, 2000, &lock, &wake), WORK_NONE);
-    assert_int_equal(wake, 1000 + LDLM_UNVERIFIED_GRACE_MS);
-    assert_int_equal(next(f, 1000 + LDLM_UNVERIFIED_GRACE_MS, &lock, &wake),
-                     WORK_EXPIRED);
-}
-
-static void timed_lock_gives_up_at_its_expiry_while_disconnected(void **state)
-{
-    fixture *f = *state;
-    timed_lock(f, 0, 5, true, 0);
-    f->client.connection_generation = 1;
-    f->client.connection_ready = false;
-    f->client.last_disconnect_ms = 1000;
-    ldlm_handle *lock = NULL;
-    int64_t wake = 0;
-    /* No renewal is attempted on a connection known to be gone. */
-    assert_int_equal(next(f, 2600, &lock, &wake), WORK_NONE);
-    assert_int_equal(wake, 5000);
-    assert_int_equal(next(f, 5000, &lock, &wake), WORK_EXPIRED);
-}
-
-static void with_reacquire_locks_wait_for_the_connection(void **state)
+static void with_reacquire_lost_locks_wait_for_the_connection(void **state)
 {
     fixture *f = *state;
     f->client.reacquire_lost_locks = true;
     timed_lock(f, 0, 5, true, 0);
     f->client.connection_generation = 1;
+    f->client.contact_ms = 0;
     f->client.connection_ready = false;
-    f->client.last_disconnect_ms = 1000;
     ldlm_handle *lock = NULL;
     int64_t wake = -1;
-    /* Before its bound: it still reads held, and the keeper wakes then. */
-    assert_int_equal(next(f, 2000, &lock, &wake), WORK_NONE);
-    assert_int_equal(wake, 5000);
-    /* Past its bound: it must stop reading held, but is not reported. */
-    assert_int_equal(next(f, 600000, &lock, &wake), WORK_SUSPEND);
+    /* Not held from now on, but not reported: suspended. */
+    assert_int_equal(next(f, 2000, &lock, &wake), WORK_SUSPEND);
     assert_ptr_equal(lock, &f->locks[0]);
     f->locks[0].locked = false; /* what the keeper does */
-    assert_int_equal(next(f, 600000, &lock, &wake), WORK_NONE);
+    assert_int_equal(next(f, 2000, &lock, &wake), WORK_NONE);
     assert_int_equal(wake, 0); /* waits for the connection */
     f->client.connection_ready = true;
-    assert_int_equal(next(f, 600000, &lock, &wake), WORK_VERIFY);
-}
-
-/* A connection that is back but a verification that keeps failing (e.g.
- * the server answers with errors) cannot keep a lock "held" past its
- * bound, counted from the disconnect. */
-static void verification_failing_after_reconnection_is_bounded(void **state)
-{
-    fixture *f = *state;
-    hold(f, 0); /* no timer */
-    f->client.connection_generation = 1;
-    f->client.connection_ready = true;
-    f->client.last_disconnect_ms = 1000;
-    f->locks[0].retry_at_ms = 1500; /* a verification failed */
-    ldlm_handle *lock = NULL;
-    int64_t wake = 0;
-    assert_int_equal(next(f, 1200, &lock, &wake), WORK_NONE);
-    assert_int_equal(wake, 1500);
-    assert_int_equal(next(f, 1500, &lock, &wake), WORK_VERIFY);
-    f->locks[0].retry_at_ms = 1000 + LDLM_UNVERIFIED_GRACE_MS + 500;
-    assert_int_equal(next(f, 1000 + LDLM_UNVERIFIED_GRACE_MS, &lock, &wake),
-                     WORK_EXPIRED);
+    assert_int_equal(next(f, 2000, &lock, &wake), WORK_REACQUIRE);
+    f->locks[0].retry_at_ms = at(2500); /* a re-acquisition failed */
+    assert_int_equal(next(f, 2000, &lock, &wake), WORK_NONE);
+    assert_int_equal(wake, 2500);
 }
 
 static void most_urgent_wake_time_wins(void **state)
@@ -220,7 +252,7 @@ static void most_urgent_wake_time_wins(void **state)
     fixture *f = *state;
     timed_lock(f, 0, 60, true, 0); /* renew at 30 s */
     timed_lock(f, 1, 4, true, 0);  /* renew at 2 s */
-    timed_lock(f, 2, 8, false, 0); /* expires at 8 s */
+    timed_lock(f, 2, 8, false, 0); /* ends at 7.2 s */
     ldlm_handle *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 1000, &lock, &wake), WORK_NONE);
@@ -229,54 +261,110 @@ static void most_urgent_wake_time_wins(void **state)
     assert_ptr_equal(lock, &f->locks[1]);
 }
 
-/* A successful renewal (the keeper's, or ldlm_renew's) restarts both the
- * server timer and the renewal schedule from the time of the renewal. */
-static void a_renewal_restarts_timer_and_schedule(void **state)
+/* Of two renewals due, the lock that ends first goes first. */
+static void the_lock_ending_first_is_renewed_first(void **state)
 {
     fixture *f = *state;
-    timed_lock(f, 0, 60, true, 0);  /* renew at 30 s, ends at 60 s */
-    timed_lock(f, 1, 60, false, 0); /* no_auto_renew: ends at 60 s */
-    ldlmi_lock_schedule(&f->locks[0], 31000);
-    ldlmi_lock_schedule(&f->locks[1], 31000);
-    assert_int_equal(f->locks[0].expires_ms, 91000);
-    assert_int_equal(f->locks[0].next_renew_ms, 61000);
-    assert_int_equal(f->locks[1].expires_ms, 91000);
+    timed_lock(f, 0, 60, true, 0);
+    timed_lock(f, 1, 10, true, 0);
+    f->locks[0].next_renew_ms = 0;
+    f->locks[1].next_renew_ms = 0;
+    ldlm_handle *lock = NULL;
+    int64_t wake = 0;
+    assert_int_equal(next(f, 100, &lock, &wake), WORK_RENEW);
+    assert_ptr_equal(lock, &f->locks[1]);
+}
+
+/* A successful renewal (the keeper's, or ldlm_renew's) restarts both the
+ * timer bound and the renewal schedule from the start of the renewal. */
+static void a_renewal_restarts_bound_and_schedule(void **state)
+{
+    fixture *f = *state;
+    timed_lock(f, 0, 60, true, 0);  /* renew at 30 s, ends at 58 s */
+    timed_lock(f, 1, 60, false, 0); /* no_auto_renew: ends at 58 s */
+    ldlmi_lock_schedule(&f->locks[0], at(31000));
+    ldlmi_lock_schedule(&f->locks[1], at(31000));
+    ldlmi_note_contact(&f->client, 0, at(31000));
+    assert_int_equal(f->locks[0].timer_bound_ms, at(89000));
+    assert_int_equal(f->locks[0].next_renew_ms, at(61000));
+    assert_int_equal(f->locks[1].timer_bound_ms, at(89000));
     assert_int_equal(f->locks[1].next_renew_ms, 0); /* never renewed */
     ldlm_handle *lock = NULL;
     int64_t wake = 0;
+    /* Contact at 31 s: a probe is due at 51 s, before the renewal. */
     assert_int_equal(next(f, 40000, &lock, &wake), WORK_NONE);
-    assert_int_equal(wake, 61000);
+    assert_int_equal(wake, 51000);
 }
+
+/* Contact from a call of an older connection proves nothing about this
+ * one. */
+static void contact_counts_for_its_own_connection_only(void **state)
+{
+    fixture *f = *state;
+    timed_lock(f, 0, 600, true, 1000);
+    f->client.connection_generation = 2;
+    f->client.contact_ms = 0;
+    ldlmi_note_contact(&f->client, 1, at(5000));
+    assert_int_equal(f->client.contact_ms, 0);
+    ldlmi_note_contact(&f->client, 2, at(5000));
+    assert_int_equal(f->client.contact_ms, at(5000));
+    ldlmi_note_contact(&f->client, 2, at(4000)); /* never backwards */
+    assert_int_equal(f->client.contact_ms, at(5000));
+}
+
+/* After ldlm_client_cancel: no more calls, but reports go on. */
+static void a_cancelled_client_still_reports(void **state)
+{
+    fixture *f = *state;
+    timed_lock(f, 0, 2, true, 0);
+    f->client.cancelled = true;
+    ldlm_handle *lock = NULL;
+    int64_t wake = 0;
+    assert_int_equal(next(f, 1000, &lock, &wake), WORK_NONE);
+    assert_int_equal(wake, 1800);
+    assert_int_equal(next(f, 1800, &lock, &wake), WORK_LOST);
+}
+
+/* Keys nobody believes in are unlocked while the connection is up. */
+static void queued_keys_are_released_when_connected(void **state)
+{
+    fixture *f = *state;
+    pthread_mutex_lock(&f->client.mutex);
+    ldlmi_queue_release(&f->client, "gone", "old-key");
+    pthread_mutex_unlock(&f->client.mutex);
+    ldlm_handle *lock = NULL;
+    int64_t wake = 0;
+    f->client.connection_ready = false;
+    assert_int_equal(next(f, 1000, &lock, &wake), WORK_NONE);
+    f->client.connection_ready = true;
+    assert_int_equal(next(f, 1000, &lock, &wake), WORK_RELEASE);
+    f->client.releases->retry_at_ms = at(5000);
+    assert_int_equal(next(f, 1000, &lock, &wake), WORK_NONE);
+    assert_int_equal(wake, 5000);
+}
+
+#define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(nothing_held_means_nothing_scheduled,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(a_lock_without_timer_needs_nothing,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(two_second_lock_is_renewed_every_second,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(failed_renewal_waits_for_its_retry_time,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            unrenewed_lock_is_reported_when_its_timer_ends, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            after_reconnection_old_locks_are_verified, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            while_disconnected_locks_wait_then_expire, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            timed_lock_gives_up_at_its_expiry_while_disconnected, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(
-            with_reacquire_locks_wait_for_the_connection, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            verification_failing_after_reconnection_is_bounded, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(most_urgent_wake_time_wins, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(a_renewal_restarts_timer_and_schedule,
-                                        setup, teardown),
+        TEST(nothing_held_means_nothing_scheduled),
+        TEST(margins_grow_with_the_timeout),
+        TEST(a_timed_lock_reads_held_until_its_timer_less_the_margin),
+        TEST(a_lock_without_timer_is_bounded_by_contact),
+        TEST(long_timers_are_bounded_by_contact_too),
+        TEST(two_second_lock_is_renewed_every_second),
+        TEST(failed_renewal_waits_for_its_retry_time),
+        TEST(failing_renewals_end_at_the_bound),
+        TEST(unrenewed_lock_is_reported_at_its_bound),
+        TEST(a_lost_connection_loses_its_locks_at_once),
+        TEST(with_reacquire_lost_locks_wait_for_the_connection),
+        TEST(most_urgent_wake_time_wins),
+        TEST(the_lock_ending_first_is_renewed_first),
+        TEST(a_renewal_restarts_bound_and_schedule),
+        TEST(contact_counts_for_its_own_connection_only),
+        TEST(a_cancelled_client_still_reports),
+        TEST(queued_keys_are_released_when_connected),
     };
     return cmocka_run_group_tests_name("libldlm keeper schedule", tests, NULL,
                                        NULL);
