@@ -7,13 +7,117 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf_internal.h"
+
+#include <ldlm_util.h>
 
 /* Bounds of the numeric settings (see ldlm_conf.h). */
 #define MAX_RETRIES_LIMIT 1000L
 /* call_timeout_ms is an int: seconds * 1000 must fit. */
 #define TIMEOUT_LIMIT 2147483L
+
+/*
+ * Target schemes of gRPC. gRPC reads an address that starts with one of
+ * these and a ':' as a target URI ("unix:/run/x.sock", "dns:host:3144"):
+ * the module would then dial something other than a TCP server, e.g. a
+ * local socket that any user could create. Only HOST:PORT and
+ * [IPV6]:PORT are accepted, and these names are called out when seen.
+ */
+static const char *const grpc_schemes[] = {
+    "unix", "unix-abstract", "dns",  "ipv4",  "ipv6", "vsock",
+    "xds",  "google-c2p",    "http", "https", "grpc", "passthrough",
+};
+
+static bool is_host_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+}
+
+static bool is_ipv6_char(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+           (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+}
+
+/* 1 to 65535, plain digits. */
+static bool valid_port(const char *port)
+{
+    long v;
+    return port[0] >= '0' && port[0] <= '9' &&
+           ldlmu_parse_long(port, 1, 65535, &v) == LDLMU_NUMBER_OK;
+}
+
+/* Checks server=: HOST:PORT or [IPV6]:PORT, nothing else. 0 or -1. */
+static int check_server(ldlm_conf *conf, const ldlm_conf_entry *e)
+{
+    const char *v = e->value;
+    char shown[CONF_QUOTED_MAX];
+    ldlmu_printable_into(v, shown, sizeof shown);
+    const char *colon = strchr(v, ':');
+    if (colon != NULL) {
+        size_t n = (size_t)(colon - v);
+        for (size_t i = 0; i < sizeof grpc_schemes / sizeof *grpc_schemes;
+             i++) {
+            if (strlen(grpc_schemes[i]) == n &&
+                strncasecmp(v, grpc_schemes[i], n) == 0)
+                return ldlm_conf_fail(
+                    conf, e,
+                    "server=%s: gRPC target URIs (here \"%.*s:\") are not "
+                    "accepted; give HOST:PORT or [IPV6-ADDRESS]:PORT of a "
+                    "TCP server",
+                    shown, (int)n, v);
+        }
+    }
+    if (strstr(v, "://") != NULL)
+        return ldlm_conf_fail(conf, e,
+                              "server=%s: URLs are not accepted; give "
+                              "HOST:PORT or [IPV6-ADDRESS]:PORT",
+                              shown);
+    const char *port;
+    if (v[0] == '[') {
+        const char *close = strchr(v, ']');
+        if (close == NULL || close == v + 1 || close[1] != ':')
+            return ldlm_conf_fail(
+                conf, e, "server=%s: expected [IPV6-ADDRESS]:PORT", shown);
+        for (const char *p = v + 1; p < close; p++)
+            if (!is_ipv6_char(*p))
+                return ldlm_conf_fail(conf, e,
+                                      "server=%s: \"%.*s\" is not an IPv6 "
+                                      "address",
+                                      shown, (int)(close - v - 1), v + 1);
+        port = close + 2;
+    } else {
+        if (colon == NULL)
+            return ldlm_conf_fail(conf, e,
+                                  "server=%s: the port is missing "
+                                  "(HOST:PORT, e.g. %s:3144)",
+                                  shown, shown);
+        if (strchr(colon + 1, ':') != NULL)
+            return ldlm_conf_fail(conf, e,
+                                  "server=%s: write an IPv6 address in "
+                                  "brackets, [IPV6-ADDRESS]:PORT",
+                                  shown);
+        if (colon == v)
+            return ldlm_conf_fail(conf, e, "server=%s: the host is missing",
+                                  shown);
+        for (const char *p = v; p < colon; p++)
+            if (!is_host_char(*p))
+                return ldlm_conf_fail(conf, e,
+                                      "server=%s: a host name has only "
+                                      "letters, digits, '.', '-' and '_'",
+                                      shown);
+        port = colon + 1;
+    }
+    if (!valid_port(port))
+        return ldlm_conf_fail(conf, e,
+                              "server=%s: the port must be a number from 1 "
+                              "to 65535",
+                              shown);
+    return 0;
+}
 
 /* The connection settings, each named once: its kind, where it goes in
  * ldlm_conn_settings, and how it is shown in messages or bounded. */
@@ -25,52 +129,63 @@ static const struct {
     size_t offset;           /* of the field in ldlm_conn_settings */
     const char *placeholder; /* SETTING_STRING: "name=PLACEHOLDER" */
     long max;                /* SETTING_INT: 0..max */
+    /* SETTING_STRING: further checks of the value, NULL if none. */
+    int (*check)(ldlm_conf *conf, const ldlm_conf_entry *e);
 } settings[] = {
     {{"server", "server", "LDLM_SERVER", false},
      SETTING_STRING,
      offsetof(ldlm_conn_settings, server),
      "HOST:PORT",
-     0},
+     0,
+     check_server},
     {{"password_file", "password-file", "LDLM_PASSWORD_FILE", false},
      SETTING_STRING,
      offsetof(ldlm_conn_settings, password_file),
      "PATH",
-     0},
+     0,
+     NULL},
     {{"tls", "tls", "LDLM_TLS", true},
      SETTING_BOOL,
      offsetof(ldlm_conn_settings, tls),
      NULL,
-     0},
+     0,
+     NULL},
     {{"ca_file", "ca-file", "LDLM_CA_FILE", false},
      SETTING_STRING,
      offsetof(ldlm_conn_settings, ca_file),
      "PATH",
-     0},
+     0,
+     NULL},
     {{"cert", "cert", "LDLM_CERT", false},
      SETTING_STRING,
      offsetof(ldlm_conn_settings, cert),
      "PATH",
-     0},
+     0,
+     NULL},
     {{"key", "key", "LDLM_KEY", false},
      SETTING_STRING,
      offsetof(ldlm_conn_settings, key),
      "PATH",
-     0},
+     0,
+     NULL},
     {{"skip_verify", "skip-verify", "LDLM_SKIP_VERIFY", true},
      SETTING_BOOL,
      offsetof(ldlm_conn_settings, skip_verify),
      NULL,
-     0},
+     0,
+     NULL},
     {{"max_retries", "max-retries", "LDLM_MAX_RETRIES", false},
      SETTING_INT,
      offsetof(ldlm_conn_settings, max_retries),
      NULL,
-     MAX_RETRIES_LIMIT},
+     MAX_RETRIES_LIMIT,
+     NULL},
     {{"timeout", "timeout", "LDLM_TIMEOUT", false},
      SETTING_INT,
      offsetof(ldlm_conn_settings, timeout_seconds),
      NULL,
-     TIMEOUT_LIMIT},
+     TIMEOUT_LIMIT,
+     NULL},
 };
 #define SETTING_COUNT (sizeof settings / sizeof settings[0])
 
@@ -141,6 +256,8 @@ static int take_setting(size_t i, ldlm_conf *conf, ldlm_conn_settings *s)
                            settings[i].placeholder);
             return -1;
         }
+        if (settings[i].check != NULL && settings[i].check(conf, e) != 0)
+            return -1;
         char *copy = strdup(e->value);
         if (copy == NULL) {
             ldlm_conf_fail(conf, e, "out of memory");

@@ -85,6 +85,25 @@ int ldlm_conf_vfail(ldlm_conf *conf, const ldlm_conf_entry *e, const char *fmt,
  */
 int ldlm_conf_parse_file(ldlm_conf *conf, const char *path, bool missing_ok);
 
+/*
+ * Like ldlm_conf_parse_file, for a file that decides policy (pam_ldlm's):
+ * refused unless it is owned by root or by `allowed_owner` and writable by
+ * its owner alone. The file is opened once and the checks are made on the
+ * open descriptor, so they apply to exactly the bytes that are parsed.
+ */
+int ldlm_conf_parse_protected_file(ldlm_conf *conf, const char *path,
+                                   bool missing_ok, uid_t allowed_owner);
+
+/*
+ * What can still be read of a protected file whose parse failed, to decide
+ * with after a configuration error: the same checks of owner and mode, but
+ * lines that do not parse are skipped instead of failing the whole file.
+ * 0 if the file was read (the lines that parse are appended), -1 if it is
+ * missing, unreadable or unsafe (nothing appended).
+ */
+int ldlm_conf_salvage_protected_file(ldlm_conf *conf, const char *path,
+                                     uid_t allowed_owner);
+
 /* Appends module-style arguments ("name=value" / "name"). 0 or -1. */
 int ldlm_conf_parse_args(ldlm_conf *conf, int argc, const char **argv);
 
@@ -154,6 +173,17 @@ void ldlm_conn_settings_free(ldlm_conn_settings *s);
  * settings need a non-empty value. 0, or -1 with the message on conf.
  */
 int ldlm_conn_settings_from_conf(ldlm_conn_settings *s, ldlm_conf *conf);
+
+/*
+ * Opens a file that must stay private (a password file, a TLS private key)
+ * and checks it on the open descriptor: a regular file, not a symbolic link,
+ * owned by root or by `allowed_owner` (pass (uid_t)0 for "root only"), with
+ * no permission for group or others. `what` names the file in messages
+ * ("TLS key file"). Returns the descriptor (O_CLOEXEC; the caller closes
+ * it), or -1 with the reason on conf.
+ */
+int ldlm_conf_open_private_file(ldlm_conf *conf, const char *what,
+                                const char *path, uid_t allowed_owner);
 
 /*
  * Reads a password file (usually conf's password_file=): the first line,

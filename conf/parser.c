@@ -265,9 +265,43 @@ static int parse_setting(ldlm_conf *conf, const char *origin_copy,
     return 0;
 }
 
+/* Who may have written a file that is parsed. */
+typedef struct file_policy {
+    bool protected_file; /* check owner and mode on the descriptor */
+    uid_t allowed_owner; /* besides root */
+    bool skip_bad_lines; /* salvage: keep the lines that parse */
+} file_policy;
+
+/*
+ * A policy file must be owned by root (or the allowed owner, the user a
+ * service runs as) and writable by its owner alone: whoever can change it
+ * decides who is limited. Checked on the descriptor that is then read.
+ */
+static int check_protected(ldlm_conf *conf, const char *path,
+                           const struct stat *st, uid_t allowed_owner)
+{
+    if (st->st_uid != 0 && st->st_uid != allowed_owner) {
+        ldlm_conf_fail(conf, NULL,
+                       "%s: refused: owned by uid %ld, not by root; it "
+                       "decides who is limited, so only root may change it",
+                       path, (long)st->st_uid);
+        return -1;
+    }
+    if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        ldlm_conf_fail(conf, NULL,
+                       "%s: refused: writable by group or others (mode "
+                       "%04o); it decides who is limited, so only its owner "
+                       "may change it",
+                       path, (unsigned)(st->st_mode & 07777));
+        return -1;
+    }
+    return 0;
+}
+
 /* Reads the whole file into a NUL-terminated buffer; bounded in size. */
 static char *read_whole_file(ldlm_conf *conf, const char *path, bool missing_ok,
-                             bool *missing, size_t *size_out)
+                             const file_policy *policy, bool *missing,
+                             size_t *size_out)
 {
     *missing = false;
     /* O_NONBLOCK: never hang on a FIFO before fstat says what it is. */
@@ -288,6 +322,11 @@ static char *read_whole_file(ldlm_conf *conf, const char *path, bool missing_ok,
     }
     if (!S_ISREG(st.st_mode)) {
         ldlm_conf_fail(conf, NULL, "%s: not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    if (policy->protected_file &&
+        check_protected(conf, path, &st, policy->allowed_owner) != 0) {
         close(fd);
         return NULL;
     }
@@ -327,7 +366,8 @@ static char *read_whole_file(ldlm_conf *conf, const char *path, bool missing_ok,
     return buf;
 }
 
-int ldlm_conf_parse_file(ldlm_conf *conf, const char *path, bool missing_ok)
+static int parse_file(ldlm_conf *conf, const char *path, bool missing_ok,
+                      const file_policy *policy)
 {
     if (conf == NULL || path == NULL) {
         ldlm_conf_fail(conf, NULL, "no configuration file given");
@@ -335,7 +375,8 @@ int ldlm_conf_parse_file(ldlm_conf *conf, const char *path, bool missing_ok)
     }
     bool missing;
     size_t size = 0;
-    char *buf = read_whole_file(conf, path, missing_ok, &missing, &size);
+    char *buf =
+        read_whole_file(conf, path, missing_ok, policy, &missing, &size);
     if (buf == NULL)
         return missing ? 0 : -1;
 
@@ -352,7 +393,8 @@ int ldlm_conf_parse_file(ldlm_conf *conf, const char *path, bool missing_ok)
         const char *nl = memchr(buf + start, '\n', size - start);
         size_t end = nl != NULL ? (size_t)(nl - buf) : size;
         src.line++;
-        if (parse_setting(conf, origin, &src, buf + start, end - start) < 0) {
+        if (parse_setting(conf, origin, &src, buf + start, end - start) < 0 &&
+            !policy->skip_bad_lines) {
             truncate_entries(conf, before);
             free(buf);
             return -1;
@@ -361,6 +403,31 @@ int ldlm_conf_parse_file(ldlm_conf *conf, const char *path, bool missing_ok)
     }
     free(buf);
     return 0;
+}
+
+int ldlm_conf_parse_file(ldlm_conf *conf, const char *path, bool missing_ok)
+{
+    const file_policy any = {
+        .protected_file = false, .allowed_owner = 0, .skip_bad_lines = false};
+    return parse_file(conf, path, missing_ok, &any);
+}
+
+int ldlm_conf_parse_protected_file(ldlm_conf *conf, const char *path,
+                                   bool missing_ok, uid_t allowed_owner)
+{
+    const file_policy policy = {.protected_file = true,
+                                .allowed_owner = allowed_owner,
+                                .skip_bad_lines = false};
+    return parse_file(conf, path, missing_ok, &policy);
+}
+
+int ldlm_conf_salvage_protected_file(ldlm_conf *conf, const char *path,
+                                     uid_t allowed_owner)
+{
+    const file_policy policy = {.protected_file = true,
+                                .allowed_owner = allowed_owner,
+                                .skip_bad_lines = true};
+    return parse_file(conf, path, false, &policy);
 }
 
 int ldlm_conf_parse_args(ldlm_conf *conf, int argc, const char **argv)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * password_file.c - reads the server password from a file that only root
- * (or one allowed owner) can read.
+ * password_file.c - private files: the server password, and the TLS private
+ * key, which only root (or one allowed owner) may read.
  *
  * The file is opened first (O_NOFOLLOW: a symbolic link is refused) and then
  * checked with fstat on the open descriptor, so the checks apply to exactly
@@ -17,57 +17,57 @@
 
 #include "conf_internal.h"
 
-/* Opens and checks the file; returns the descriptor, or -1 with the reason
- * on conf. */
-static int open_checked(ldlm_conf *conf, const char *path, uid_t allowed_owner)
+int ldlm_conf_open_private_file(ldlm_conf *conf, const char *what,
+                                const char *path, uid_t allowed_owner)
 {
+    if (path == NULL || path[0] == '\0') {
+        ldlm_conf_fail(conf, NULL, "%s: no file given", what);
+        return -1;
+    }
     /* O_NONBLOCK: do not hang on a FIFO before fstat refuses it. */
     int fd =
         open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ELOOP)
             ldlm_conf_fail(conf, NULL,
-                           "password file %s: is a symbolic link (refused; "
-                           "name the file itself)",
-                           path);
+                           "%s %s: is a symbolic link (refused; name the file "
+                           "itself)",
+                           what, path);
         else
-            ldlm_conf_fail(conf, NULL, "password file %s: %s", path,
+            ldlm_conf_fail(conf, NULL, "%s %s: %s", what, path,
                            strerror(errno));
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) < 0) {
-        ldlm_conf_fail(conf, NULL, "password file %s: %s", path,
-                       strerror(errno));
+        ldlm_conf_fail(conf, NULL, "%s %s: %s", what, path, strerror(errno));
         close(fd);
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        ldlm_conf_fail(conf, NULL, "password file %s: not a regular file",
-                       path);
+        ldlm_conf_fail(conf, NULL, "%s %s: not a regular file", what, path);
         close(fd);
         return -1;
     }
     if (st.st_uid != 0 && st.st_uid != allowed_owner) {
         if (allowed_owner == 0)
             ldlm_conf_fail(conf, NULL,
-                           "password file %s: owned by uid %lu, must be "
-                           "owned by root",
-                           path, (unsigned long)st.st_uid);
+                           "%s %s: owned by uid %lu, must be owned by root",
+                           what, path, (unsigned long)st.st_uid);
         else
             ldlm_conf_fail(conf, NULL,
-                           "password file %s: owned by uid %lu, must be "
-                           "owned by root or uid %lu",
-                           path, (unsigned long)st.st_uid,
+                           "%s %s: owned by uid %lu, must be owned by root or "
+                           "uid %lu",
+                           what, path, (unsigned long)st.st_uid,
                            (unsigned long)allowed_owner);
         close(fd);
         return -1;
     }
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
         ldlm_conf_fail(conf, NULL,
-                       "password file %s: mode %04o gives access to group or "
-                       "others (use chmod 600)",
-                       path, (unsigned)(st.st_mode & 07777));
+                       "%s %s: mode %04o gives access to group or others (use "
+                       "chmod 600)",
+                       what, path, (unsigned)(st.st_mode & 07777));
         close(fd);
         return -1;
     }
@@ -82,7 +82,8 @@ int ldlm_conf_read_password_file(ldlm_conf *conf, const char *path,
         return -1;
     }
     *out = NULL;
-    int fd = open_checked(conf, path, allowed_owner);
+    int fd =
+        ldlm_conf_open_private_file(conf, "password file", path, allowed_owner);
     if (fd < 0)
         return -1;
 

@@ -44,24 +44,25 @@ char *pldlm_encode_name(const char *raw)
     return pldlm_encode_bytes(raw, strlen(raw));
 }
 
-static char *join(const char *prefix, const char *kind, const char *raw)
+static char *join(const char *prefix, const char *kind, const char *raw,
+                  long size)
 {
     char *encoded = pldlm_encode_name(raw);
     if (encoded == NULL)
         return NULL;
     char *name = NULL;
-    if (asprintf(&name, "%s%s/%s", prefix, kind, encoded) < 0)
+    if (asprintf(&name, "%s%s/%s/%ld", prefix, kind, encoded, size) < 0)
         name = NULL;
     free(encoded);
     return name;
 }
 
-char *pldlm_user_lock_name(const char *prefix, const char *user)
+char *pldlm_user_lock_name(const char *prefix, const char *user, long limit)
 {
-    return join(prefix, "user", user);
+    return join(prefix, "user", user, limit);
 }
 
-char *pldlm_group_lock_name(const char *prefix, const char *group)
+char *pldlm_group_lock_name(const char *prefix, const char *group, long size)
 {
-    return join(prefix, "group", group);
+    return join(prefix, "group", group, size);
 }

@@ -2,8 +2,15 @@
 /*
  * lock_name.h - names of the locks that count sessions.
  *
- * A user's slot lock is  <prefix>user/<encoded user name>
- * a group pool's lock is <prefix>group/<encoded group name>
+ * A user's slot lock is  <prefix>user/<encoded user name>/<limit>
+ * a group pool's lock is <prefix>group/<encoded group name>/<pool size>
+ *
+ * The limit is part of the name because the server fixes a lock's size
+ * while the lock exists: with the limit in the name, a changed limit is a
+ * new lock of the new size, in force at once for every new login, and no
+ * pam_ldlm host ever asks for an existing lock with another size. A size
+ * mismatch from the server then means that someone else created the lock
+ * (tampering), never a configuration change.
  *
  * The encoding keeps the bytes A-Z a-z 0-9 . _ - and writes every other byte
  * (including '%', '/', blanks, control characters and bytes >= 0x80) as '%'
@@ -24,10 +31,10 @@ char *pldlm_encode_bytes(const char *raw, size_t len);
 /* Encodes a NUL-terminated name. */
 char *pldlm_encode_name(const char *raw);
 
-/* prefix + "user/" + encoded user; NULL if out of memory. */
-char *pldlm_user_lock_name(const char *prefix, const char *user);
+/* prefix + "user/" + encoded user + "/" + limit; NULL if out of memory. */
+char *pldlm_user_lock_name(const char *prefix, const char *user, long limit);
 
-/* prefix + "group/" + encoded group; NULL if out of memory. */
-char *pldlm_group_lock_name(const char *prefix, const char *group);
+/* prefix + "group/" + encoded group + "/" + size; NULL if out of memory. */
+char *pldlm_group_lock_name(const char *prefix, const char *group, long size);
 
 #endif /* PAM_LDLM_LOCK_NAME_H */

@@ -228,6 +228,35 @@ static int handle_exempt_item(pldlm_options *o, const ldlm_conf_entry *e,
     return 0;
 }
 
+/* Appends one PAM service name to a list. */
+static int push_service(char ***list, size_t *count, const ldlm_conf_entry *e,
+                        const char *item, ldlm_conf *conf)
+{
+    if (strchr(item, '/') != NULL || strpbrk(item, " \t") != NULL)
+        return setting_error(conf, e,
+                             "\"%s\" is not a PAM service name (the name "
+                             "of a file in /etc/pam.d)",
+                             item);
+    char **slot = push((void **)list, count, sizeof(*slot));
+    if (slot == NULL || (*slot = strdup(item)) == NULL)
+        return setting_error(conf, e, "out of memory");
+    return 0;
+}
+
+static int handle_service_item(pldlm_options *o, const ldlm_conf_entry *e,
+                               char *item, ldlm_conf *conf)
+{
+    return push_service(&o->services, &o->service_count, e, item, conf);
+}
+
+static int handle_ignored_service_item(pldlm_options *o,
+                                       const ldlm_conf_entry *e, char *item,
+                                       ldlm_conf *conf)
+{
+    return push_service(&o->ignored_services, &o->ignored_service_count, e,
+                        item, conf);
+}
+
 static int set_string(char **slot, const ldlm_conf_entry *e, ldlm_conf *conf)
 {
     char *copy = strdup(e->value);
@@ -333,6 +362,31 @@ static int apply_exempt(pldlm_options *o, const ldlm_conf_entry *e,
     return for_each_item(o, e, handle_exempt_item, conf);
 }
 
+static int apply_services(pldlm_options *o, const ldlm_conf_entry *e,
+                          ldlm_conf *conf)
+{
+    return for_each_item(o, e, handle_service_item, conf);
+}
+
+static int apply_ignore_services(pldlm_options *o, const ldlm_conf_entry *e,
+                                 ldlm_conf *conf)
+{
+    return for_each_item(o, e, handle_ignored_service_item, conf);
+}
+
+static int apply_insecure_no_password(pldlm_options *o,
+                                      const ldlm_conf_entry *e, ldlm_conf *conf)
+{
+    return set_flag(&o->insecure_no_password, e, conf);
+}
+
+static int apply_insecure_skip_verify_with_password(pldlm_options *o,
+                                                    const ldlm_conf_entry *e,
+                                                    ldlm_conf *conf)
+{
+    return set_flag(&o->insecure_skip_verify_with_password, e, conf);
+}
+
 static int apply_even_deny_root(pldlm_options *o, const ldlm_conf_entry *e,
                                 ldlm_conf *conf)
 {
@@ -391,6 +445,11 @@ static const struct {
     {"pool", false, apply_pool},
     {"exempt", false, apply_exempt},
     {"even_deny_root", true, apply_even_deny_root},
+    {"services", false, apply_services},
+    {"ignore_services", false, apply_ignore_services},
+    {"insecure_no_password", true, apply_insecure_no_password},
+    {"insecure_skip_verify_with_password", true,
+     apply_insecure_skip_verify_with_password},
     {"lock_prefix", false, apply_lock_prefix},
     {"deny_message", false, apply_deny_message},
     {"pool_deny_message", false, apply_pool_deny_message},
@@ -436,6 +495,41 @@ static int fill_defaults(pldlm_options *o, ldlm_conf *conf)
     return 0;
 }
 
+/*
+ * The server has one password shared by all its clients and no per-user
+ * rights: whoever reaches a server without a password can hold the slots
+ * of any user (locking them out everywhere) or release them. Running so is
+ * refused unless the configuration says it on purpose, and the password is
+ * never sent to a server whose certificate is not checked unless that is
+ * said on purpose too.
+ */
+static int check_security(const pldlm_options *o, ldlm_conf *conf)
+{
+    const ldlm_conf_entry *pw = ldlm_conf_get(conf, "password_file");
+    /* With a password, insecure_no_password has nothing left to allow. */
+    if (o->conn.password_file == NULL && !o->insecure_no_password)
+        return ldlm_conf_fail(
+            conf, NULL,
+            "%s: no password_file= is set: refused, since anyone who can "
+            "reach a server without a password can take or free any user's "
+            "slots; give password_file= (see SECURITY in pam_ldlm.conf(5)), "
+            "or insecure_no_password to run without one on purpose",
+            o->conf_path != NULL ? o->conf_path : "module arguments");
+    if (o->conn.password_file != NULL && o->conn.skip_verify &&
+        !o->insecure_skip_verify_with_password) {
+        char where[512];
+        ldlm_conf_entry_location(pw, where, sizeof(where));
+        return setting_error(conf, ldlm_conf_get(conf, "skip_verify"),
+                             "with password_file= (%s) the password would go "
+                             "to whoever answers at server= without its "
+                             "certificate being checked: refused unless "
+                             "insecure_skip_verify_with_password is set too; "
+                             "better, give ca_file= and drop skip_verify",
+                             where);
+    }
+    return 0;
+}
+
 /* Checks between settings, once all are known. */
 static int check_consistency(pldlm_options *o, ldlm_conf *conf)
 {
@@ -464,35 +558,7 @@ static int check_consistency(pldlm_options *o, ldlm_conf *conf)
                               "TLS needs both the client certificate and its "
                               "key)");
     }
-    return 0;
-}
-
-/*
- * The config file must not be writable by anyone but its owner: it decides
- * who is exempt from the limits.
- */
-static int check_file_mode(const char *path, ldlm_conf *conf)
-{
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return 0; /* missing: the parser reports it (or it may be missing) */
-    /* Owned by root (or by the user the service runs as, for services that
-     * are not root): any other owner could exempt themselves. */
-    if (st.st_uid != 0 && st.st_uid != geteuid()) {
-        return ldlm_conf_fail(conf, NULL,
-                              "%s: refused: owned by uid %ld, not by root; it "
-                              "decides who is limited, so only root may "
-                              "change it",
-                              path, (long)st.st_uid);
-    }
-    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        return ldlm_conf_fail(conf, NULL,
-                              "%s: refused: writable by group or others (mode "
-                              "%04o); it decides who is limited, so only its "
-                              "owner may change it",
-                              path, (unsigned)(st.st_mode & 07777));
-    }
-    return 0;
+    return check_security(o, conf);
 }
 
 int pldlm_options_load(pldlm_options *o, const char *default_path, int argc,
@@ -526,8 +592,11 @@ int pldlm_options_load(pldlm_options *o, const char *default_path, int argc,
     bool missing_ok = conf_arg == NULL;
 
     if (path != NULL) {
-        if (check_file_mode(path, &all) != 0 ||
-            ldlm_conf_parse_file(&all, path, missing_ok) != 0)
+        /* Owned by root (or by the user the service runs as, for services
+         * that are not root) and writable by its owner alone: anyone else
+         * could exempt themselves. */
+        if (ldlm_conf_parse_protected_file(&all, path, missing_ok, geteuid()) !=
+            0)
             goto out;
         if (all.count > 0 || !missing_ok) {
             o->conf_path = strdup(path);
@@ -579,6 +648,12 @@ void pldlm_options_free(pldlm_options *o)
     for (size_t i = 0; i < o->exempt_count; i++)
         free_target(&o->exempt[i]);
     free(o->exempt);
+    for (size_t i = 0; i < o->service_count; i++)
+        free(o->services[i]);
+    free(o->services);
+    for (size_t i = 0; i < o->ignored_service_count; i++)
+        free(o->ignored_services[i]);
+    free(o->ignored_services);
     free(o->lock_prefix);
     free(o->deny_message);
     free(o->pool_deny_message);
@@ -589,4 +664,77 @@ void pldlm_options_free(pldlm_options *o)
     memcpy(error, o->error, sizeof(error));
     memset(o, 0, sizeof(*o));
     memcpy(o->error, error, sizeof(error));
+}
+
+static bool in_list(char *const *list, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(list[i], name) == 0)
+            return true;
+    return false;
+}
+
+bool pldlm_service_counted(const pldlm_options *o, const char *service)
+{
+    if (service == NULL)
+        service = "";
+    if (o->service_count > 0 &&
+        !in_list(o->services, o->service_count, service))
+        return false;
+    return !in_list(o->ignored_services, o->ignored_service_count, service);
+}
+
+/* Takes the fallback's settings from conf's entries (later ones win);
+ * malformed values are passed over. */
+static void salvage_entries(pldlm_fallback *f, ldlm_conf *conf,
+                            bool take_even_deny_root)
+{
+    for (size_t i = 0; i < conf->count; i++) {
+        const ldlm_conf_entry *e = &conf->entries[i];
+        bool flag;
+        if (strcmp(e->name, "on_error") == 0 && e->value != NULL) {
+            if (strcmp(e->value, "allow") == 0)
+                f->on_error = PLDLM_ON_ERROR_ALLOW;
+            else if (strcmp(e->value, "deny") == 0)
+                f->on_error = PLDLM_ON_ERROR_DENY;
+        } else if (strcmp(e->name, "even_deny_root") == 0 &&
+                   take_even_deny_root && ldlm_conf_bool(conf, e, &flag) == 0) {
+            f->even_deny_root = flag;
+        } else if (strcmp(e->name, "debug") == 0 &&
+                   ldlm_conf_bool(conf, e, &flag) == 0) {
+            f->debug = flag;
+        }
+    }
+}
+
+void pldlm_options_fallback(pldlm_fallback *f, const char *default_path,
+                            int argc, const char **argv)
+{
+    f->even_deny_root = false;
+    f->on_error = PLDLM_ON_ERROR_ALLOW;
+    f->debug = false;
+
+    /* Each argument alone, so that one malformed argument does not hide
+     * the others. */
+    ldlm_conf args;
+    ldlm_conf_init(&args);
+    const char *path = default_path;
+    for (int i = 0; i < argc; i++)
+        (void)ldlm_conf_parse_args(&args, 1, &argv[i]);
+    const ldlm_conf_entry *conf_arg = ldlm_conf_get(&args, "conf");
+    if (conf_arg != NULL)
+        path = conf_arg->value;
+
+    /* The file only if it is safe: an unsafe file may have been written by
+     * anyone. Its even_deny_root is not taken: root must not be locked out
+     * by a file that is broken. */
+    if (path != NULL && path[0] != '\0') {
+        ldlm_conf file;
+        ldlm_conf_init(&file);
+        if (ldlm_conf_salvage_protected_file(&file, path, geteuid()) == 0)
+            salvage_entries(f, &file, false);
+        ldlm_conf_free(&file);
+    }
+    salvage_entries(f, &args, true);
+    ldlm_conf_free(&args);
 }

@@ -62,6 +62,15 @@ typedef struct pldlm_options {
     pldlm_target *exempt;
     size_t exempt_count;
     bool even_deny_root;
+    /* services=: only these PAM services count (none given: all do);
+     * ignore_services=: these never count. */
+    char **services;
+    size_t service_count;
+    char **ignored_services;
+    size_t ignored_service_count;
+    /* Explicit choices that weaken the protection of the limits. */
+    bool insecure_no_password;
+    bool insecure_skip_verify_with_password;
     char *lock_prefix;
     char *deny_message; /* templates, see messages.h */
     char *pool_deny_message;
@@ -81,6 +90,29 @@ int pldlm_options_load(pldlm_options *o, const char *default_path, int argc,
                        const char **argv);
 
 void pldlm_options_free(pldlm_options *o);
+
+/* True if logins of PAM service `service` count against the limits
+ * (services= and ignore_services=). */
+bool pldlm_service_counted(const pldlm_options *o, const char *service);
+
+/*
+ * What is left to decide with when pldlm_options_load failed: a broken
+ * configuration must neither lock root out nor let everybody in unless the
+ * administrator chose so. Read leniently, each from the most trustworthy
+ * source that states it.
+ */
+typedef struct pldlm_fallback {
+    /* even_deny_root among the module arguments (never from the file: a
+     * broken or unsafe file must not lock root out). */
+    bool even_deny_root;
+    /* on_error= of the module arguments, else of the file when it could be
+     * read and is safe, else the default (allow). */
+    pldlm_on_error on_error;
+    bool debug;
+} pldlm_fallback;
+
+void pldlm_options_fallback(pldlm_fallback *f, const char *default_path,
+                            int argc, const char **argv);
 
 /* The name of pam_ldlm's own setting `index` (0, 1, ...; the connection
  * settings are conf/'s), NULL past the last: lets tests check that every

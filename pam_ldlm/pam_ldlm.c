@@ -6,16 +6,26 @@
  *          them in PAM data for the rest of the PAM transaction. Denying here
  *          is what stops `ssh -N`, for which OpenSSH ignores session errors.
  * session: open takes the slot(s) if the account phase did not (stacks
- *          without pam_ldlm in account); close gives them back.
+ *          without pam_ldlm in account), or if PAM_USER has changed since
+ *          (sudo checks the account of the invoking user and opens the
+ *          session of the target user); close gives them back.
  * pam_end: the PAM data's cleanup gives back slots still held, but only in
  *          the process that took them: a forked child frees its copy of the
  *          memory and leaves the connection (and the slots) to its parent.
+ *
+ * Return codes: each phase returns only what pam_sm_acct_mgmt(3) and
+ * pam_sm_open_session(3) document for it: account PAM_SUCCESS,
+ * PAM_PERM_DENIED or PAM_USER_UNKNOWN; session PAM_SUCCESS or
+ * PAM_SESSION_ERR. Internally the account codes are used, and the session
+ * entry points translate them.
  */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PAM_SM_AUTH
@@ -25,6 +35,7 @@
 #include <security/pam_modules.h>
 
 #include <ldlm_conf.h>
+#include <nss_helpers.h>
 
 #include "lock_name.h"
 #include "messages.h"
@@ -36,11 +47,28 @@
 /* Key of the PAM data holding a pldlm_state. */
 #define PLDLM_STATE_KEY "pam_ldlm_state"
 
-/* What this PAM transaction decided. (The process that holds the slots is
- * pldlm_slots_owner(slots).) */
+/* Shown to the user when a lock was found with a size that no pam_ldlm
+ * host gives it. Not a setting: the user must learn that an administrator
+ * is needed, whatever the site's other texts say. */
+#define PLDLM_TAMPER_USER_MESSAGE                                              \
+    "Login refused: the session lock of %s on the lock server has been "       \
+    "tampered with. Please tell your administrator."
+
+/* What this PAM transaction decided, and for whom: a decision is reused by
+ * a later phase only while PAM_USER still names the same account. (The
+ * process that holds the slots is pldlm_slots_owner(slots).) */
 typedef struct pldlm_state {
     pldlm_slots *slots; /* NULL: admitted without holding any slot */
+    char *pam_user;     /* PAM_USER when decided, as given */
+    char *account;      /* the account it named (pw_name) */
 } pldlm_state;
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
 
 /* The slot code's log lines, through PAM (context: the pam_handle_t). */
 static void log_to_pam(void *context, int priority, const char *message)
@@ -53,6 +81,13 @@ static void release_slots(pam_handle_t *pamh, pldlm_slots *slots)
 {
     const pldlm_slot_events events = {.context = pamh, .log = log_to_pam};
     pldlm_slots_release(slots, &events);
+}
+
+static void state_free(pldlm_state *st)
+{
+    free(st->pam_user);
+    free(st->account);
+    free(st);
 }
 
 static void state_cleanup(pam_handle_t *pamh, void *data, int error_status)
@@ -72,43 +107,78 @@ static void state_cleanup(pam_handle_t *pamh, void *data, int error_status)
              * memory is left for the rest of the process's life); the slots
              * are freed when this process exits.
              */
+            st->slots = NULL;
         } else {
             release_slots(pamh, st->slots);
         }
     }
-    free(st);
+    state_free(st);
+}
+
+/* The decision stored earlier in this transaction, or NULL. */
+static const pldlm_state *current_state(pam_handle_t *pamh)
+{
+    const void *data = NULL;
+    if (pam_get_data(pamh, PLDLM_STATE_KEY, &data) != PAM_SUCCESS)
+        return NULL;
+    return data;
 }
 
 /*
  * Stores the decision so that later phases and pam_end() find it: a later
- * phase of the same transaction then neither asks NSS nor the server again.
+ * phase of the same transaction for the same user then neither asks NSS nor
+ * the server again. Replacing an earlier decision gives its slots back.
  */
-static int remember(pam_handle_t *pamh, pldlm_slots *slots)
+static int remember(pam_handle_t *pamh, pldlm_slots *slots,
+                    const char *pam_user, const char *account)
 {
     pldlm_state *st = calloc(1, sizeof(*st));
-    if (st == NULL) {
+    if (st != NULL) {
+        st->slots = slots;
+        st->pam_user = strdup(pam_user);
+        st->account = strdup(account);
+    }
+    if (st == NULL || st->pam_user == NULL || st->account == NULL) {
         release_slots(pamh, slots);
+        if (st != NULL) {
+            st->slots = NULL;
+            state_free(st);
+        }
         pam_syslog(pamh, LOG_CRIT, "out of memory");
         return PAM_BUF_ERR;
     }
-    st->slots = slots;
     int rc = pam_set_data(pamh, PLDLM_STATE_KEY, st, state_cleanup);
     if (rc != PAM_SUCCESS) {
         pam_syslog(pamh, LOG_ERR, "pam_set_data: %s", pam_strerror(pamh, rc));
         release_slots(pamh, slots);
-        free(st);
-        return PAM_SERVICE_ERR;
+        st->slots = NULL;
+        state_free(st);
+        return PAM_PERM_DENIED;
     }
     return PAM_SUCCESS;
+}
+
+/* Gives back an earlier decision's slots (state_cleanup runs). */
+static int forget_state(pam_handle_t *pamh)
+{
+    int rc = pam_set_data(pamh, PLDLM_STATE_KEY, NULL, NULL);
+    if (rc != PAM_SUCCESS)
+        pam_syslog(pamh, LOG_ERR, "pam_set_data: %s", pam_strerror(pamh, rc));
+    return rc;
 }
 
 /* Everything a decision about one login needs. */
 typedef struct login {
     pam_handle_t *pamh;
     int flags;
-    const pldlm_options *o;
-    const char *user;     /* raw, for NSS and lock names */
+    const pldlm_options *o; /* NULL after a configuration error */
+    pldlm_on_error on_error;
+    const char *error_message; /* template */
+    bool debug;
+    const char *pam_user; /* PAM_USER, as given */
+    const char *account;  /* the account's name (pw_name): locks, messages */
     pldlm_identity shown; /* printable, for logs */
+    long deadline_ms;     /* CLOCK_MONOTONIC: the decision is over by then */
 } login;
 
 /* Tells the user that the login waits for a slot (the slot code's
@@ -150,17 +220,17 @@ static void log_for_login(void *context, int priority, const char *message)
 static int on_error(const login *l, const char *what)
 {
     const pldlm_identity *w = &l->shown;
-    if (l->o->on_error == PLDLM_ON_ERROR_ALLOW) {
+    if (l->on_error == PLDLM_ON_ERROR_ALLOW) {
         pam_syslog(l->pamh, LOG_WARNING,
                    "%s; on_error=allow: admitting user=%s service=%s "
                    "rhost=%s without a session slot",
                    what, w->user, w->service, w->rhost);
-        return remember(l->pamh, NULL);
+        return remember(l->pamh, NULL, l->pam_user, l->account);
     }
     pam_syslog(l->pamh, LOG_ERR,
                "%s; on_error=deny: refusing user=%s service=%s rhost=%s", what,
                w->user, w->service, w->rhost);
-    char *text = pldlm_template_expand(l->o->error_message, l->user, 0, NULL);
+    char *text = pldlm_template_expand(l->error_message, l->account, 0, NULL);
     pldlm_tell_user(l->pamh, l->flags, PAM_ERROR_MSG, text);
     free(text);
     return PAM_PERM_DENIED;
@@ -180,9 +250,48 @@ static int deny_full(const login *l, const pldlm_slot_request *r,
     free(group);
     const char *tmpl =
         r->group != NULL ? l->o->pool_deny_message : l->o->deny_message;
-    char *text = pldlm_template_expand(tmpl, l->user, r->size, r->group);
+    char *text = pldlm_template_expand(tmpl, l->account, r->size, r->group);
     pldlm_tell_user(l->pamh, l->flags, PAM_ERROR_MSG, text);
     free(text);
+    return PAM_PERM_DENIED;
+}
+
+/*
+ * The server has a lock of ours with another size. No pam_ldlm host makes
+ * one (the size is part of the name), so someone else with access to the
+ * server did: holding it with a huge size would otherwise admit every
+ * login without a slot, and on_error=allow would let that happen.
+ * Refused whatever on_error says, logged as tampering, with what to do.
+ */
+static int deny_tampered(const login *l, const pldlm_slot_request *r,
+                         const char *detail)
+{
+    const pldlm_identity *w = &l->shown;
+    pam_syslog(l->pamh, LOG_ALERT,
+               "tampering: lock %s exists on the LDLM server with a size "
+               "other than %d, and no pam_ldlm host creates it so (the limit "
+               "is part of the lock name): someone else with access to the "
+               "server made it. Refusing user=%s service=%s rhost=%s, "
+               "whatever on_error says. To undo it, free the lock (list its "
+               "holders' keys on the server and run 'ldlm unlock %s KEY' for "
+               "each) or move every limit to fresh names with another "
+               "lock_prefix=; to prevent it, protect the server (a password, "
+               "TLS, a firewall: see SECURITY in pam_ldlm.conf(5)). (%s)",
+               r->lock_name, r->size, w->user, w->service, w->rhost,
+               r->lock_name, detail);
+    char *whose = NULL;
+    char *shown = ldlmu_printable(r->group != NULL ? r->group : l->account);
+    if (shown != NULL &&
+        asprintf(&whose, "%s %s", r->group != NULL ? "group" : "user", shown) <
+            0)
+        whose = NULL;
+    char *text = NULL;
+    if (whose != NULL && asprintf(&text, PLDLM_TAMPER_USER_MESSAGE, whose) < 0)
+        text = NULL;
+    pldlm_tell_user(l->pamh, l->flags, PAM_ERROR_MSG, text);
+    free(text);
+    free(whose);
+    free(shown);
     return PAM_PERM_DENIED;
 }
 
@@ -192,7 +301,8 @@ static long build_requests(const login *l, const pldlm_decision *d,
 {
     long n = 0;
     if (d->user_limit != PLDLM_UNLIMITED) {
-        names[n] = pldlm_user_lock_name(l->o->lock_prefix, l->user);
+        names[n] =
+            pldlm_user_lock_name(l->o->lock_prefix, l->account, d->user_limit);
         if (names[n] == NULL)
             return -1;
         reqs[n] = (pldlm_slot_request){
@@ -200,7 +310,8 @@ static long build_requests(const login *l, const pldlm_decision *d,
         n++;
     }
     for (size_t i = 0; i < d->pool_count; i++) {
-        names[n] = pldlm_group_lock_name(l->o->lock_prefix, d->pools[i].group);
+        names[n] = pldlm_group_lock_name(l->o->lock_prefix, d->pools[i].group,
+                                         d->pools[i].size);
         if (names[n] == NULL)
             return -1;
         reqs[n] = (pldlm_slot_request){.lock_name = names[n],
@@ -210,6 +321,10 @@ static long build_requests(const login *l, const pldlm_decision *d,
     }
     return n;
 }
+
+/* insecure_no_password is said in the log once per process that uses it
+ * (the module is never unloaded: -z nodelete). */
+static atomic_bool no_password_logged;
 
 /* Takes the slots of a decision, or refuses. */
 static int enforce(const login *l, const pldlm_decision *d)
@@ -226,10 +341,10 @@ static int enforce(const login *l, const pldlm_decision *d)
         goto out;
     }
     if (n == 0) {
-        if (l->o->debug)
+        if (l->debug)
             pam_syslog(l->pamh, LOG_DEBUG, "user=%s: no limit applies (%s)",
                        l->shown.user, d->why);
-        rc = remember(l->pamh, NULL);
+        rc = remember(l->pamh, NULL, l->pam_user, l->account);
         goto out;
     }
     /* A zero limit refuses without asking the server (and a lock of size
@@ -240,6 +355,13 @@ static int enforce(const login *l, const pldlm_decision *d)
             goto out;
         }
     }
+    if (l->o->insecure_no_password && !atomic_exchange(&no_password_logged, 1))
+        pam_syslog(l->pamh, LOG_WARNING,
+                   "insecure_no_password: using the LDLM server %s without a "
+                   "password, as configured; anyone who can reach it can take "
+                   "or free any user's session slots",
+                   l->o->conn.server != NULL ? l->o->conn.server
+                                             : "localhost:3144");
 
     pldlm_slots *slots = NULL;
     pldlm_acquire_result res;
@@ -248,7 +370,7 @@ static int enforce(const login *l, const pldlm_decision *d)
      * and the log through these events, never through PAM itself. */
     const pldlm_slot_settings settings = {
         .conn = &l->o->conn,
-        .timeout_seconds = l->o->timeout_seconds,
+        .deadline_ms = l->deadline_ms,
         .wait_seconds = l->o->wait_seconds,
         .max_retries_set = l->o->max_retries_set,
         .debug = l->o->debug,
@@ -258,31 +380,23 @@ static int enforce(const login *l, const pldlm_decision *d)
     switch (pldlm_slots_acquire(&settings, &events, reqs, (size_t)n, &l->shown,
                                 &slots, &res)) {
     case PLDLM_ACQUIRED:
-        if (l->o->debug)
+        if (l->debug)
             pam_syslog(l->pamh, LOG_DEBUG,
                        "user=%s holds %ld slot(s), first %s (limit %d, %s), "
                        "in %ld ms",
                        l->shown.user, n, reqs[0].lock_name, reqs[0].size,
                        d->why, res.elapsed_ms);
-        rc = remember(l->pamh, slots);
+        rc = remember(l->pamh, slots, l->pam_user, l->account);
         break;
     case PLDLM_SLOTS_FULL:
         rc = deny_full(l, &reqs[res.request], "all slots are in use");
         break;
     case PLDLM_SIZE_MISMATCH:
-        snprintf(what, sizeof(what),
-                 "lock %s exists on the server with a size other than the "
-                 "configured limit %d: the limit was changed while sessions "
-                 "counted under the old one were open, and the server keeps "
-                 "the old size until all of them have closed and the idle "
-                 "lock has been garbage-collected (%s)",
-                 reqs[res.request].lock_name, reqs[res.request].size,
-                 res.detail);
-        rc = on_error(l, what);
+        rc = deny_tampered(l, &reqs[res.request], res.detail);
         break;
     case PLDLM_LOCAL_ERROR:
-        pam_syslog(l->pamh, LOG_ERR, "configuration error: %s", res.detail);
-        rc = PAM_SERVICE_ERR;
+        snprintf(what, sizeof(what), "configuration error: %s", res.detail);
+        rc = on_error(l, what);
         break;
     case PLDLM_SERVER_ERROR:
     default:
@@ -312,12 +426,62 @@ static char *printable_item(pam_handle_t *pamh, int item, const char *unset)
     return ldlmu_printable(value);
 }
 
-static int decide_and_enforce(pam_handle_t *pamh, int flags,
-                              const pldlm_options *o, const char *phase)
+/* The raw PAM_SERVICE ("" when unset). */
+static const char *service_name(pam_handle_t *pamh)
 {
-    const void *data = NULL;
-    if (pam_get_data(pamh, PLDLM_STATE_KEY, &data) == PAM_SUCCESS &&
-        data != NULL) {
+    const void *value = NULL;
+    if (pam_get_item(pamh, PAM_SERVICE, &value) != PAM_SUCCESS || value == NULL)
+        return "";
+    return value;
+}
+
+/*
+ * PAM_USER as the application set it. Never pam_get_user(): that prompts
+ * for a name when none is set, and the account and session phases must
+ * not talk to the user for that (the name was settled by authentication).
+ */
+static const char *pam_user_item(pam_handle_t *pamh, const char *phase)
+{
+    const void *value = NULL;
+    int rc = pam_get_item(pamh, PAM_USER, &value);
+    if (rc != PAM_SUCCESS || value == NULL ||
+        ((const char *)value)[0] == '\0') {
+        pam_syslog(pamh, LOG_NOTICE, "%s: PAM_USER is not set (%s)", phase,
+                   rc != PAM_SUCCESS ? pam_strerror(pamh, rc) : "no user");
+        return NULL;
+    }
+    return value;
+}
+
+/* Fills the printable identity of a login; PAM_BUF_ERR if out of memory
+ * (then the caller frees what was made). */
+static int fill_shown(login *l, const char *account)
+{
+    l->shown = (pldlm_identity){
+        .user = ldlmu_printable(account),
+        .service = printable_item(l->pamh, PAM_SERVICE, "(unknown)"),
+        .rhost = printable_item(l->pamh, PAM_RHOST, "(local)")};
+    if (l->shown.user == NULL || l->shown.service == NULL ||
+        l->shown.rhost == NULL) {
+        pam_syslog(l->pamh, LOG_CRIT, "out of memory");
+        return PAM_BUF_ERR;
+    }
+    return PAM_SUCCESS;
+}
+
+static void free_shown(login *l)
+{
+    free((char *)l->shown.user);
+    free((char *)l->shown.service);
+    free((char *)l->shown.rhost);
+}
+
+static int decide_and_enforce(login *l, const char *phase)
+{
+    pam_handle_t *pamh = l->pamh;
+    const pldlm_options *o = l->o;
+    const pldlm_state *held = current_state(pamh);
+    if (held != NULL && strcmp(held->pam_user, l->pam_user) == 0) {
         if (o->debug)
             pam_syslog(pamh, LOG_DEBUG,
                        "%s: already decided earlier in this transaction",
@@ -325,85 +489,219 @@ static int decide_and_enforce(pam_handle_t *pamh, int flags,
         return PAM_SUCCESS;
     }
 
-    const char *user = NULL;
-    int rc = pam_get_user(pamh, &user, NULL);
-    if (rc != PAM_SUCCESS || user == NULL || user[0] == '\0') {
-        pam_syslog(pamh, LOG_NOTICE, "cannot determine the user name: %s",
-                   pam_strerror(pamh, rc));
+    pldlm_decision d;
+    int rc;
+    switch (pldlm_decide(o, l->pam_user, &d)) {
+    case PLDLM_USER_UNKNOWN: {
+        char *shown = ldlmu_printable(l->pam_user);
+        pam_syslog(pamh, LOG_NOTICE, "user=%s is unknown to NSS",
+                   shown != NULL ? shown : "?");
+        free(shown);
         return PAM_USER_UNKNOWN;
     }
-
-    login l = {.pamh = pamh, .flags = flags, .o = o, .user = user};
-    char *shown_user = ldlmu_printable(user);
-    char *service = printable_item(pamh, PAM_SERVICE, "(unknown)");
-    char *rhost = printable_item(pamh, PAM_RHOST, "(local)");
-    if (shown_user == NULL || service == NULL || rhost == NULL) {
-        pam_syslog(pamh, LOG_CRIT, "out of memory");
-        rc = PAM_BUF_ERR;
-        goto out;
-    }
-    l.shown = (pldlm_identity){
-        .user = shown_user, .service = service, .rhost = rhost};
-
-    pldlm_decision d;
-    switch (pldlm_decide(o, user, &d)) {
-    case PLDLM_USER_UNKNOWN:
-        pam_syslog(pamh, LOG_NOTICE, "user=%s is unknown to NSS", shown_user);
-        rc = PAM_USER_UNKNOWN;
-        goto out;
     case PLDLM_DECIDED:
         break;
     default: {
-        char what[700];
-        snprintf(what, sizeof(what),
-                 "cannot resolve the limits of the user "
-                 "(%s)",
-                 d.error);
-        rc = on_error(&l, what);
-        goto out;
+        /* Not even the account's name is known: the name as given. */
+        l->account = l->pam_user;
+        rc = fill_shown(l, l->pam_user);
+        if (rc == PAM_SUCCESS) {
+            char what[700];
+            snprintf(what, sizeof(what),
+                     "cannot resolve the limits of the user (%s)", d.error);
+            rc = on_error(l, what);
+        }
+        free_shown(l);
+        return rc;
     }
+    }
+    l->account = d.user;
+
+    if (held != NULL) {
+        if (strcmp(held->account, d.user) == 0) {
+            /* Another spelling of the same account: same decision. */
+            if (o->debug)
+                pam_syslog(pamh, LOG_DEBUG,
+                           "%s: already decided earlier in this transaction "
+                           "for the same account",
+                           phase);
+            pldlm_decision_free(&d);
+            return PAM_SUCCESS;
+        }
+        char *before = ldlmu_printable(held->account);
+        char *now = ldlmu_printable(d.user);
+        pam_syslog(pamh, LOG_INFO,
+                   "%s: PAM_USER is now %s, no longer %s as when the earlier "
+                   "phase decided: giving back %s's slots and deciding for %s",
+                   phase, now != NULL ? now : "?",
+                   before != NULL ? before : "?", before != NULL ? before : "?",
+                   now != NULL ? now : "?");
+        free(before);
+        free(now);
+        if (forget_state(pamh) != PAM_SUCCESS) {
+            pldlm_decision_free(&d);
+            return PAM_PERM_DENIED;
+        }
     }
 
-    if (d.exemption != PLDLM_NOT_EXEMPT) {
-        if (o->debug)
-            pam_syslog(pamh, LOG_DEBUG, "user=%s is exempt: %s", shown_user,
-                       d.why);
-        rc = remember(pamh, NULL);
-    } else {
-        rc = enforce(&l, &d);
+    rc = fill_shown(l, d.user);
+    if (rc == PAM_SUCCESS) {
+        if (o->debug && strcmp(l->pam_user, d.user) != 0) {
+            char *given = ldlmu_printable(l->pam_user);
+            pam_syslog(pamh, LOG_DEBUG, "PAM_USER %s is the account %s",
+                       given != NULL ? given : "?", l->shown.user);
+            free(given);
+        }
+        if (d.exemption != PLDLM_NOT_EXEMPT) {
+            if (o->debug)
+                pam_syslog(pamh, LOG_DEBUG, "user=%s is exempt: %s",
+                           l->shown.user, d.why);
+            rc = remember(pamh, NULL, l->pam_user, d.user);
+        } else {
+            rc = enforce(l, &d);
+        }
     }
+    free_shown(l);
     pldlm_decision_free(&d);
-
-out:
-    free(shown_user);
-    free(service);
-    free(rhost);
     return rc;
 }
 
+/*
+ * The configuration cannot be used (missing, unreadable, unsafe or
+ * malformed): nobody can tell who is limited or exempt. Root is admitted,
+ * so that a broken file never locks the administrator out (unless the
+ * module's own arguments say even_deny_root), and everyone else gets the
+ * on_error decision, read from what can still be trusted.
+ */
+static int config_failure(pam_handle_t *pamh, int flags, int argc,
+                          const char **argv, const char *phase,
+                          const char *pam_user, const char *error)
+{
+    pam_syslog(pamh, LOG_ERR, "configuration error: %s", error);
+    pldlm_fallback f;
+    pldlm_options_fallback(&f, LDLM_CONF_DEFAULT_PATH, argc, argv);
+
+    const pldlm_state *held = current_state(pamh);
+    if (held != NULL && strcmp(held->pam_user, pam_user) == 0) {
+        if (f.debug)
+            pam_syslog(pamh, LOG_DEBUG,
+                       "%s: already decided earlier in this transaction",
+                       phase);
+        return PAM_SUCCESS;
+    }
+    nssh_user *pw = NULL;
+    int found = nssh_user_lookup(pam_user, &pw);
+    if (found == NSSH_NOT_FOUND) {
+        char *shown = ldlmu_printable(pam_user);
+        pam_syslog(pamh, LOG_NOTICE, "user=%s is unknown to NSS",
+                   shown != NULL ? shown : "?");
+        free(shown);
+        return PAM_USER_UNKNOWN;
+    }
+    if (held != NULL && forget_state(pamh) != PAM_SUCCESS) {
+        nssh_user_free(pw);
+        return PAM_PERM_DENIED;
+    }
+    login l = {.pamh = pamh,
+               .flags = flags,
+               .o = NULL,
+               .on_error = f.on_error,
+               .error_message = PLDLM_DEFAULT_ERROR_MESSAGE,
+               .debug = f.debug,
+               .pam_user = pam_user,
+               .account = found == NSSH_OK ? pw->name : pam_user};
+    int rc = fill_shown(&l, l.account);
+    if (rc == PAM_SUCCESS) {
+        if (found == NSSH_OK && pw->uid == 0 && !f.even_deny_root) {
+            pam_syslog(pamh, LOG_NOTICE,
+                       "admitting user=%s (uid 0) service=%s rhost=%s despite "
+                       "the configuration error: root is never locked out by "
+                       "a broken configuration (even_deny_root among the "
+                       "module arguments would refuse it)",
+                       l.shown.user, l.shown.service, l.shown.rhost);
+            rc = remember(pamh, NULL, pam_user, l.account);
+        } else if (found < 0) {
+            char what[300];
+            snprintf(what, sizeof(what),
+                     "configuration error, and the user cannot be looked up "
+                     "(%s)",
+                     nssh_strerror(found));
+            rc = on_error(&l, what);
+        } else {
+            rc = on_error(&l, "configuration error");
+        }
+    }
+    free_shown(&l);
+    nssh_user_free(pw);
+    return rc;
+}
+
+/* The decision of the account or session phase, in account terms. */
 static int admit(pam_handle_t *pamh, int flags, int argc, const char **argv,
                  const char *phase)
 {
+    /* timeout= bounds the whole decision, counted from here. */
+    long started = now_ms();
+    const char *pam_user = pam_user_item(pamh, phase);
+    if (pam_user == NULL)
+        return PAM_USER_UNKNOWN;
+
     pldlm_options o;
-    if (pldlm_options_load(&o, LDLM_CONF_DEFAULT_PATH, argc, argv) != 0) {
-        pam_syslog(pamh, LOG_ERR, "configuration error: %s", o.error);
-        return PAM_SERVICE_ERR;
+    if (pldlm_options_load(&o, LDLM_CONF_DEFAULT_PATH, argc, argv) != 0)
+        return config_failure(pamh, flags, argc, argv, phase, pam_user,
+                              o.error);
+
+    int rc;
+    const char *service = service_name(pamh);
+    if (!pldlm_service_counted(&o, service)) {
+        if (o.debug) {
+            char *shown = ldlmu_printable(service);
+            pam_syslog(pamh, LOG_DEBUG,
+                       "%s: service %s does not count (services=, "
+                       "ignore_services=)",
+                       phase, shown != NULL ? shown : "?");
+            free(shown);
+        }
+        rc = PAM_SUCCESS;
+    } else {
+        login l = {.pamh = pamh,
+                   .flags = flags,
+                   .o = &o,
+                   .on_error = o.on_error,
+                   .error_message = o.error_message,
+                   .debug = o.debug,
+                   .pam_user = pam_user,
+                   .deadline_ms = started + (long)o.timeout_seconds * 1000L};
+        rc = decide_and_enforce(&l, phase);
     }
-    int rc = decide_and_enforce(pamh, flags, &o, phase);
     pldlm_options_free(&o);
     return rc;
+}
+
+/* Only the codes pam_sm_acct_mgmt(3) documents. */
+static int account_code(int rc)
+{
+    if (rc == PAM_SUCCESS || rc == PAM_PERM_DENIED || rc == PAM_USER_UNKNOWN)
+        return rc;
+    return PAM_PERM_DENIED;
+}
+
+/* Only the codes pam_sm_open_session(3) documents. */
+static int session_code(int rc)
+{
+    return rc == PAM_SUCCESS ? PAM_SUCCESS : PAM_SESSION_ERR;
 }
 
 PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
                                 const char **argv)
 {
-    return admit(pamh, flags, argc, argv, "account");
+    return account_code(admit(pamh, flags, argc, argv, "account"));
 }
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
                                    const char **argv)
 {
-    return admit(pamh, flags, argc, argv, "session");
+    return session_code(admit(pamh, flags, argc, argv, "session"));
 }
 
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
@@ -421,11 +719,9 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
         pam_syslog(pamh, LOG_ERR, "configuration error: %s", o.error);
     }
 
-    const void *data = NULL;
-    if (pam_get_data(pamh, PLDLM_STATE_KEY, &data) != PAM_SUCCESS ||
-        data == NULL)
+    const pldlm_state *st = current_state(pamh);
+    if (st == NULL)
         return PAM_SUCCESS; /* nothing held: exempt, unlimited, ... */
-    const pldlm_state *st = data;
     if (st->slots != NULL && pldlm_slots_owner(st->slots) != getpid()) {
         if (debug)
             pam_syslog(pamh, LOG_DEBUG,
@@ -438,12 +734,7 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
                    pldlm_slots_count(st->slots));
     /* Replacing the data runs state_cleanup, which releases the slots; the
      * next open_session on this handle then decides afresh. */
-    int rc = pam_set_data(pamh, PLDLM_STATE_KEY, NULL, NULL);
-    if (rc != PAM_SUCCESS) {
-        pam_syslog(pamh, LOG_ERR, "pam_set_data: %s", pam_strerror(pamh, rc));
-        return PAM_SESSION_ERR;
-    }
-    return PAM_SUCCESS;
+    return forget_state(pamh) == PAM_SUCCESS ? PAM_SUCCESS : PAM_SESSION_ERR;
 }
 
 /* Not an authentication module: listed in auth or setcred by mistake, it

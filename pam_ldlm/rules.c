@@ -158,20 +158,25 @@ int pldlm_decide(const pldlm_options *o, const char *user, pldlm_decision *d)
                  nssh_strerror(rc));
         return -1;
     }
-    if (pw->uid == 0 && !o->even_deny_root) {
+    /* From here on the account's own name, whatever spelling found it. */
+    d->user = pw->name;
+    pw->name = NULL;
+    d->uid = pw->uid;
+    gid_t primary = pw->gid;
+    nssh_user_free(pw);
+    if (d->uid == 0 && !o->even_deny_root) {
         d->exemption = PLDLM_EXEMPT_ROOT;
         snprintf(d->why, sizeof(d->why),
                  "uid 0 is exempt (even_deny_root is not set)");
-        nssh_user_free(pw);
         return PLDLM_DECIDED;
     }
 
-    user_facts u = {.name = user, .groups = NULL};
-    rc = nssh_user_groups(user, pw->gid, &u.groups);
-    nssh_user_free(pw);
+    user_facts u = {.name = d->user, .groups = NULL};
+    rc = nssh_user_groups(d->user, primary, &u.groups);
     if (rc != NSSH_OK) {
         snprintf(d->error, sizeof(d->error), "listing the user's groups: %s",
                  nssh_strerror(rc));
+        pldlm_decision_free(d);
         return -1;
     }
 
@@ -201,6 +206,8 @@ out:
 
 void pldlm_decision_free(pldlm_decision *d)
 {
+    free(d->user);
+    d->user = NULL;
     free(d->pools);
     d->pools = NULL;
     d->pool_count = 0;

@@ -16,11 +16,18 @@
  *     hosts take pool locks in the same order. Pools apply to users with an
  *     unlimited per-user limit too.
  * Membership counts the primary group and every supplementary group.
+ *
+ * The user is looked up once, and everything after that uses the account's
+ * canonical name as NSS gives it (pw_name), not the name the user typed:
+ * with SSSD (case_sensitive=false) or winbind, "ALICE", "Alice" and
+ * "alice@example.com" may all be one account, which must have one limit,
+ * one lock and one name in the logs. Rules name accounts by that name.
  */
 #ifndef PAM_LDLM_RULES_H
 #define PAM_LDLM_RULES_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "options.h"
 
@@ -36,6 +43,8 @@ typedef struct pldlm_pool_need {
 } pldlm_pool_need;
 
 typedef struct pldlm_decision {
+    char *user; /* the account's canonical name (pw_name), owned */
+    uid_t uid;
     pldlm_exemption exemption;
     char why[256];   /* which rule decided, for debug logging */
     char error[256]; /* why pldlm_decide returned -1 */
@@ -48,10 +57,10 @@ typedef struct pldlm_decision {
 #define PLDLM_USER_UNKNOWN 1
 
 /*
- * Resolves the rules for `user`. Returns PLDLM_DECIDED (*d filled, free it
- * with pldlm_decision_free), PLDLM_USER_UNKNOWN, or -1 with the reason in
- * d->error when NSS failed (nothing to free then). The decision borrows
- * strings from `o`: keep o alive while d is.
+ * Resolves the rules for `user` (as given to PAM). Returns PLDLM_DECIDED
+ * (*d filled, free it with pldlm_decision_free), PLDLM_USER_UNKNOWN, or -1
+ * with the reason in d->error when NSS failed (nothing to free then). The
+ * decision borrows strings from `o`: keep o alive while d is.
  */
 int pldlm_decide(const pldlm_options *o, const char *user, pldlm_decision *d);
 

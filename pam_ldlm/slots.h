@@ -7,11 +7,15 @@
  * holds go through one libldlm client, i.e. one connection: if the process
  * or its host dies, the server ends the connection and frees the slots.
  *
- * Time: pldlm_slots_acquire never takes longer than the configured
- * timeout= in total. wait= (the time a login may wait for a slot to free up)
- * is part of that budget; the rest is split evenly between the calls the
+ * Time: pldlm_slots_acquire is over by the login's deadline (timeout= after
+ * the PAM call began), whatever the server does: stopped, dead or
+ * unreachable. wait= (the time a login may wait for a slot to free up) is
+ * part of that budget; the rest is split evenly between the calls the
  * acquisition may make, and each call's deadline (libldlm's call_timeout_ms,
- * retries included) is its share.
+ * retries included) is its share. Beyond those shares, a watchdog cancels
+ * every call still running when the deadline comes (ldlm_client_cancel), so
+ * reconnections, retries and the giving back of a partial acquisition are
+ * bounded too.
  *
  * Processes: the slots belong to the process that acquired them. Only that
  * process may release them; any other process (a fork) may only forget its
@@ -63,10 +67,10 @@ typedef struct pldlm_identity {
  * configuration crosses into it. */
 typedef struct pldlm_slot_settings {
     const ldlm_conn_settings *conn; /* server, password file, TLS, retries */
-    int timeout_seconds;            /* bound of the whole acquisition */
-    int wait_seconds;               /* the part a login may wait for a slot */
-    bool max_retries_set;           /* conn->max_retries given explicitly */
-    bool debug;                     /* libldlm's debug lines to syslog */
+    long deadline_ms;     /* CLOCK_MONOTONIC, in ms: the acquisition is over */
+    int wait_seconds;     /* the part a login may wait for a slot */
+    bool max_retries_set; /* conn->max_retries given explicitly */
+    bool debug;           /* libldlm's debug lines to syslog */
 } pldlm_slot_settings;
 
 /*

@@ -6,9 +6,9 @@
 #include "slots_backend.h"
 
 /* The only symbol the backend exports (pam_ldlm_slots.sym). */
-extern const pldlm_slots_backend pldlm_slots_backend_v2;
+extern const pldlm_slots_backend pldlm_slots_backend_v3;
 
-const pldlm_slots_backend pldlm_slots_backend_v2 = {
+const pldlm_slots_backend pldlm_slots_backend_v3 = {
     .abi = PLDLM_SLOTS_BACKEND_ABI,
     .settings_size = sizeof(pldlm_slot_settings),
     .events_size = sizeof(pldlm_slot_events),

@@ -18,9 +18,9 @@
 
 /* File name of the backend, and its one exported symbol. */
 #define PLDLM_SLOTS_BACKEND_FILE "pam_ldlm_slots.so"
-#define PLDLM_SLOTS_BACKEND_SYMBOL "pldlm_slots_backend_v2"
+#define PLDLM_SLOTS_BACKEND_SYMBOL "pldlm_slots_backend_v3"
 /* Bumped whenever the table or the structures it passes change. */
-#define PLDLM_SLOTS_BACKEND_ABI 2
+#define PLDLM_SLOTS_BACKEND_ABI 3
 
 typedef struct pldlm_slots_backend {
     int abi;

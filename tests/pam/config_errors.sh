@@ -1,51 +1,76 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Unknown or malformed settings: PAM_SERVICE_ERR and a log line that names
-# the problem and where it is, in both phases, for every user (root too:
-# with a broken configuration nobody can know who is exempt). Never a crash.
-# No LDLM server needed.
+# A configuration that cannot be used (unknown or malformed settings, a
+# named file that is missing, unreadable, unsafe or malformed): the log line
+# names the problem and where it is (FILE:LINE), root is still admitted
+# (unless the module's own arguments say even_deny_root), everyone else
+# gets the on_error decision (from the arguments, else from the file when it
+# is safe, else allow), in both phases, with only the codes each phase may
+# return. Never a crash. No LDLM server needed.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 . "${LDLM_TEST_SRCDIR:-.}/tests/pam/pam_lib.sh"
 pamt_init
+pamt_empty_conf
 port=$(pamt_closed_port) || pamt_fail "no free port"
-base=(server=127.0.0.1:$port timeout=2 on_error=allow max_sessions=2)
+c="conf=$PAMT_EMPTY_CONF"
+base=(server=127.0.0.1:$port timeout=2 on_error=deny max_sessions=2)
 
-# refused NAME LOG-REGEX ARG... : the login is refused as a service error.
-refused() {
+# broken NAME LOG-REGEX ARG... : a configuration error; on_error=deny (in
+# the arguments) refuses alice with the message, root is admitted.
+broken() {
     local name=$1 pattern=$2
     shift 2
     pamt_service "$name" "$@"
-    pamt_run "$name" alice
-    pamt_expect_code ACCOUNT PAM_SERVICE_ERR
+    pamt_run --rhost 192.0.2.11 "$name" alice
+    pamt_expect_code ACCOUNT PAM_PERM_DENIED
     pamt_expect_no_step OPEN_SESSION
     pamt_expect_log "pam_ldlm\\($name:account\\): configuration error: .*$pattern"
+    pamt_expect_log "pam_ldlm\\($name:account\\): configuration error; on_error=deny: refusing user=alice service=$name rhost=192\\.0\\.2\\.11"
+    pamt_expect_out '^CONV ERROR_MSG Session limits cannot be checked right now: login refused\.$'
+    pamt_run "$name" root
+    pamt_expect_code ACCOUNT PAM_SUCCESS
+    pamt_expect_code OPEN_SESSION PAM_SUCCESS
+    pamt_expect_code CLOSE_SESSION PAM_SUCCESS
+    pamt_expect_log "pam_ldlm\\($name:account\\): configuration error: .*$pattern"
+    pamt_expect_log "pam_ldlm\\($name:account\\): admitting user=root \\(uid 0\\) service=$name rhost=\\(local\\) despite the configuration error"
+    pamt_expect_no_out '^CONV'
     pamt_log "ok: $name"
 }
 
-# The base configuration itself is fine (and admits: server down, allow).
-pamt_empty_conf
-pamt_service good "conf=$PAMT_EMPTY_CONF" "${base[@]}"
+# The base configuration itself is fine (and refuses: server down, deny).
+pamt_service good "$c" "${base[@]}"
 pamt_run good alice
+pamt_expect_code ACCOUNT PAM_PERM_DENIED
+pamt_expect_log 'the LDLM server did not grant a slot'
+pamt_expect_no_log 'configuration error'
+
+broken unknown_arg 'argument 6: frobnicate: unknown option' "$c" "${base[@]}" frobnicate=1
+broken typo_flag 'even_deny_roots: unknown option' "$c" "${base[@]}" even_deny_roots
+broken password_on_line 'password: unknown option' "$c" "${base[@]}" password=s3cret
+broken bad_number 'max_sessions: "lots" is not a limit' "$c" "${base[@]}" max_sessions=lots
+broken negative 'max_sessions: "-3" is not a limit' "$c" "${base[@]}" max_sessions=-3
+broken limit_syntax 'limit: "alice" should be USER:N' "$c" "${base[@]}" limit=alice
+broken limit_value 'limit: "many" is not a limit' "$c" "${base[@]}" limit=alice:many
+broken pool_syntax 'pool: "alice:3" should be @GROUP:N' "$c" "${base[@]}" pool=alice:3
+broken no_value 'exempt: needs a value' "$c" "${base[@]}" exempt
+broken zero_timeout 'timeout: must be from 1' "$c" "${base[@]}" timeout=0
+broken wait_vs_timeout 'leaves no time beyond wait=10' "$c" "${base[@]}" wait=10 timeout=3
+broken placeholder "deny_message: unknown placeholder '%x'" "$c" "${base[@]}" "deny_message=Sorry %x"
+broken half_tls 'cert= and key= must be given together' "$c" "${base[@]}" cert=/nonexistent.pem
+broken unix_server 'server=unix:/tmp/ldlm.sock: gRPC target URIs \(here "unix:"\) are not accepted' \
+    "$c" "${base[@]}" server=unix:/tmp/ldlm.sock
+broken no_port 'server=locks.example: the port is missing' "$c" "${base[@]}" server=locks.example
+
+# on_error=sometimes cannot be read: the default, allow, decides.
+pamt_service on_error_value "$c" server=127.0.0.1:$port on_error=sometimes
+pamt_run on_error_value alice
 pamt_expect_code ACCOUNT PAM_SUCCESS
+pamt_expect_log 'configuration error: argument 3: on_error: "sometimes" is neither'
+pamt_expect_log 'configuration error; on_error=allow: admitting user=alice service=on_error_value rhost=\(local\) without a session slot'
+pamt_log "ok: unreadable on_error: allow"
 
-c="conf=$PAMT_EMPTY_CONF"
-refused unknown_arg 'argument 6: frobnicate: unknown option' "$c" "${base[@]}" frobnicate=1
-refused typo_flag 'even_deny_roots: unknown option' "$c" "${base[@]}" even_deny_roots
-refused password_on_line 'password: unknown option' "$c" "${base[@]}" password=s3cret
-refused bad_number 'max_sessions: "lots" is not a limit' "$c" "${base[@]}" max_sessions=lots
-refused negative 'max_sessions: "-3" is not a limit' "$c" "${base[@]}" max_sessions=-3
-refused limit_syntax 'limit: "alice" should be USER:N' "$c" "${base[@]}" limit=alice
-refused limit_value 'limit: "many" is not a limit' "$c" "${base[@]}" limit=alice:many
-refused pool_syntax 'pool: "alice:3" should be @GROUP:N' "$c" "${base[@]}" pool=alice:3
-refused on_error_value 'on_error: "sometimes" is neither' "$c" "${base[@]}" on_error=sometimes
-refused no_value 'exempt: needs a value' "$c" "${base[@]}" exempt
-refused zero_timeout 'timeout: must be from 1' "$c" "${base[@]}" timeout=0
-refused wait_vs_timeout 'leaves no time beyond wait=10' "$c" "${base[@]}" wait=10 timeout=3
-refused placeholder "deny_message: unknown placeholder '%x'" "$c" "${base[@]}" "deny_message=Sorry %x"
-refused half_tls 'cert= and key= must be given together' "$c" "${base[@]}" cert=/nonexistent.pem
-
-# Problems in the file are reported with the file and line.
+# ---- files: FILE:LINE and the reason ----
 conf=$(pamt_file typo.conf 644 << 'CONF'
 # a comment
 max_sessions = 2
@@ -53,43 +78,94 @@ max_sessions = 2
 max_sesions = 3
 CONF
 )
-refused file_unknown "$conf:4: max_sesions: unknown option" "conf=$conf" "${base[@]}"
+broken file_unknown "$conf:4: max_sesions: unknown option" "conf=$conf" "${base[@]}"
 
 conf=$(pamt_file syntax.conf 644 << 'CONF'
+insecure_no_password
 server = "127.0.0.1:1
 CONF
 )
-refused file_syntax "$conf:1" "conf=$conf" "${base[@]}"
+broken file_syntax "$conf:2: missing closing" "conf=$conf" "${base[@]}"
 
-conf=$(printf 'lock_prefix = bad\377prefix/\n' | pamt_file utf8.conf 644)
-refused file_utf8 "lock_prefix: not valid UTF-8" "conf=$conf" "${base[@]}"
+conf=$(printf 'insecure_no_password\nlock_prefix = bad\377prefix/\n' | pamt_file utf8.conf 644)
+broken file_utf8 "$conf:2: lock_prefix: not valid UTF-8" "conf=$conf" "${base[@]}"
 
 conf=$(pamt_file nested.conf 644 <<< "conf = /etc/other.conf")
-refused file_conf "$conf:1: conf: only valid as a module argument" "conf=$conf" "${base[@]}"
+broken file_conf "$conf:1: conf: only valid as a module argument" "conf=$conf" "${base[@]}"
 
 conf=$(pamt_file writable.conf 666 <<< "max_sessions = 2")
-refused file_writable "writable by group or others" "conf=$conf" "${base[@]}"
+broken file_writable "$conf: refused: writable by group or others \\(mode 0666\\)" "conf=$conf" "${base[@]}"
 
 # Owned by someone else than root: that user could exempt themselves.
 conf=$(pamt_file foreign.conf 644 <<< "max_sessions = 2")
 if chown 1001 "$conf" 2> /dev/null; then
-    refused file_foreign_owner "owned by uid 1001, not by root" "conf=$conf" "${base[@]}"
+    broken file_foreign_owner "$conf: refused: owned by uid 1001, not by root" "conf=$conf" "${base[@]}"
 else
     pamt_log "not root: the foreign-owner case is not checked"
 fi
 
-refused file_missing "$PAMT_DIR/no-such.conf" "conf=$PAMT_DIR/no-such.conf" "${base[@]}"
+broken file_missing "$PAMT_DIR/no-such.conf: No such file or directory" \
+    "conf=$PAMT_DIR/no-such.conf" "${base[@]}"
+mkdir "$PAMT_DIR/a-directory.conf"
+broken file_unreadable "$PAMT_DIR/a-directory.conf: not a regular file" \
+    "conf=$PAMT_DIR/a-directory.conf" "${base[@]}"
 
-# root gets no pass on a broken configuration ...
-pamt_service broken_for_root "$c" "${base[@]}" max_sessions=x
-pamt_run broken_for_root root
-pamt_expect_code ACCOUNT PAM_SERVICE_ERR
+# Without a password and without insecure_no_password: refused to run.
+conf=$(pamt_file nopw.conf 644 <<< "max_sessions = 2")
+broken file_no_password "$conf: no password_file= is set: refused, .*insecure_no_password" \
+    "conf=$conf" "${base[@]}"
 
-# ... and the session phase refuses the same way (stack without account).
+# ---- where on_error comes from after an error ----
+# A broken but safe file still says on_error=deny, and its even_deny_root
+# does not lock root out.
+conf=$(pamt_file deny-in-file.conf 644 << 'CONF'
+insecure_no_password
+on_error = deny
+even_deny_root
+max_sesions = 3
+CONF
+)
+pamt_service deny_in_file "conf=$conf" server=127.0.0.1:$port max_sessions=2
+pamt_run deny_in_file alice
+pamt_expect_code ACCOUNT PAM_PERM_DENIED
+pamt_expect_log "configuration error: $conf:4: max_sesions: unknown option"
+pamt_expect_log 'on_error=deny: refusing user=alice'
+pamt_run deny_in_file root
+pamt_expect_code ACCOUNT PAM_SUCCESS
+pamt_expect_log 'admitting user=root \(uid 0\)'
+# A file that is not safe is not believed, whatever it says.
+conf=$(pamt_file deny-unsafe.conf 666 <<< "on_error = deny")
+pamt_service deny_unsafe "conf=$conf" server=127.0.0.1:$port max_sessions=2
+pamt_run deny_unsafe alice
+pamt_expect_code ACCOUNT PAM_SUCCESS
+pamt_expect_log 'configuration error; on_error=allow: admitting user=alice'
+pamt_log "ok: on_error from a safe broken file, not from an unsafe one"
+
+# ---- even_deny_root among the module arguments ----
+pamt_service broken_strict "$c" "${base[@]}" even_deny_root max_sessions=x
+pamt_run broken_strict root
+pamt_expect_code ACCOUNT PAM_PERM_DENIED
+pamt_expect_log 'configuration error; on_error=deny: refusing user=root'
+pamt_service broken_strict_allow "$c" server=127.0.0.1:$port even_deny_root max_sessions=x
+pamt_run broken_strict_allow root
+pamt_expect_code ACCOUNT PAM_SUCCESS
+pamt_expect_log 'configuration error; on_error=allow: admitting user=root'
+pamt_log "ok: even_deny_root in the arguments"
+
+# ---- the session phase (stack without account): only its own codes ----
 pamt_service_session_only session_broken "$c" "${base[@]}" bogus
 pamt_run session_broken alice
 pamt_expect_code ACCOUNT PAM_SUCCESS
-pamt_expect_code OPEN_SESSION PAM_SERVICE_ERR
+pamt_expect_code OPEN_SESSION PAM_SESSION_ERR
 pamt_expect_log 'pam_ldlm\(session_broken:session\): configuration error: .*bogus: unknown option'
+pamt_run session_broken root
+pamt_expect_code OPEN_SESSION PAM_SUCCESS
+pamt_expect_code CLOSE_SESSION PAM_SUCCESS
+pamt_log "ok: session phase"
+
+# Users NSS does not know are unknown, also after a configuration error.
+pamt_run unknown_arg nobody_here
+pamt_expect_code ACCOUNT PAM_USER_UNKNOWN
+pamt_expect_log 'user=nobody_here is unknown to NSS'
 
 pamt_log "PASS"

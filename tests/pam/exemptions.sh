@@ -70,12 +70,12 @@ pamt_run --rhost 192.0.2.7 zero alice
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
 pamt_expect_no_step OPEN_SESSION
 pamt_expect_out '^CONV ERROR_MSG Too many sessions for alice \(limit 0\): close one of your other sessions and try again\.$'
-pamt_expect_log 'pam_ldlm\(zero:account\): denied user=alice limit=0 lock=pam_ldlm/user/alice service=zero rhost=192.0.2.7: the limit is 0'
+pamt_expect_log 'pam_ldlm\(zero:account\): denied user=alice limit=0 lock=pam_ldlm/user/alice/0 service=zero rhost=192.0.2.7: the limit is 0'
 pamt_expect_within ACCOUNT 1000
 pamt_run zero carol
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
 pamt_expect_out '^CONV ERROR_MSG Too many sessions for group admins \(limit 0\): try again later\.$'
-pamt_expect_log 'denied user=carol limit=0 pool=@admins lock=pam_ldlm/group/admins service=zero rhost=\(local\)'
+pamt_expect_log 'denied user=carol limit=0 pool=@admins lock=pam_ldlm/group/admins/0 service=zero rhost=\(local\)'
 pamt_log "ok: zero limits"
 
 # Names with blanks, slashes and bytes that are not UTF-8 go through NSS,
@@ -87,12 +87,12 @@ pamt_service odd "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port max_sessions=0
 pamt_run --rhost 192.0.2.8 odd $'j doe/x\xff'
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
 pamt_expect_out '^CONV ERROR_MSG Too many sessions for j doe/x\\xff \(limit 0\)'
-pamt_expect_log 'denied user=j doe/x\\xff limit=0 lock=pam_ldlm/user/j%20doe%2Fx%FF service=odd rhost=192\.0\.2\.8'
+pamt_expect_log 'denied user=j doe/x\\xff limit=0 lock=pam_ldlm/user/j%20doe%2Fx%FF/0 service=odd rhost=192\.0\.2\.8'
 pamt_service odd_pool "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port "pool=@lab group/1:0"
 pamt_run odd_pool $'j doe/x\xff'
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
 pamt_expect_out '^CONV ERROR_MSG Too many sessions for group lab group/1 \(limit 0\)'
-pamt_expect_log 'pool=@lab group/1 lock=pam_ldlm/group/lab%20group%2F1 '
+pamt_expect_log 'pool=@lab group/1 lock=pam_ldlm/group/lab%20group%2F1/0 '
 pamt_log "ok: odd names"
 
 # The texts are configurable; PAM_SILENT silences them (not the refusal).

@@ -11,11 +11,10 @@ pamt_empty_conf
 ldlm_srv_start || pamt_fail "the LDLM server did not start"
 c="conf=$PAMT_EMPTY_CONF"
 srv="server=$LDLM_SRV_ADDR"
-# All sections share one server, and the server keeps a lock's size until the
-# idle lock is garbage-collected (minutes): a user whose limit differs between
-# two sections (frank, erin) would hit "lock size mismatch" in the second. So
-# each section has a lock namespace of its own; the pool keeps the default
-# one, whose lock names it checks.
+# All sections share one server; each section has a lock namespace of its
+# own so that the sessions of one never count in another (a lock's name has
+# the limit in it, so equal limits would share a lock); the pool keeps the
+# default one, whose lock names it checks.
 
 # hold_n PREFIX N SERVICE USER : N logins of USER, all admitted.
 hold_n() {
@@ -51,7 +50,7 @@ hold_n a 2 pool alice
 hold_n b 1 pool bob
 pamt_hold f1 --rhost 192.0.2.99 pool frank && pamt_fail "frank admitted into a full pool"
 pamt_expect_out '^CONV ERROR_MSG Too many sessions for group students \(limit 3\): try again later\.$'
-pamt_expect_log 'denied user=frank limit=3 pool=@students lock=pam_ldlm/group/students service=pool rhost=192\.0\.2\.99: all slots are in use'
+pamt_expect_log 'denied user=frank limit=3 pool=@students lock=pam_ldlm/group/students/3 service=pool rhost=192\.0\.2\.99: all slots are in use'
 # Non-members are not in the pool.
 hold_n e 2 pool erin
 release_n e 2

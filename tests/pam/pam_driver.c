@@ -30,6 +30,12 @@
  *   --fork-end MODE    after opening, fork a child that calls pam_end() and
  *                      exits, as login programs do before exec: MODE
  *                      "silent" passes PAM_DATA_SILENT, "plain" does not
+ *   --session-user U   set PAM_USER to U after the account phase, before
+ *                      the session opens (as sudo does: account of the
+ *                      invoking user, session of the target user)
+ *   --no-user          pam_start with no user (USER is then "-"): a
+ *                      module that prompted for one would show up as a
+ *                      CONV PROMPT_* line
  *
  * Exit status: 0 if every PAM call returned PAM_SUCCESS, 1 if one did not,
  * 2 on usage errors or when pam_start fails.
@@ -187,13 +193,16 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: pam_driver [--rhost HOST] [--no-account] [--no-session] "
-            "[--silent] [--hold] [--fork-end silent|plain] SERVICE USER\n");
+            "[--silent] [--hold] [--fork-end silent|plain] "
+            "[--session-user USER] [--no-user] SERVICE USER\n");
 }
 
 int main(int argc, char **argv)
 {
     const char *rhost = NULL;
     const char *fork_end = NULL;
+    const char *session_user = NULL;
+    bool no_user = false;
     bool account = true, session = true, hold = false;
     int flags = 0;
     int i = 1;
@@ -202,6 +211,10 @@ int main(int argc, char **argv)
             rhost = argv[++i];
         else if (strcmp(argv[i], "--fork-end") == 0 && i + 1 < argc)
             fork_end = argv[++i];
+        else if (strcmp(argv[i], "--session-user") == 0 && i + 1 < argc)
+            session_user = argv[++i];
+        else if (strcmp(argv[i], "--no-user") == 0)
+            no_user = true;
         else if (strcmp(argv[i], "--no-account") == 0)
             account = false;
         else if (strcmp(argv[i], "--no-session") == 0)
@@ -233,7 +246,7 @@ int main(int argc, char **argv)
 
     struct pam_conv conv = {.conv = conversation, .appdata_ptr = NULL};
     pam_handle_t *pamh = NULL;
-    int rc = pam_start(service, user, &conv, &pamh);
+    int rc = pam_start(service, no_user ? NULL : user, &conv, &pamh);
     if (rc != PAM_SUCCESS) {
         fprintf(stderr, "pam_driver: pam_start: %s\n", code_name(rc));
         return 2;
@@ -250,6 +263,13 @@ int main(int argc, char **argv)
         all_ok = rc == PAM_SUCCESS;
     }
     bool opened = false;
+    if (all_ok && session && session_user != NULL) {
+        rc = pam_set_item(pamh, PAM_USER, session_user);
+        all_ok = rc == PAM_SUCCESS;
+        if (!all_ok)
+            fprintf(stderr, "pam_driver: pam_set_item(PAM_USER): %s\n",
+                    code_name(rc));
+    }
     if (all_ok && session) {
         started = now_ms();
         rc = pam_open_session(pamh, flags);

@@ -159,10 +159,17 @@ pamt_file() {
     printf '%s\n' "$path"
 }
 
-# An empty config file, so that no test ever reads the machine's
-# /etc/security/pam_ldlm.conf: pass "conf=$PAMT_EMPTY_CONF".
+# A config file with nothing in it but insecure_no_password (the test
+# servers run without a password unless a test gives them one), so that no
+# test ever reads the machine's /etc/security/pam_ldlm.conf: pass
+# "conf=$PAMT_EMPTY_CONF". A test that gives password_file= is not
+# affected: with a password, insecure_no_password has no effect.
 pamt_empty_conf() {
-    PAMT_EMPTY_CONF=$(pamt_file empty.conf 644 < /dev/null)
+    PAMT_EMPTY_CONF=$(pamt_file empty.conf 644 << 'CONF'
+# the test servers have no password
+insecure_no_password
+CONF
+)
 }
 
 # A loopback port where nothing listens (connections are refused).

@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# password_file=: refused (PAM_SERVICE_ERR, log line) unless a regular file
-# owned by root with no group or world permission; the password itself never
-# appears anywhere. No LDLM server needed: an accepted file shows by the
-# login going on to the (unreachable) server and on_error=deny.
+# password_file=: refused as a configuration error (log line, then the
+# on_error decision: refused here) unless a regular file owned by root with
+# no group or world permission; the password itself never appears anywhere.
+# No LDLM server needed: an accepted file shows by the login going on to the
+# (unreachable) server and on_error=deny.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 . "${LDLM_TEST_SRCDIR:-.}/tests/pam/pam_lib.sh"
@@ -23,8 +24,9 @@ login_with() {
 
 refused() {
     login_with "$1"
-    pamt_expect_code ACCOUNT PAM_SERVICE_ERR
-    pamt_expect_log "configuration error: password_file: .*$2"
+    pamt_expect_code ACCOUNT PAM_PERM_DENIED
+    pamt_expect_log "configuration error: password_file: .*$2.*; on_error=deny: refusing user=alice"
+    pamt_expect_no_log 'the LDLM server did not grant'
     pamt_log "ok: refused $1"
 }
 

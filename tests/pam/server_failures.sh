@@ -42,8 +42,8 @@ restarted=$(date +%s%N)
 # libldlm renews each slot to verify it; the v1.2.2 server answers a lock it
 # forgot with code Unknown and a message, which libldlm must read as "does
 # not exist" to re-acquire (otherwise it retries the renewal for ever).
-pamt_wait_hold_log a1 'lock pam_ldlm/user/alice re-acquired' 60
-pamt_wait_hold_log a2 'lock pam_ldlm/user/alice re-acquired' 60
+pamt_wait_hold_log a1 'lock pam_ldlm/user/alice/2 re-acquired' 60
+pamt_wait_hold_log a2 'lock pam_ldlm/user/alice/2 re-acquired' 60
 reacquired_ms=$((($(date +%s%N) - restarted) / 1000000))
 pamt_run svc alice
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
@@ -62,7 +62,7 @@ kill -STOP "$h1_pid"        # h1 cannot reconnect while the server is back
 ldlm_srv_restart || pamt_fail "the server did not restart"
 pamt_hold h2 one bob || pamt_fail "h2 refused although the server forgot h1"
 kill -CONT "$h1_pid"
-pamt_wait_hold_log h1 'the session of user bob \(service one, rhost 198\.51\.100\.9, pid [0-9]+\) lost its slot in lock pam_ldlm/user/bob and could not get it back' 60
+pamt_wait_hold_log h1 'the session of user bob \(service one, rhost 198\.51\.100\.9, pid [0-9]+\) lost its slot in lock pam_ldlm/user/bob/1 and could not get it back' 60
 pamt_release h1
 pamt_expect_code CLOSE_SESSION PAM_SUCCESS
 pamt_run one bob

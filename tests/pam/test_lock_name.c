@@ -85,26 +85,49 @@ static void test_everything_else_escaped(void **state)
 static void test_full_names(void **state)
 {
     (void)state;
-    char *n = pldlm_user_lock_name("pam_ldlm/", "j doe/x\xff");
+    char *n = pldlm_user_lock_name("pam_ldlm/", "j doe/x\xff", 3);
     assert_non_null(n);
-    assert_string_equal(n, "pam_ldlm/user/j%20doe%2Fx%FF");
+    assert_string_equal(n, "pam_ldlm/user/j%20doe%2Fx%FF/3");
     free(n);
-    n = pldlm_group_lock_name("pam_ldlm/", "students");
-    assert_string_equal(n, "pam_ldlm/group/students");
+    n = pldlm_group_lock_name("pam_ldlm/", "students", 200);
+    assert_string_equal(n, "pam_ldlm/group/students/200");
     free(n);
-    n = pldlm_user_lock_name("", "alice");
-    assert_string_equal(n, "user/alice");
+    n = pldlm_user_lock_name("", "alice", 1000000);
+    assert_string_equal(n, "user/alice/1000000");
     free(n);
     /* A user and a group of the same name are distinct locks. */
-    char *u = pldlm_user_lock_name("p/", "x");
-    char *g = pldlm_group_lock_name("p/", "x");
+    char *u = pldlm_user_lock_name("p/", "x", 1);
+    char *g = pldlm_group_lock_name("p/", "x", 1);
     assert_string_not_equal(u, g);
     free(u);
     free(g);
-    /* A user name cannot reach into the group namespace. */
-    u = pldlm_user_lock_name("p/", "../group/x");
-    assert_string_equal(u, "p/user/..%2Fgroup%2Fx");
+    /* A user name cannot reach into the group namespace, nor pose as a
+     * name with another limit. */
+    u = pldlm_user_lock_name("p/", "../group/x", 2);
+    assert_string_equal(u, "p/user/..%2Fgroup%2Fx/2");
     free(u);
+    u = pldlm_user_lock_name("p/", "x/2", 3);
+    g = pldlm_user_lock_name("p/", "x", 2);
+    assert_string_equal(u, "p/user/x%2F2/3");
+    assert_string_not_equal(u, g);
+    free(u);
+    free(g);
+}
+
+/* The limit is part of the name: a changed limit is another lock. */
+static void test_limit_in_name(void **state)
+{
+    (void)state;
+    char *a = pldlm_user_lock_name("pam_ldlm/", "alice", 2);
+    char *b = pldlm_user_lock_name("pam_ldlm/", "alice", 3);
+    assert_string_not_equal(a, b);
+    free(a);
+    free(b);
+    a = pldlm_group_lock_name("pam_ldlm/", "students", 50);
+    b = pldlm_group_lock_name("pam_ldlm/", "students", 51);
+    assert_string_not_equal(a, b);
+    free(a);
+    free(b);
 }
 
 static void test_names_that_look_encoded_stay_distinct(void **state)
@@ -117,8 +140,8 @@ static void test_names_that_look_encoded_stay_distinct(void **state)
         {"\xff", "%FF"},
     };
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-        char *x = pldlm_user_lock_name("pam_ldlm/", pairs[i][0]);
-        char *y = pldlm_user_lock_name("pam_ldlm/", pairs[i][1]);
+        char *x = pldlm_user_lock_name("pam_ldlm/", pairs[i][0], 1);
+        char *y = pldlm_user_lock_name("pam_ldlm/", pairs[i][1], 1);
         assert_string_not_equal(x, y);
         free(x);
         free(y);
@@ -194,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_safe_characters_kept),
         cmocka_unit_test(test_everything_else_escaped),
         cmocka_unit_test(test_full_names),
+        cmocka_unit_test(test_limit_in_name),
         cmocka_unit_test(test_names_that_look_encoded_stay_distinct),
         cmocka_unit_test(test_exhaustive_short_names),
         cmocka_unit_test(test_random_round_trip),

@@ -46,9 +46,22 @@ static int teardown(void **state)
 #define COUNT(...)                                                             \
     ((int)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)))
 
+/* Loads with the given arguments; insecure_no_password is appended (these
+ * tests are about other settings) unless `strict`. */
+static int load_as(pldlm_options *o, bool strict, int argc, const char **argv)
+{
+    const char *all[64];
+    int n = 0;
+    for (int i = 0; i < argc && n < 62; i++)
+        all[n++] = argv[i];
+    if (!strict)
+        all[n++] = "insecure_no_password";
+    return pldlm_options_load(o, missing_default, n, all);
+}
+
 static int load(pldlm_options *o, int argc, const char **argv)
 {
-    return pldlm_options_load(o, missing_default, argc, argv);
+    return load_as(o, false, argc, argv);
 }
 
 /* Loading must fail and the message must contain `needle`. */
@@ -279,6 +292,160 @@ static void test_file_problems(void **state)
     free(broken);
 }
 
+/* Loading must fail without insecure_no_password appended. */
+static void assert_refused_strict(int argc, const char **argv,
+                                  const char *needle)
+{
+    pldlm_options o;
+    assert_int_equal(load_as(&o, true, argc, argv), -1);
+    if (strstr(o.error, needle) == NULL)
+        fail_msg("error \"%s\" does not mention \"%s\"", o.error, needle);
+}
+
+#define REFUSED_STRICT(needle, ...)                                            \
+    assert_refused_strict(COUNT(__VA_ARGS__), ARGS(__VA_ARGS__), needle)
+
+static void assert_loads_strict(int argc, const char **argv)
+{
+    pldlm_options o;
+    if (load_as(&o, true, argc, argv) != 0)
+        fail_msg("%s", o.error);
+    pldlm_options_free(&o);
+}
+
+#define LOADS_STRICT(...)                                                      \
+    assert_loads_strict(COUNT(__VA_ARGS__), ARGS(__VA_ARGS__))
+
+/* No password unless said on purpose; no unchecked TLS with a password
+ * unless said on purpose. */
+static void test_password_required(void **state)
+{
+    (void)state;
+    REFUSED_STRICT("no password_file= is set", "max_sessions=2");
+    REFUSED_STRICT("insecure_no_password", "max_sessions=2");
+    REFUSED_STRICT("module arguments: no password_file", "max_sessions=2");
+    LOADS_STRICT("max_sessions=2", "insecure_no_password");
+    LOADS_STRICT("max_sessions=2", "password_file=/etc/pw");
+    /* With a password, insecure_no_password allows nothing more. */
+    LOADS_STRICT("password_file=/etc/pw", "insecure_no_password");
+    REFUSED_STRICT("insecure_no_password=maybe", "insecure_no_password=maybe");
+    REFUSED_STRICT("no password_file= is set", "insecure_no_password=no");
+
+    /* A file without the password is named in the message. */
+    char *path = tmpdir_write_str("nopw.conf", "max_sessions=1\n", 0644);
+    char conf_arg[4300];
+    snprintf(conf_arg, sizeof(conf_arg), "conf=%s", path);
+    char where[4300];
+    snprintf(where, sizeof(where), "%s: no password_file= is set", path);
+    REFUSED_STRICT(where, conf_arg);
+    free(path);
+
+    REFUSED_STRICT("argument 3: skip_verify: with password_file= (argument 2)",
+                   "tls", "password_file=/etc/pw", "skip_verify");
+    REFUSED_STRICT("insecure_skip_verify_with_password", "tls",
+                   "password_file=/etc/pw", "skip_verify");
+    LOADS_STRICT("tls", "password_file=/etc/pw", "skip_verify",
+                 "insecure_skip_verify_with_password");
+    LOADS_STRICT("tls", "password_file=/etc/pw", "skip_verify=no");
+    LOADS_STRICT("tls", "insecure_no_password", "skip_verify");
+}
+
+static void test_services(void **state)
+{
+    (void)state;
+    pldlm_options o;
+    assert_int_equal(load(&o, 0, NULL), 0);
+    assert_true(pldlm_service_counted(&o, "sshd"));
+    assert_true(pldlm_service_counted(&o, "cron"));
+    assert_true(pldlm_service_counted(&o, NULL));
+    pldlm_options_free(&o);
+
+    const char *only[] = {"services=sshd, login", "services=gdm-password"};
+    assert_int_equal(load(&o, 2, only), 0);
+    assert_int_equal(o.service_count, 3);
+    assert_true(pldlm_service_counted(&o, "sshd"));
+    assert_true(pldlm_service_counted(&o, "login"));
+    assert_true(pldlm_service_counted(&o, "gdm-password"));
+    assert_false(pldlm_service_counted(&o, "cron"));
+    assert_false(pldlm_service_counted(&o, "sshd2"));
+    assert_false(pldlm_service_counted(&o, ""));
+    pldlm_options_free(&o);
+
+    const char *ignore[] = {"ignore_services=cron,sudo, systemd-user"};
+    assert_int_equal(load(&o, 1, ignore), 0);
+    assert_true(pldlm_service_counted(&o, "sshd"));
+    assert_false(pldlm_service_counted(&o, "cron"));
+    assert_false(pldlm_service_counted(&o, "sudo"));
+    assert_false(pldlm_service_counted(&o, "systemd-user"));
+    pldlm_options_free(&o);
+
+    /* Both: listed and not ignored. */
+    const char *both[] = {"services=sshd,sudo", "ignore_services=sudo"};
+    assert_int_equal(load(&o, 2, both), 0);
+    assert_true(pldlm_service_counted(&o, "sshd"));
+    assert_false(pldlm_service_counted(&o, "sudo"));
+    assert_false(pldlm_service_counted(&o, "login"));
+    pldlm_options_free(&o);
+
+    REFUSED("empty item", "services=sshd,,login");
+    REFUSED("not a PAM service name", "ignore_services=../cron");
+    REFUSED("needs a value", "services");
+}
+
+/* After a failed load: root's fate from the module arguments only, the
+ * on_error decision from the arguments, else from the file if it is safe. */
+static void test_fallback(void **state)
+{
+    (void)state;
+    pldlm_fallback f;
+    pldlm_options_fallback(&f, missing_default, 0, NULL);
+    assert_false(f.even_deny_root);
+    assert_int_equal(f.on_error, PLDLM_ON_ERROR_ALLOW);
+
+    /* A file with a syntax error: its valid lines still say on_error; its
+     * even_deny_root is not taken. */
+    char *broken = tmpdir_write_str("fb-broken.conf",
+                                    "on_error = deny\n"
+                                    "\"unterminated\n"
+                                    "even_deny_root\n"
+                                    "debug\n",
+                                    0644);
+    char conf_arg[4300];
+    snprintf(conf_arg, sizeof(conf_arg), "conf=%s", broken);
+    const char *a1[] = {conf_arg};
+    pldlm_options_fallback(&f, missing_default, 1, a1);
+    assert_int_equal(f.on_error, PLDLM_ON_ERROR_DENY);
+    assert_false(f.even_deny_root);
+    assert_true(f.debug);
+
+    /* Arguments override the file; a malformed argument is passed over. */
+    const char *a2[] = {conf_arg, "on_error=allow", "frobnicate=\"",
+                        "even_deny_root"};
+    pldlm_options_fallback(&f, missing_default, 4, a2);
+    assert_int_equal(f.on_error, PLDLM_ON_ERROR_ALLOW);
+    assert_true(f.even_deny_root);
+    const char *a3[] = {conf_arg, "on_error=sometimes", "even_deny_root=no"};
+    pldlm_options_fallback(&f, missing_default, 3, a3);
+    assert_int_equal(f.on_error, PLDLM_ON_ERROR_DENY);
+    assert_false(f.even_deny_root);
+    free(broken);
+
+    /* An unsafe file is not believed at all. */
+    char *open_file =
+        tmpdir_write_str("fb-open.conf", "on_error = deny\n", 0666);
+    snprintf(conf_arg, sizeof(conf_arg), "conf=%s", open_file);
+    const char *a4[] = {conf_arg};
+    pldlm_options_fallback(&f, missing_default, 1, a4);
+    assert_int_equal(f.on_error, PLDLM_ON_ERROR_ALLOW);
+    free(open_file);
+
+    /* The default path is read when conf= is not given. */
+    char *dflt = tmpdir_write_str("fb-default.conf", "on_error=deny\n", 0644);
+    pldlm_options_fallback(&f, dflt, 0, NULL);
+    assert_int_equal(f.on_error, PLDLM_ON_ERROR_DENY);
+    free(dflt);
+}
+
 /* Reads srcdir/rel into a malloc'd string (the test fails if it cannot). */
 static char *read_source_file(const char *rel)
 {
@@ -432,6 +599,9 @@ int main(void)
         cmocka_unit_test(test_unknown_options),
         cmocka_unit_test(test_malformed_values),
         cmocka_unit_test(test_file_problems),
+        cmocka_unit_test(test_password_required),
+        cmocka_unit_test(test_services),
+        cmocka_unit_test(test_fallback),
         cmocka_unit_test(test_example_config),
         cmocka_unit_test(test_every_setting_is_documented),
         cmocka_unit_test(test_random_arguments_never_crash),

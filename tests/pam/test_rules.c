@@ -70,13 +70,18 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Loads options from a NULL-terminated list of arguments. */
+/* Loads options from a NULL-terminated list of arguments (the rules need
+ * no server, hence no password). */
 static void load(pldlm_options *o, const char *const *args)
 {
+    const char *argv[64];
     int argc = 0;
-    while (args[argc] != NULL)
+    while (args[argc] != NULL && argc < 62) {
+        argv[argc] = args[argc];
         argc++;
-    if (pldlm_options_load(o, missing_default, argc, (const char **)args) != 0)
+    }
+    argv[argc++] = "insecure_no_password";
+    if (pldlm_options_load(o, missing_default, argc, argv) != 0)
         fail_msg("options: %s", o->error);
 }
 
@@ -97,6 +102,8 @@ static void test_root_is_exempt(void **state)
     pldlm_decision d;
     decide(&o, "root", &d);
     assert_int_equal(d.exemption, PLDLM_EXEMPT_ROOT);
+    assert_string_equal(d.user, "root");
+    assert_int_equal(d.uid, 0);
     pldlm_decision_free(&d);
     /* any uid 0 account, whatever its name */
     decide(&o, "toor", &d);

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # TLS, mutual TLS and password authentication against the real LDLM server:
 # the limit is enforced over each; each misconfiguration is refused in the
-# right way (a server error under on_error=deny, or a configuration error).
+# right way (a server error or a configuration error, then on_error=deny).
+# The TLS key gets the password file's checks; skip_verify with a password
+# needs insecure_skip_verify_with_password.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 . "${LDLM_TEST_SRCDIR:-.}/tests/pam/pam_lib.sh"
@@ -29,6 +31,17 @@ server_error() {
     pamt_log "ok: $1 refused"
 }
 
+# config_error SERVICE REGEX : a configuration error, then on_error=deny;
+# the server is not asked.
+config_error() {
+    pamt_run "$1" alice
+    pamt_expect_code ACCOUNT PAM_PERM_DENIED
+    pamt_expect_log "configuration error: .*$2"
+    pamt_expect_log "configuration error.*; on_error=deny: refusing user=alice"
+    pamt_expect_no_log 'did not grant a slot'
+    pamt_log "ok: $1 refused as a configuration error"
+}
+
 # ---- server-side TLS ----
 ldlm_srv_start --tls_cert "$LDLM_SRV_SERVER_CERT" --tls_key "$LDLM_SRV_SERVER_KEY" ||
     pamt_fail "the TLS server did not start"
@@ -42,9 +55,7 @@ server_error tls_other_ca ''
 pamt_service plain_to_tls "${common[@]}"
 server_error plain_to_tls ''
 pamt_service tls_missing_ca "${common[@]}" tls "ca_file=$PAMT_DIR/none.pem"
-pamt_run tls_missing_ca alice
-pamt_expect_code ACCOUNT PAM_SERVICE_ERR
-pamt_expect_log 'configuration error: '
+config_error tls_missing_ca 'none\.pem'
 ldlm_srv_stop
 
 # ---- mutual TLS ----
@@ -55,6 +66,33 @@ pamt_service mtls "${common[@]}" tls "ca_file=$LDLM_SRV_CA" \
 enforced mtls
 pamt_service mtls_no_cert "${common[@]}" tls "ca_file=$LDLM_SRV_CA"
 server_error mtls_no_cert ''
+
+# The client key: owned by root, no access for group or others, not a
+# symbolic link; checked on the open file, which is the one used.
+mtls_key() { # SERVICE KEY
+    pamt_service "$1" "${common[@]}" tls "ca_file=$LDLM_SRV_CA" \
+        "cert=$LDLM_SRV_CLIENT_CERT" "key=$2"
+}
+key=$(pamt_file open.key 644 < "$LDLM_SRV_CLIENT_KEY")
+mtls_key mtls_key_644 "$key"
+config_error mtls_key_644 "key: TLS key file $key: mode 0644 gives access to group or others"
+key=$(pamt_file group.key 640 < "$LDLM_SRV_CLIENT_KEY")
+mtls_key mtls_key_640 "$key"
+config_error mtls_key_640 "key: TLS key file $key: mode 0640"
+ln -s "$LDLM_SRV_CLIENT_KEY" "$PAMT_DIR/link.key"
+mtls_key mtls_key_link "$PAMT_DIR/link.key"
+config_error mtls_key_link "key: TLS key file $PAMT_DIR/link.key: is a symbolic link"
+if [ "$(id -u)" = 0 ]; then
+    key=$(pamt_file foreign.key 600 < "$LDLM_SRV_CLIENT_KEY")
+    chown 1001 "$key"
+    mtls_key mtls_key_foreign "$key"
+    config_error mtls_key_foreign "key: TLS key file $key: owned by uid 1001, must be owned by root"
+    key=$(pamt_file good.key 600 < "$LDLM_SRV_CLIENT_KEY")
+    mtls_key mtls_key_good "$key"
+    enforced mtls_key_good
+else
+    pamt_log "note: root-owned key files need root"
+fi
 ldlm_srv_stop
 
 # ---- password ----
@@ -69,6 +107,19 @@ if [ "$(id -u)" = 0 ]; then
     server_error pw_bad 'authentication with the lock server failed'
     pamt_service pw_none "${common[@]}"
     server_error pw_none 'authentication with the lock server failed'
+    ldlm_srv_stop
+
+    # A password over TLS: only to a verified server, unless said so.
+    ldlm_srv_start --password "$secret" --tls_cert "$LDLM_SRV_SERVER_CERT" \
+        --tls_key "$LDLM_SRV_SERVER_KEY" || pamt_fail "the server did not start"
+    common=("$c" "server=$LDLM_SRV_ADDR" timeout=5 max_sessions=1 on_error=deny)
+    pamt_service pw_tls "${common[@]}" tls "ca_file=$LDLM_SRV_CA" "password_file=$good"
+    enforced pw_tls
+    pamt_service pw_skip "${common[@]}" tls skip_verify "password_file=$good"
+    config_error pw_skip 'skip_verify: with password_file= \(argument [0-9]+\) the password would go to whoever answers .*insecure_skip_verify_with_password'
+    pamt_service pw_skip_ok "${common[@]}" tls skip_verify "password_file=$good" \
+        insecure_skip_verify_with_password
+    enforced pw_skip_ok
     case "$PAMT_OUT$PAMT_ERR$(cat "$PAMT_DIR"/hold-*.err 2> /dev/null)" in
     *"$secret"*) pamt_fail "the password was printed" ;;
     esac
