@@ -112,6 +112,13 @@ void ldlmi_note_contact(ldlm_client *client, uint64_t generation, int64_t start)
         client->contact_ms = start;
 }
 
+ldlm_err ldlmi_give_back(ldlm_client *client, const char *name, const char *key,
+                         int64_t deadline_ms)
+{
+    return ldlmi_rpc_renew(client, name, key, LDLM_GIVE_BACK_MS / 1000,
+                           deadline_ms, NULL);
+}
+
 void ldlmi_queue_release(ldlm_client *client, const char *name, const char *key)
 {
     if (!key || !*key)

@@ -169,8 +169,9 @@ struct ldlm_client {
     int64_t contact_ms;
     int64_t probe_retry_at_ms; /* keeper: earliest probe after a failed one */
     /* Keys of locks nobody believes in any more (lost, or replaced by a
-     * re-acquisition) that the server may still hold: the keeper unlocks
-     * them, best effort, so that others need not wait for their timers. */
+     * re-acquisition) that the server may still hold: the keeper gives
+     * them back (ldlmi_give_back), best effort, so that others need not
+     * wait for their timers. */
     struct ldlmi_release *releases;
     size_t release_count;
 
@@ -329,7 +330,25 @@ void ldlmi_note_contact(ldlm_client *client, uint64_t generation,
  * error): it read the call. Transport outcomes say nothing about that. */
 bool ldlmi_server_answered(ldlm_err err);
 
-/* Queues name + key for a best-effort unlock by the keeper (mutex held). */
+/*
+ * Gives a key that nobody believes in back to the server: a Renew to 1
+ * second, after which the server's own timer releases the lock. Not an
+ * Unlock: the lock may belong to another session than our connection's (a
+ * session the server restored from its state file, or one whose end it has
+ * not noticed yet), and an Unlock from another session leaves the lock in
+ * its owner's list in the state file; the v1.2.2 server then restores it
+ * again at its next restart, or crashes there if the lock has no room left
+ * (a nil error in server.New). The timer's release cleans up after the
+ * session that owns the lock. A lock without a server timer cannot be
+ * given back this way: the end of its session releases it.
+ */
+ldlm_err ldlmi_give_back(ldlm_client *client, const char *name, const char *key,
+                         int64_t deadline_ms);
+/* How long a key given back may still hold its lock on the server. */
+#define LDLM_GIVE_BACK_MS 1000
+
+/* Queues name + key for a best-effort give-back by the keeper (mutex
+ * held). */
 void ldlmi_queue_release(ldlm_client *client, const char *name,
                          const char *key);
 /* Frees the queue (ldlm_client_free; no other thread left). */

@@ -6,8 +6,8 @@
  * life when it has heard nothing for a while (a probe), reports every lock
  * whose bound passed or whose connection ended through the lost-lock
  * callback (or, with reacquire_lost_locks, takes locks lost with their
- * connection back once it returns), and unlocks keys that nobody believes
- * in any more but the server may still hold. It never aborts the process.
+ * connection back once it returns), and gives back keys that nobody
+ * believes in any more but the server may still hold. It never aborts the process.
  *
  * Whether a lock reads held is decided by its bounds (ldlmi_held_until),
  * checked by every reader: the keeper only has to report, in time. So none
@@ -233,7 +233,7 @@ static void report_lost(ldlm_client *client, ldlm_handle *l, ldlm_err reason,
 
 /* A lock that must not read held any more (WORK_LOST): why, and report it.
  * The server may still have it under its key, which nobody will use again:
- * that key is queued to be unlocked. Mutex held. */
+ * that key is queued to be given back. Mutex held. */
 static void report_gone(ldlm_client *client, ldlm_handle *l, int64_t now)
 {
     char detail[160];
@@ -320,16 +320,27 @@ static void do_probe(ldlm_client *client, work_item *w)
 }
 
 /*
- * Takes back a lock lost with its connection. Its old key is unlocked
- * first: a server restarted with a state file restored it, or the server
- * has not yet noticed the old connection's end and still holds it for that
- * session; either way it belongs to no live holder of ours, and left held
- * it would take the slot the new acquisition needs. Mutex NOT held.
+ * Takes back a lock lost with its connection. Its old key is given back
+ * first (ldlmi_give_back): a server restarted with a state file restored
+ * it, or the server has not yet noticed the old connection's end and still
+ * holds it for that session; either way it belongs to no live holder of
+ * ours, and left held it would take the slot the new acquisition needs. If
+ * the server still had it, the acquisition waits until its timer released
+ * it. Mutex NOT held.
  */
 static void do_reacquire(ldlm_client *client, work_item *w)
 {
-    ldlm_err err =
-        ldlmi_rpc_unlock(client, w->name, w->key, w->rpc_deadline, NULL);
+    ldlm_err err = ldlmi_give_back(client, w->name, w->key, w->rpc_deadline);
+    if (err == LDLM_OK) {
+        /* Still there for a second: try again once it is gone. */
+        pthread_mutex_lock(&client->mutex);
+        ldlm_handle *l = find_tracked(client, w->lock, w->serial);
+        if (l)
+            l->retry_at_ms =
+                ldlmi_belief_now_ms() + LDLM_GIVE_BACK_MS + RETRY_PAUSE_MS;
+        pthread_mutex_unlock(&client->mutex);
+        return;
+    }
     bool locked = false;
     char *new_key = NULL;
     int64_t start = ldlmi_belief_now_ms();
@@ -380,16 +391,17 @@ static void do_reacquire(ldlm_client *client, work_item *w)
         ldlmi_log(LDLM_LOG_INFO, "libldlm: lock %s re-acquired", name);
 }
 
-/* Unlocks a key nobody believes in (taken off the queue). Mutex NOT held. */
+/* Gives back a key nobody believes in (taken off the queue). Mutex NOT
+ * held. */
 static void do_release(ldlm_client *client, work_item *w)
 {
     ldlmi_release *r = w->release;
-    ldlm_err err =
-        ldlmi_rpc_unlock(client, r->name, r->key, w->rpc_deadline, NULL);
+    ldlm_err err = ldlmi_give_back(client, r->name, r->key, w->rpc_deadline);
     pthread_mutex_lock(&client->mutex);
     int64_t now = ldlmi_belief_now_ms();
-    /* Done whatever the answer (unlocked, or the server no longer has it),
-     * or given up; else tried again after the others. */
+    /* Done whatever the answer (its timer ends within a second, or the
+     * server no longer has it), or given up; else tried again after the
+     * others. */
     if (ldlmi_server_answered(err) || now >= r->give_up_ms) {
         free(r->name);
         free(r->key);

@@ -143,28 +143,35 @@ typedef struct ldlm_channel_arg {
 
 /*
  * Called from the library's background thread when a lock the caller holds
- * is gone: a renewal failed, or the connection (and with it the server
- * session that owned the lock) was lost and the lock could not be verified
- * or re-acquired. `reason` is the error that proved the loss:
+ * is gone, or can no longer be relied on: a renewal was refused, a bound
+ * of the lock passed (see ldlm_handle_locked), or the connection that owned
+ * it ended. `reason` is the error that proved the loss:
  * LDLM_ERR_LOCK_DOES_NOT_EXIST_OR_INVALID_KEY when the server refused a
- * renewal (it forgot the lock in a restart, or someone freed it by its key),
- * LDLM_ERR_LOCK_LOST when its time ran out unconfirmed or it was taken by
- * someone else before it could be re-acquired. After the call
- * ldlm_handle_locked(lock) is false.
+ * renewal (it forgot the lock, or someone freed it by its key),
+ * LDLM_ERR_LOCK_LOST otherwise (its connection ended, its time ran out
+ * unconfirmed, or someone else took it before it could be re-acquired).
+ * By the time of the call ldlm_handle_locked(lock) is already false: the
+ * callback is a notification, not the moment the lock stops reading held.
  *
- * Connection loss. When the connection ends (the server restarted, crashed
- * or dropped us), every lock taken before is unverified. Once the server
- * accepts connections again, the library reconnects within about a second
- * (backoff capped at 1 s) and renews each such lock at once: a lock the
- * server still has (restored from its --state_file) stays held with no
- * report; a lock it forgot is re-acquired (reacquire_lost_locks) or
- * reported lost. So within about 2 s of the server's return every lock is
- * verified, re-acquired or reported. While the server stays away, a lock
- * reads held at most until its lock timeout would have run out (without a
- * timeout: 30 s after the disconnect), then it is reported lost (or, with
- * reacquire_lost_locks, reads not locked until re-acquired). The lock handle stays owned by the caller;
- * the callback must not free it nor free the client. It may call other
- * ldlm_* functions, which delay the library's renewals while they run.
+ * Connection loss. The server releases every lock of a connection that
+ * ends (or that it drops: see "Guarantees" in libldlm(3)). So when the
+ * connection ends, every lock taken on it reads not held at once and is
+ * reported lost, even if the server comes back and still has it: a server
+ * restarted with a --state_file restores its locks, but one that merely
+ * has not yet noticed the end of our old connection holds them too, and
+ * will release them whenever it does, so keeping such a lock would be
+ * unsafe. Once connected again the library gives them back (renewed to
+ * 1 s, the server's timer releases them), so that others need not wait
+ * for the timers the server gave them. With reacquire_lost_locks
+ * a lock lost with its connection is not reported but taken back (same
+ * name and size, new key) once the connection is back, reading not held
+ * meanwhile; it is reported only if that fails. The library reconnects
+ * within about a second of the server's return (backoff capped at 1 s).
+ *
+ * The callback runs without any library lock held, as does the log
+ * handler: it may call other ldlm_* functions (which delay the library's
+ * renewals while they run). The lock handle stays owned by the caller; the
+ * callback must not free the client.
  */
 typedef void (*ldlm_lost_lock_fn)(ldlm_handle *lock, ldlm_err reason,
                                   void *userdata);
@@ -196,11 +203,11 @@ typedef struct ldlm_config {
      */
     int call_timeout_ms;
     /*
-     * Re-acquire (same name and size) locks lost with the connection. A lock
-     * not verified within its bound (see "Connection loss" below) then reads
-     * not locked until it is re-acquired (new key) once the server is back;
-     * it is reported lost only if the server refuses it (e.g. someone else
-     * took it meanwhile).
+     * Re-acquire (same name and size) locks lost with the connection: such a
+     * lock reads not locked from the moment the connection ends until it is
+     * re-acquired (new key) once the server is back; it is reported lost
+     * only if that fails (e.g. someone else took it meanwhile). See
+     * "Connection loss" above.
      */
     bool reacquire_lost_locks;
     ldlm_lost_lock_fn lost_lock_callback; /* NULL = no notification */
@@ -249,8 +256,9 @@ void ldlm_client_free(ldlm_client *client);
 /*
  * Aborts every call blocked on this client, from any thread, and makes every
  * later call fail with LDLM_ERR_CANCELLED, like cancelling the Go client's
- * context. Locks already held stay held (until freed or the client is freed);
- * background renewal stops.
+ * context. Locks already held stay held on the server (until freed or the
+ * client is freed), but background renewal stops, so each reads held only
+ * until its bound (see ldlm_handle_locked) and is then reported lost.
  */
 void ldlm_client_cancel(ldlm_client *client);
 
@@ -269,10 +277,9 @@ typedef struct ldlm_lock_options {
      * the library renews it in the background (unless no_auto_renew).
      * 0: no timeout, the lock is held until unlocked or the connection ends.
      * The library then still gives the server a 10-minute timer of its own,
-     * renewed 30 s before it ends, because a renewal is the only way to ask
-     * the server, after a reconnection, whether it still has the lock (with
-     * no_auto_renew it does not, and such a lock cannot be verified: it is
-     * reported lost after a reconnection).
+     * renewed 30 s before it ends (unless no_auto_renew), so that a holder
+     * that hangs while its connection stays open does not block the lock
+     * for ever.
      */
     int lock_timeout_seconds;
     int wait_timeout_seconds; /* ldlm_lock only: give up after this long */
@@ -320,7 +327,8 @@ ldlm_err ldlm_unlock(ldlm_client *client, const char *name, const char *key,
 /*
  * Restarts the server's timer of a lock to `seconds` (> 0). On LDLM_OK and
  * out != NULL, *out is a new handle for the renewed lock (not auto-renewed,
- * not tracked for connection loss: renewal is not tied to a session).
+ * not tracked for connection loss: renewal is not tied to a session); it
+ * reads held until that timer may run out, less the safety margin.
  */
 ldlm_err ldlm_renew(ldlm_client *client, const char *name, const char *key,
                     int seconds, ldlm_handle **out);
@@ -334,7 +342,21 @@ const char *ldlm_handle_name(const ldlm_handle *lock);
  */
 char *ldlm_handle_key(const ldlm_handle *lock);
 
-/* True while the lock is believed held by its owner. */
+/*
+ * True while the lock is believed held by its owner; check it before each
+ * use of what the lock protects. True means the server cannot have given
+ * the lock to anyone else yet, and cannot for at least the lock's safety
+ * margin (a tenth of its lock timeout, between 0.1 and 2 s). It is
+ * computed when called, from bounds the background thread does not need
+ * to be running for: a lock reads held only while the connection that
+ * owns it lasts, until its timer may run out (counted from the start of
+ * the last call that took or renewed it, less the margin), and until 68 s
+ * after the server last answered this client (the server drops a silent
+ * connection after 70 s with its default keepalive flags). Where this
+ * cannot hold (a caller frozen between this check and its use, a server
+ * whose keepalive is shorter than its defaults) is in libldlm(3),
+ * "Guarantees".
+ */
 bool ldlm_handle_locked(const ldlm_handle *lock);
 
 /*

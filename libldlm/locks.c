@@ -140,9 +140,11 @@ static ldlm_err acquire(ldlm_client *client, const char *name,
             return err;
         if (locked && current_generation(client) != generation) {
             /* Give it back (the server may hold it under this key for
-             * either session) and take it again on the new connection. */
-            (void)ldlmi_rpc_unlock(client, name, key,
-                                   ldlmi_operation_deadline(client), NULL);
+             * either session) and take it again on the new connection: a
+             * blocking call waits for that second, a try may find it
+             * still held. */
+            (void)ldlmi_give_back(client, name, key,
+                                  ldlmi_operation_deadline(client));
             free(key);
             int64_t now = ldlmi_now_ms();
             if (wait_end) {

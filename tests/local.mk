@@ -22,6 +22,7 @@ include tests/integration/local.mk
 include tests/conf/local.mk
 if ENABLE_CLI
 include tests/cli/local.mk
+include tests/faults/local.mk
 endif
 include tests/nss/local.mk
 if ENABLE_PAM
