@@ -31,6 +31,11 @@ int cli_cmd_unlock(ldlm_client *client, const cli_options *o,
 int cli_cmd_renew(ldlm_client *client, const cli_options *o,
                   const cli_settings *st);
 
+/* sessions [--release TOKEN], status: through ldlmd, no server
+ * connection of our own (sessions.c, status.c). */
+int cli_cmd_sessions(const cli_options *o);
+int cli_cmd_status(const cli_options *o);
+
 /* Releases a held lock after use; reports a failure as a warning only (the
  * server also releases it when our connection closes). */
 void cli_release(ldlm_handle *lock, const cli_options *o,

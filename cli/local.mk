@@ -15,6 +15,10 @@ cli_ldlm_SOURCES = \
 	cli/hold_wait.h cli/hold_wait.c \
 	cli/hold.c \
 	cli/admin.c \
+	cli/json.h cli/json.c \
+	cli/agent.h cli/agent.c \
+	cli/sessions.c cli/status.c \
 	cli/main.c
-cli_ldlm_LDADD = conf/libldlm_conf.la libldlm/libldlm.la
+cli_ldlm_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ldlmd
+cli_ldlm_LDADD = conf/libldlm_conf.la libldlm/libldlm.la ldlmd/libldlm_agent.la
 dist_man_MANS += cli/ldlm.1

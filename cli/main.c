@@ -65,6 +65,8 @@ static int run_command(const cli_options *o, const cli_settings *st)
     case CLI_CMD_RENEW:
         rc = cli_cmd_renew(client, o, st);
         break;
+    case CLI_CMD_SESSIONS:
+    case CLI_CMD_STATUS:
     case CLI_CMD_NONE:
         rc = CLI_EXIT_INTERNAL;
         break;
@@ -91,6 +93,14 @@ int main(int argc, char **argv)
         else
             printf("ldlm %s (libldlm %s)\n", PACKAGE_VERSION, ldlm_version());
         rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_IOERR;
+        cli_options_free(&o);
+        return rc;
+    }
+
+    /* These talk to ldlmd, which has its own connection settings. */
+    if (o.command == CLI_CMD_SESSIONS || o.command == CLI_CMD_STATUS) {
+        rc = o.command == CLI_CMD_SESSIONS ? cli_cmd_sessions(&o)
+                                           : cli_cmd_status(&o);
         cli_options_free(&o);
         return rc;
     }

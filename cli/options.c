@@ -32,6 +32,9 @@ enum {
     OPT_CONFIG,
     OPT_PRINT_CONFIG,
     OPT_PASSWORD,
+    OPT_JSON,
+    OPT_RELEASE,
+    OPT_SOCKET,
     OPT_CONN_FIRST /* connection options follow, in conn_options order */
 };
 
@@ -54,6 +57,10 @@ enum {
     GIVEN_CONFLICT = 1 << 3,
     GIVEN_GRACE = 1 << 4,
     GIVEN_QUIET = 1 << 5,
+    GIVEN_JSON = 1 << 6,
+    GIVEN_RELEASE = 1 << 7,
+    GIVEN_SOCKET = 1 << 8,
+    GIVEN_LAST = GIVEN_SOCKET
 };
 
 static int usage_error(const char *fmt, ...)
@@ -109,6 +116,10 @@ static const struct {
      "try-lock NAME [OPTIONS]"},
     {"unlock", CLI_CMD_UNLOCK, 0, 2, "unlock NAME KEY"},
     {"renew", CLI_CMD_RENEW, 0, 3, "renew NAME KEY SECONDS"},
+    {"sessions", CLI_CMD_SESSIONS, GIVEN_JSON | GIVEN_RELEASE | GIVEN_SOCKET, 0,
+     "sessions [--release TOKEN] [--json] [--socket PATH]"},
+    {"status", CLI_CMD_STATUS, GIVEN_JSON | GIVEN_SOCKET, 0,
+     "status [--json] [--socket PATH]"},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -125,9 +136,30 @@ static const char *given_option_name(unsigned bit)
         return "--conflict-exit-code";
     case GIVEN_GRACE:
         return "--grace";
+    case GIVEN_JSON:
+        return "--json";
+    case GIVEN_RELEASE:
+        return "--release";
+    case GIVEN_SOCKET:
+        return "--socket";
     default:
         return "--quiet";
     }
+}
+
+/* sessions and status talk to ldlmd, which has its own connection
+ * settings: of ours, only --timeout (how long to wait for ldlmd) applies. */
+static int check_agent_options(const cli_options *o)
+{
+    for (size_t i = 0; i < o->conn_count; i++) {
+        if (strcmp(o->conn[i].name, "timeout") != 0)
+            return usage_error("--%s does not apply to %s: ldlmd uses the "
+                               "settings of its own configuration",
+                               o->conn[i].option, o->command_word);
+    }
+    if (o->config_path != NULL)
+        return usage_error("--config does not apply to %s", o->command_word);
+    return 0;
 }
 
 /* Checks the positional arguments against the command's form. */
@@ -135,8 +167,8 @@ static int apply_positionals(cli_options *o, char **pos, int npos,
                              unsigned given, bool saw_separator)
 {
     if (npos == 0)
-        return usage_error("missing command: run, lock, try-lock, unlock "
-                           "or renew");
+        return usage_error("missing command: run, lock, try-lock, unlock, "
+                           "renew, sessions or status");
     size_t c = 0;
     while (c < COMMAND_COUNT && strcmp(commands[c].word, pos[0]) != 0)
         c++;
@@ -156,7 +188,7 @@ static int apply_positionals(cli_options *o, char **pos, int npos,
     if (npos - 1 > want)
         return usage_error("%s: unexpected argument '%s' (usage: ldlm %s)",
                            pos[0], pos[want + 1], commands[c].synopsis);
-    for (unsigned bit = 1; bit <= GIVEN_QUIET; bit <<= 1) {
+    for (unsigned bit = 1; bit <= GIVEN_LAST; bit <<= 1) {
         if ((given & bit) && !(commands[c].allowed & bit)) {
             if (o->command == CLI_CMD_TRY_LOCK && bit == GIVEN_WAIT)
                 return usage_error("try-lock never waits: use 'lock --wait "
@@ -165,6 +197,8 @@ static int apply_positionals(cli_options *o, char **pos, int npos,
                                given_option_name(bit), pos[0]);
         }
     }
+    if (o->command == CLI_CMD_SESSIONS || o->command == CLI_CMD_STATUS)
+        return check_agent_options(o);
     o->name = pos[1];
     if (o->name[0] == '\0')
         return usage_error("%s: the lock name is empty", pos[0]);
@@ -225,6 +259,11 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
         (struct option){"config", required_argument, NULL, OPT_CONFIG};
     longopts[n++] =
         (struct option){"print-config", no_argument, NULL, OPT_PRINT_CONFIG};
+    longopts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
+    longopts[n++] =
+        (struct option){"release", required_argument, NULL, OPT_RELEASE};
+    longopts[n++] =
+        (struct option){"socket", required_argument, NULL, OPT_SOCKET};
     /* Known only to explain why it is refused. */
     longopts[n++] =
         (struct option){"password", optional_argument, NULL, OPT_PASSWORD};
@@ -319,6 +358,26 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
             break;
         case OPT_PRINT_CONFIG:
             o->print_config = true;
+            break;
+        case OPT_JSON:
+            o->json = true;
+            given |= GIVEN_JSON;
+            break;
+        case OPT_RELEASE:
+            if (optarg[0] == '\0') {
+                rc = usage_error("--release: empty token");
+                goto out;
+            }
+            o->release_token = optarg;
+            given |= GIVEN_RELEASE;
+            break;
+        case OPT_SOCKET:
+            if (optarg[0] == '\0') {
+                rc = usage_error("--socket: empty path");
+                goto out;
+            }
+            o->agent_socket = optarg;
+            given |= GIVEN_SOCKET;
             break;
         case OPT_PASSWORD:
             rc = usage_error("--password is not accepted: a password on the "

@@ -16,7 +16,9 @@ typedef enum cli_command {
     CLI_CMD_LOCK,
     CLI_CMD_TRY_LOCK,
     CLI_CMD_UNLOCK,
-    CLI_CMD_RENEW
+    CLI_CMD_RENEW,
+    CLI_CMD_SESSIONS, /* through ldlmd, not the server */
+    CLI_CMD_STATUS
 } cli_command;
 
 /* A connection setting given as an option, in command-line order. */
@@ -42,6 +44,12 @@ typedef struct cli_options {
     int lock_timeout; /* 0 = none */
     int conflict_exit_code;
     int grace_seconds;
+
+    /* sessions, status: ldlmd's socket (--socket, NULL = LDLM_AGENT_SOCKET
+     * or the default), --json, and the token of --release. */
+    const char *agent_socket;
+    bool json;
+    const char *release_token;
 
     bool verbose;
     bool quiet;

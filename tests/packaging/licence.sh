@@ -20,7 +20,8 @@ missing=$(cd "$srcdir" && find . -type d \
     \( -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name '*.mk' \
        -o -name Makefile.am -o -name configure.ac -o -name '*.proto' \
        -o -name '*.go' -o -name '*.py' -o -name '*.awk' -o -name '*.sym' \
-       -o -name '*.[1358]' -o -name '*.example' -o -name run \) -print |
+       -o -name '*.[1358]' -o -name '*.example' -o -name run \
+       -o -name '*.service' -o -name '*.service.in' -o -name '*.socket' \) -print |
     grep -v -e '\.pb-c\.[ch]$' |
     while read -r f; do
         grep -q 'SPDX-License-Identifier: MIT' "$f" || echo "$f"
