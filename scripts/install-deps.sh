@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
   build-essential autoconf automake libtool pkg-config
   libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
-  libpam0g-dev libssl-dev openssl
+  libpam0g-dev libssl-dev openssl libsystemd-dev
   libcmocka-dev libpam-wrapper libnss-wrapper libuid-wrapper
   openssh-server openssh-client valgrind ca-certificates groff-base man-db
   clang-format
