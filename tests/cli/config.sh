@@ -118,6 +118,11 @@ run_ldlm --config "$T/bad.conf" --timeout 5 --print-config
 expect_status 0
 printf 'server=\n' > "$T/bad.conf"
 config_error "$T/bad.conf:1: server needs a value" --config "$T/bad.conf" --print-config
+printf '# a local socket is not a server address\nserver = unix-abstract:ldlm\n' > "$T/bad.conf"
+config_error "$T/bad.conf:2: server=unix-abstract:ldlm: gRPC target URIs \\(here \"unix-abstract:\"\\) are not accepted" \
+    --config "$T/bad.conf" try-lock x
+LDLM_SERVER=unix:/tmp/ldlm.sock config_error \
+    'environment variable LDLM_SERVER: server=unix:/tmp/ldlm.sock: gRPC target URIs' try-lock x
 config_error "^ldlm: configuration: $T/absent.conf: No such file or directory\$" \
     --config "$T/absent.conf" try-lock x
 LDLM_CONFIG=$T/absent.conf config_error "$T/absent.conf: No such file" try-lock x

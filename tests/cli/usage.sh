@@ -67,6 +67,15 @@ check "option --max-retries: max_retries=many is not a whole number" \
 check "option --timeout: timeout=-5 is out of range" --timeout -5 lock x
 check "option --tls: tls=maybe: expected yes/no" --tls=maybe lock x
 check "option --server: server needs a value" --server '' lock x
+# Only HOST:PORT and [IPV6]:PORT: never a gRPC target URI.
+check 'option --server: server=unix:/run/ldlm.sock: gRPC target URIs \(here "unix:"\) are not accepted; give HOST:PORT or \[IPV6-ADDRESS\]:PORT' \
+    --server unix:/run/ldlm.sock lock x
+check 'option --server: server=dns:///ldlm.example:3144: gRPC target URIs \(here "dns:"\)' \
+    --server dns:///ldlm.example:3144 lock x
+check 'option --server: server=::1:3144: write an IPv6 address in brackets' \
+    --server ::1:3144 lock x
+check 'option --server: server=ldlm.example: the port is missing' \
+    --server ldlm.example lock x
 
 # The password never goes on the command line.
 for form in '--password' '--password=s3cret' ; do

@@ -447,6 +447,116 @@ static void odd_bytes_in_messages_stay_printable(void **state)
                         "\xc3\xa9t\xc3\xa9");
 }
 
+/* A policy file: owned by root (or the allowed owner), writable by its
+ * owner alone; checked on the file that is read. */
+static void protected_file(void **state)
+{
+    fixture *f = *state;
+    char *path =
+        ctu_write_text(f->dir, "policy.conf", "max_sessions=1\n", 0644);
+    assert_int_equal(
+        ldlm_conf_parse_protected_file(&f->conf, path, false, geteuid()), 0);
+    assert_int_equal(f->conf.count, 1);
+
+    static const struct {
+        mode_t mode;
+        const char *shown;
+    } unsafe[] = {{0664, "0664"}, {0646, "0646"}, {0666, "0666"}};
+    for (size_t i = 0; i < sizeof unsafe / sizeof *unsafe; i++) {
+        assert_int_equal(chmod(path, unsafe[i].mode), 0);
+        assert_int_equal(
+            ldlm_conf_parse_protected_file(&f->conf, path, false, geteuid()),
+            -1);
+        char *want = NULL;
+        assert_true(asprintf(&want,
+                             "%s: refused: writable by group or others "
+                             "(mode %s)",
+                             path, unsafe[i].shown) > 0);
+        if (strncmp(ldlm_conf_error(&f->conf), want, strlen(want)) != 0)
+            fail_msg("\"%s\" does not start with \"%s\"",
+                     ldlm_conf_error(&f->conf), want);
+        free(want);
+        assert_int_equal(f->conf.count, 1); /* nothing appended */
+    }
+    /* Readable by all is fine: the file holds no secret. */
+    assert_int_equal(chmod(path, 0444), 0);
+    assert_int_equal(
+        ldlm_conf_parse_protected_file(&f->conf, path, false, geteuid()), 0);
+
+    /* A link is judged by the file it names, which is what is read. */
+    char *link = ctu_path(f->dir, "link.conf");
+    assert_int_equal(symlink(path, link), 0);
+    assert_int_equal(
+        ldlm_conf_parse_protected_file(&f->conf, link, false, geteuid()), 0);
+    assert_int_equal(chmod(path, 0666), 0);
+    assert_int_equal(
+        ldlm_conf_parse_protected_file(&f->conf, link, false, geteuid()), -1);
+    assert_non_null(strstr(ldlm_conf_error(&f->conf), "writable by group"));
+    assert_int_equal(unlink(link), 0);
+    free(link);
+    assert_int_equal(chmod(path, 0644), 0);
+
+    if (geteuid() == 0) {
+        /* Another owner: only when it is the allowed one. */
+        assert_int_equal(chown(path, 54321, (gid_t)-1), 0);
+        assert_int_equal(
+            ldlm_conf_parse_protected_file(&f->conf, path, false, 0), -1);
+        char *want = NULL;
+        assert_true(asprintf(&want,
+                             "%s: refused: owned by uid 54321, not by root",
+                             path) > 0);
+        if (strncmp(ldlm_conf_error(&f->conf), want, strlen(want)) != 0)
+            fail_msg("\"%s\" does not start with \"%s\"",
+                     ldlm_conf_error(&f->conf), want);
+        free(want);
+        assert_int_equal(
+            ldlm_conf_parse_protected_file(&f->conf, path, false, 54321), 0);
+        assert_int_equal(chown(path, 0, (gid_t)-1), 0);
+    }
+    free(path);
+
+    /* Missing: fine only when allowed. */
+    char *absent = ctu_path(f->dir, "absent.conf");
+    size_t before = f->conf.count;
+    assert_int_equal(
+        ldlm_conf_parse_protected_file(&f->conf, absent, true, geteuid()), 0);
+    assert_int_equal(f->conf.count, before);
+    assert_int_equal(
+        ldlm_conf_parse_protected_file(&f->conf, absent, false, geteuid()), -1);
+    free(absent);
+}
+
+/* After a failed parse, what can still be read of a safe file. */
+static void salvage(void **state)
+{
+    fixture *f = *state;
+    char *path = ctu_write_text(f->dir, "broken.conf",
+                                "on_error = deny\n"
+                                "\"unterminated\n"
+                                "debug\n"
+                                "x = \"a\" b\n"
+                                "max_sessions = 2\n",
+                                0644);
+    assert_int_equal(ldlm_conf_parse_file(&f->conf, path, false), -1);
+    assert_int_equal(f->conf.count, 0);
+    assert_int_equal(ldlm_conf_salvage_protected_file(&f->conf, path, 0), 0);
+    assert_int_equal(f->conf.count, 3);
+    assert_string_equal(ldlm_conf_get(&f->conf, "on_error")->value, "deny");
+    assert_non_null(ldlm_conf_get(&f->conf, "debug"));
+    assert_int_equal(ldlm_conf_get(&f->conf, "max_sessions")->line, 5);
+    assert_null(ldlm_conf_get(&f->conf, "x"));
+
+    /* Unsafe or missing: nothing is taken. */
+    ldlm_conf_free(&f->conf);
+    assert_int_equal(chmod(path, 0666), 0);
+    assert_int_equal(ldlm_conf_salvage_protected_file(&f->conf, path, 0), -1);
+    assert_int_equal(f->conf.count, 0);
+    char *absent = ctu_path(f->dir, "absent.conf");
+    assert_int_equal(ldlm_conf_salvage_protected_file(&f->conf, absent, 0), -1);
+    free(absent);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +584,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(add_entries, setup, teardown),
         cmocka_unit_test_setup_teardown(error_is_kept_on_the_conf, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(protected_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(salvage, setup, teardown),
         cmocka_unit_test_setup_teardown(odd_bytes_in_messages_stay_printable,
                                         setup, teardown),
     };

@@ -316,6 +316,81 @@ static void absent_settings_keep_their_value(void **state)
     ldlm_conf_free(&conf);
 }
 
+/* server= takes HOST:PORT and [IPV6]:PORT only: never a gRPC target URI,
+ * which could point the module at a local socket. */
+static void server_addresses(void **state)
+{
+    (void)state;
+    static const char *const accepted[] = {
+        "localhost:3144",    "ldlm.example.org:3144",
+        "10.0.0.1:1",        "[::1]:3144",
+        "[fe80::1:2]:65535", "[::ffff:10.0.0.1]:3144",
+        "my_host-1.lan:80",  "file:1",
+    };
+    for (size_t i = 0; i < sizeof accepted / sizeof *accepted; i++) {
+        ldlm_conf conf;
+        ldlm_conf_init(&conf);
+        add(&conf, "server", accepted[i]);
+        ldlm_conn_settings s;
+        ldlm_conn_settings_init(&s);
+        if (ldlm_conn_settings_from_conf(&s, &conf) != 0)
+            fail_msg("%s refused: %s", accepted[i], ldlm_conf_error(&conf));
+        assert_string_equal(s.server, accepted[i]);
+        ldlm_conn_settings_free(&s);
+        ldlm_conf_free(&conf);
+    }
+    static const struct {
+        const char *value;
+        const char *message;
+    } refused[] = {
+        {"unix:/run/ldlm.sock",
+         "test: server=unix:/run/ldlm.sock: gRPC target URIs (here \"unix:\") "
+         "are not accepted; give HOST:PORT or [IPV6-ADDRESS]:PORT"},
+        {"unix:///run/ldlm.sock", "gRPC target URIs (here \"unix:\")"},
+        {"unix-abstract:ldlm", "gRPC target URIs (here \"unix-abstract:\")"},
+        {"dns:ldlm.example:3144", "gRPC target URIs (here \"dns:\")"},
+        {"dns:///ldlm.example:3144", "gRPC target URIs (here \"dns:\")"},
+        {"ipv4:127.0.0.1:3144", "gRPC target URIs (here \"ipv4:\")"},
+        {"IPv6:[::1]:3144", "gRPC target URIs (here \"IPv6:\")"},
+        {"vsock:2:3144", "gRPC target URIs (here \"vsock:\")"},
+        {"dns:53", "gRPC target URIs (here \"dns:\")"},
+        {"https://ldlm.example:3144", "gRPC target URIs (here \"https:\")"},
+        {"foo://ldlm.example:3144", "URLs are not accepted"},
+        {"ldlm.example",
+         "the port is missing (HOST:PORT, e.g. ldlm.example:3144)"},
+        {"::1:3144", "write an IPv6 address in brackets"},
+        {"fe80::1", "write an IPv6 address in brackets"},
+        {":3144", "the host is missing"},
+        {"ldlm example:3144", "a host name has only letters, digits"},
+        {"ldlm/x:3144", "a host name has only letters, digits"},
+        {"ldlm.example:", "the port must be a number from 1 to 65535"},
+        {"ldlm.example:0", "the port must be a number from 1 to 65535"},
+        {"ldlm.example:65536", "the port must be a number from 1 to 65535"},
+        {"ldlm.example:+80", "the port must be a number from 1 to 65535"},
+        {"ldlm.example:http", "the port must be a number from 1 to 65535"},
+        {"[::1]", "expected [IPV6-ADDRESS]:PORT"},
+        {"[::1]3144", "expected [IPV6-ADDRESS]:PORT"},
+        {"[]:3144", "expected [IPV6-ADDRESS]:PORT"},
+        {"[::1%eth0]:3144", "is not an IPv6 address"},
+        {"[host]:3144", "is not an IPv6 address"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        ldlm_conf conf;
+        ldlm_conf_init(&conf);
+        add(&conf, "server", refused[i].value);
+        ldlm_conn_settings s;
+        ldlm_conn_settings_init(&s);
+        assert_int_equal(ldlm_conn_settings_from_conf(&s, &conf), -1);
+        assert_null(s.server);
+        const char *err = ldlm_conf_error(&conf);
+        if (strncmp(err, "test: server=", 13) != 0 ||
+            strstr(err, refused[i].message) == NULL)
+            fail_msg("%s: \"%s\" does not say \"%s\"", refused[i].value, err,
+                     refused[i].message);
+        ldlm_conf_free(&conf);
+    }
+}
+
 static void invalid_settings_change_nothing(void **state)
 {
     (void)state;
@@ -369,6 +444,7 @@ int main(void)
         cmocka_unit_test(settings_from_conf),
         cmocka_unit_test(absent_settings_keep_their_value),
         cmocka_unit_test(invalid_settings_change_nothing),
+        cmocka_unit_test(server_addresses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

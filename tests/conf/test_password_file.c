@@ -221,6 +221,54 @@ static void unusable_contents_refused(void **state)
     free(big);
 }
 
+/* The same checks for other private files (a TLS key), named as such, on
+ * the descriptor that the caller then reads or hands on. */
+static void private_file_opened_checked(void **state)
+{
+    fixture *f = *state;
+    char *key = ctu_write_text(f->dir, "client.key", "KEY\n", 0600);
+    set_owner(key, me());
+    int fd = ldlm_conf_open_private_file(&f->conf, "TLS key file", key, me());
+    assert_true(fd >= 0);
+    char buf[8] = {0};
+    assert_int_equal(read(fd, buf, sizeof buf - 1), 4);
+    assert_string_equal(buf, "KEY\n");
+    close(fd);
+
+    assert_int_equal(chmod(key, 0640), 0);
+    assert_int_equal(
+        ldlm_conf_open_private_file(&f->conf, "TLS key file", key, me()), -1);
+    char *want = NULL;
+    assert_true(asprintf(&want,
+                         "TLS key file %s: mode 0640 gives access to group "
+                         "or others (use chmod 600)",
+                         key) > 0);
+    assert_string_equal(ldlm_conf_error(&f->conf), want);
+    free(want);
+
+    char *link = ctu_path(f->dir, "link.key");
+    assert_int_equal(chmod(key, 0600), 0);
+    assert_int_equal(symlink(key, link), 0);
+    assert_int_equal(
+        ldlm_conf_open_private_file(&f->conf, "TLS key file", link, me()), -1);
+    assert_non_null(strstr(ldlm_conf_error(&f->conf), "is a symbolic link"));
+    if (geteuid() == 0) {
+        set_owner(key, OTHER_UID);
+        assert_int_equal(
+            ldlm_conf_open_private_file(&f->conf, "TLS key file", key, 0), -1);
+        assert_true(asprintf(&want,
+                             "TLS key file %s: owned by uid %lu, must be "
+                             "owned by root",
+                             key, (unsigned long)OTHER_UID) > 0);
+        assert_string_equal(ldlm_conf_error(&f->conf), want);
+        free(want);
+    }
+    assert_int_equal(
+        ldlm_conf_open_private_file(&f->conf, "TLS key file", "", 0), -1);
+    free(link);
+    free(key);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +281,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(symlink_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(not_regular_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(private_file_opened_checked, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(unusable_contents_refused, setup,
                                         teardown),
     };

@@ -35,6 +35,18 @@ check_PROGRAMS += tests/pam/pam_driver
 tests_pam_pam_driver_SOURCES = tests/pam/pam_driver.c
 tests_pam_pam_driver_LDADD = $(PAM_LIBS)
 
+# A loopback port where connections hang (timeout_bound.sh).
+check_PROGRAMS += tests/pam/silent_port
+tests_pam_silent_port_SOURCES = tests/pam/silent_port.c
+
+# A test NSS source answering several spellings for one account, loaded by
+# nss_wrapper's module support (one_account.sh). -rpath: a shared object,
+# never installed.
+check_LTLIBRARIES += tests/pam/libnss_spellings.la
+tests_pam_libnss_spellings_la_SOURCES = tests/pam/nss_spellings.c
+tests_pam_libnss_spellings_la_LDFLAGS = -module -avoid-version -shared \
+	-rpath $(abs_builddir)/tests/pam
+
 PAM_MODULE_TESTS = \
 	tests/pam/config_errors.sh \
 	tests/pam/password_file.sh \
@@ -47,6 +59,11 @@ PAM_MODULE_TESTS = \
 	tests/pam/tls_auth.sh \
 	tests/pam/odd_names.sh \
 	tests/pam/size_mismatch.sh \
+	tests/pam/one_account.sh \
+	tests/pam/user_change.sh \
+	tests/pam/phases.sh \
+	tests/pam/services.sh \
+	tests/pam/timeout_bound.sh \
 	tests/pam/measure.sh
 if HAVE_CWRAP
 TESTS += $(PAM_MODULE_TESTS)

@@ -191,6 +191,14 @@ _pamt_set_env() {
         "LD_PRELOAD=${PAMT_ASAN:+$PAMT_ASAN }$PAMT_PAM_WRAPPER $PAMT_NSS_WRAPPER")
 }
 
+# pamt_nss_module SO PREFIX : from now on, logins ask the NSS module SO
+# (functions _nss_PREFIX_*) after the test's passwd and group files, through
+# nss_wrapper's module support.
+pamt_nss_module() {
+    [ -f "$1" ] || pamt_fail "NSS module $1 is missing (make check builds it)"
+    PAMT_ENV+=("NSS_WRAPPER_MODULE_SO_PATH=$1" "NSS_WRAPPER_MODULE_FN_PREFIX=$2")
+}
+
 # pamt_run [DRIVER-OPTION...] SERVICE USER : one login, start to end.
 # Sets PAMT_OUT (stdout), PAMT_ERR (stderr: syslog lines), PAMT_STATUS.
 pamt_run() {
