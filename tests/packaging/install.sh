@@ -46,6 +46,18 @@ done
 strings "$dest$pamdir/pam_ldlm.so" | grep -q -x "$pkglibdir/pam_ldlm_slots.so" ||
   fail "pam_ldlm.so does not name $pkglibdir/pam_ldlm_slots.so"
 
+# ldlmd: the daemon, its page, and its unit starting the installed path.
+if [ -x "$b/ldlmd/ldlmd" ]; then
+  sbindir=$(sed -n 's/^sbindir = //p' "$b/Makefile" | sed 's|\${exec_prefix}|'"$prefix"'|')
+  unitdir=$(sed -n 's/^systemdsystemunitdir = //p' "$b/Makefile" |
+            sed "s|\${libdir}|$libdir|; s|\${prefix}|$prefix|")
+  for f in "$sbindir/ldlmd" "$prefix/share/man/man8/ldlmd.8" "$unitdir/ldlmd.service"; do
+    [ -e "$dest$f" ] || fail "not installed: $f"
+  done
+  grep -qx "ExecStart=$sbindir/ldlmd" "$dest$unitdir/ldlmd.service" ||
+    fail "ldlmd.service does not start $sbindir/ldlmd"
+fi
+
 # A program built the documented way: cc app.c $(pkg-config ... libldlm).
 cat > "$dest/app.c" <<'APP'
 #include <ldlm.h>
