@@ -355,7 +355,8 @@ static int enforce(const login *l, const pldlm_decision *d)
             goto out;
         }
     }
-    if (l->o->insecure_no_password && !atomic_exchange(&no_password_logged, 1))
+    if (l->o->conn.password_file == NULL && l->o->insecure_no_password &&
+        !atomic_exchange(&no_password_logged, 1))
         pam_syslog(l->pamh, LOG_WARNING,
                    "insecure_no_password: using the LDLM server %s without a "
                    "password, as configured; anyone who can reach it can take "
