@@ -29,6 +29,7 @@
 typedef struct release_item {
     ldlm_handle *handle;
     long first_ms, next_ms;
+    unsigned tries;
     struct release_item *next;
 } release_item;
 
@@ -56,6 +57,7 @@ void ldlmd_worker_release(ldlmd_worker *w, ldlm_handle *h)
     pthread_mutex_lock(&w->mutex);
     it->next = w->queue;
     w->queue = it;
+    w->kicked = true;
     pthread_cond_signal(&w->cond);
     pthread_mutex_unlock(&w->mutex);
 }
@@ -87,6 +89,15 @@ static void run_releases(ldlmd_worker *w, bool final)
             continue;
         }
         ldlmd_release_outcome o = ldlmd_release_try(it->handle);
+        if (o == LDLMD_RELEASE_RETRY && it->tries++ == 0 && !final) {
+            char name[256];
+            ldlmu_printable_into(ldlm_handle_name(it->handle), name,
+                                 sizeof name);
+            ldlmd_log(LOG_NOTICE,
+                      "the server did not take the release of a slot of lock "
+                      "%s; trying again every second",
+                      name);
+        }
         if (o == LDLMD_RELEASE_RETRY && !final &&
             now - it->first_ms < WORKER_RETRY_FOR_MS) {
             it->next_ms = ldlm_wire_now_ms() + WORKER_TICK_MS;
@@ -192,7 +203,9 @@ static void *worker_main(void *arg)
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
         until.tv_sec += WORKER_TICK_MS / 1000;
-        while (!w->stop && !w->kicked && w->queue == NULL) {
+        /* Not "while the queue is empty": releases waiting for the
+         * server stay queued, and are due at the next tick. */
+        while (!w->stop && !w->kicked) {
             if (pthread_cond_timedwait(&w->cond, &w->mutex, &until) ==
                 ETIMEDOUT)
                 break;

@@ -24,6 +24,7 @@ LDLMD_SERVER_TESTS = \
 	tests/ldlmd/kill_daemon.sh \
 	tests/ldlmd/sigterm.sh \
 	tests/ldlmd/server_restart.sh \
+	tests/ldlmd/server_pause.sh \
 	tests/ldlmd/permissions.sh \
 	tests/ldlmd/malformed.sh
 
