@@ -11,7 +11,9 @@
  * Routes libldlm's and gRPC's log output to syslog (facility authpriv) for
  * the whole process, once: a PAM module must never write on the terminal of
  * the application that loaded it. Lines below "error" are forwarded only
- * while some configuration has `debug` on.
+ * while some configuration has `debug` on. gRPC's log level stays what the
+ * host made it (GRPC_VERBOSITY); a host that had gRPC loaded before the
+ * backend keeps its own gRPC logging, untouched.
  */
 void pldlm_route_library_logs(bool debug);
 

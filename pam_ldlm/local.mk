@@ -29,12 +29,14 @@ noinst_LTLIBRARIES += pam_ldlm/libpam_ldlm_slots.la
 pam_ldlm_libpam_ldlm_slots_la_SOURCES = \
 	pam_ldlm/slots.h pam_ldlm/slots.c \
 	pam_ldlm/library_logs.h pam_ldlm/library_logs.c
-pam_ldlm_libpam_ldlm_slots_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
+# (library_logs.c keeps gRPC's log level as the host had it: gRPC headers.)
+pam_ldlm_libpam_ldlm_slots_la_CFLAGS = $(AM_CFLAGS) $(GRPC_CFLAGS) \
+	$(PTHREAD_CFLAGS)
 pam_ldlm_libpam_ldlm_slots_la_LIBADD = \
 	pam_ldlm/libpam_ldlm_text.la \
 	conf/libldlm_conf.la \
 	libldlm/libldlm_core.la \
-	$(PAM_LIBS) $(PTHREAD_LIBS)
+	$(GRPC_LIBS) $(PAM_LIBS) $(PTHREAD_LIBS)
 
 # -z nodelete on both: pam_end() dlclose()s modules, but gRPC's threads
 # and the log handler given to libldlm must outlive that.

@@ -69,3 +69,15 @@ if HAVE_CWRAP
 TESTS += $(PAM_MODULE_TESTS)
 endif
 EXTRA_DIST += $(PAM_MODULE_TESTS) tests/pam/pam_lib.sh tests/pam/rules.sh
+
+# A long-lived PAM host: thousands of logins in one process, the backend
+# loaded again after a failure (tests/pam/long_lived.c, host_logins.c).
+check_PROGRAMS += tests/pam/long_lived
+tests_pam_long_lived_SOURCES = tests/pam/long_lived.c
+tests_pam_long_lived_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
+tests_pam_long_lived_LDADD = $(PAM_LIBS) $(PTHREAD_LIBS) -ldl
+PAM_HOST_TESTS = tests/pam/long_lived.sh
+if HAVE_CWRAP
+TESTS += $(PAM_HOST_TESTS)
+endif
+EXTRA_DIST += $(PAM_HOST_TESTS)
