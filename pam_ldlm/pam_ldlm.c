@@ -21,6 +21,7 @@
  */
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,11 +64,12 @@ typedef struct pldlm_state {
     char *account;      /* the account it named (pw_name) */
 } pldlm_state;
 
-static long now_ms(void)
+/* 64 bits: milliseconds since boot do not fit a 32-bit long for long. */
+static int64_t now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The slot code's log lines, through PAM (context: the pam_handle_t). */
@@ -178,7 +180,7 @@ typedef struct login {
     const char *pam_user; /* PAM_USER, as given */
     const char *account;  /* the account's name (pw_name): locks, messages */
     pldlm_identity shown; /* printable, for logs */
-    long deadline_ms;     /* CLOCK_MONOTONIC: the decision is over by then */
+    int64_t deadline_ms;  /* CLOCK_MONOTONIC: the decision is over by then */
 } login;
 
 /* Tells the user that the login waits for a slot (the slot code's
@@ -642,7 +644,7 @@ static int admit(pam_handle_t *pamh, int flags, int argc, const char **argv,
                  const char *phase)
 {
     /* timeout= bounds the whole decision, counted from here. */
-    long started = now_ms();
+    int64_t started = now_ms();
     const char *pam_user = pam_user_item(pamh, phase);
     if (pam_user == NULL)
         return PAM_USER_UNKNOWN;
@@ -672,7 +674,7 @@ static int admit(pam_handle_t *pamh, int flags, int argc, const char **argv,
                    .error_message = o.error_message,
                    .debug = o.debug,
                    .pam_user = pam_user,
-                   .deadline_ms = started + (long)o.timeout_seconds * 1000L};
+                   .deadline_ms = started + (int64_t)o.timeout_seconds * 1000};
         rc = decide_and_enforce(&l, phase);
     }
     pldlm_options_free(&o);

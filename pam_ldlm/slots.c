@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +41,12 @@ struct pldlm_slots {
     char *rhost;
 };
 
-static long now_ms(void)
+/* 64 bits: milliseconds since boot do not fit a 32-bit long for long. */
+static int64_t now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -194,12 +196,14 @@ static void *watchdog_main(void *arg)
 
 /* Starts the watchdog; false if it could not be (the shares of the budget
  * still bound each call). */
-static bool watchdog_start(watchdog *w, ldlm_client *client, long fire_ms)
+static bool watchdog_start(watchdog *w, ldlm_client *client, int64_t fire_ms)
 {
     memset(w, 0, sizeof(*w));
     w->client = client;
-    w->fire_at.tv_sec = fire_ms / 1000;
-    w->fire_at.tv_nsec = (fire_ms % 1000) * 1000000L;
+    if (fire_ms < 0)
+        fire_ms = 0;
+    w->fire_at.tv_sec = (time_t)(fire_ms / 1000);
+    w->fire_at.tv_nsec = (long)(fire_ms % 1000) * 1000000L;
     pthread_condattr_t attr;
     if (pthread_condattr_init(&attr) != 0)
         return false;
@@ -246,7 +250,7 @@ static bool watchdog_stop(watchdog *w)
  */
 static pldlm_acquire_status hold_one(const pldlm_slot_events *events,
                                      const pldlm_slot_request *r, size_t index,
-                                     long *wait_left_ms, long wait_end_ms,
+                                     long *wait_left_ms, int64_t wait_end_ms,
                                      pldlm_slots *s, pldlm_acquire_result *res)
 {
     ldlm_lock_options lo = LDLM_LOCK_OPTIONS(.size = r->size);
@@ -268,8 +272,9 @@ static pldlm_acquire_status hold_one(const pldlm_slot_events *events,
     /* The server's wait must end in time for its answer to arrive before
      * the login's deadline. */
     long wait_ms = *wait_left_ms;
-    if (wait_ms > wait_end_ms - now_ms())
-        wait_ms = wait_end_ms - now_ms();
+    int64_t until_end = wait_end_ms - now_ms();
+    if (wait_ms > until_end)
+        wait_ms = (long)until_end;
     if (wait_ms < 1000) {
         res->status = PLDLM_SLOTS_FULL;
         res->request = index;
@@ -281,9 +286,9 @@ static pldlm_acquire_status hold_one(const pldlm_slot_events *events,
     lo.wait_timeout_seconds = (int)(wait_ms / 1000);
     if (events != NULL && events->waiting != NULL)
         events->waiting(events->context, r, lo.wait_timeout_seconds);
-    long started = now_ms();
+    int64_t started = now_ms();
     err = ldlm_lock(s->client, r->lock_name, &lo, &lock);
-    *wait_left_ms -= now_ms() - started;
+    *wait_left_ms -= (long)(now_ms() - started);
     if (err == LDLM_OK && lock != NULL && ldlm_handle_locked(lock)) {
         s->locks[s->count++] = lock;
         return PLDLM_ACQUIRED;
@@ -361,7 +366,7 @@ pldlm_acquire_status pldlm_slots_acquire(
     const pldlm_slot_request *requests, size_t count, const pldlm_identity *who,
     pldlm_slots **out, pldlm_acquire_result *res)
 {
-    long started = now_ms();
+    int64_t started = now_ms();
     memset(res, 0, sizeof(*res));
     *out = NULL;
     char *password = NULL;
@@ -379,10 +384,14 @@ pldlm_acquire_status pldlm_slots_acquire(
         (key_fd = open_key(o, key_path, sizeof(key_path), res)) == -1)
         goto fail;
 
+    /* The watchdog fires a little before the deadline, so that closing the
+     * connection and returning to the application fit in too; the calls'
+     * shares end before it, so that it only cuts what overruns them. */
+    int64_t fire_ms = o->deadline_ms - PLDLM_CLOSE_RESERVE_MS;
     pldlm_route_library_logs(o->debug);
     ldlm_config cfg;
     build_config(o, password, key_fd >= 0 ? key_path : NULL,
-                 o->deadline_ms - now_ms(), count, s, &cfg);
+                 (long)(fire_ms - now_ms()), count, s, &cfg);
     ldlm_err err = ldlm_client_new(&cfg, &s->client);
     if (password != NULL) {
         /* The client keeps its own copy. */
@@ -399,9 +408,6 @@ pldlm_acquire_status pldlm_slots_acquire(
         goto fail;
     }
 
-    /* The watchdog fires a little before the deadline, so that closing the
-     * connection and returning to the application fit in too. */
-    long fire_ms = o->deadline_ms - PLDLM_CLOSE_RESERVE_MS;
     if (!watchdog_start(&dog, s->client, fire_ms) && events != NULL &&
         events->log != NULL)
         events->log(events->context, LOG_WARNING,
@@ -458,7 +464,7 @@ fail:
         slots_free_memory(s);
     }
 done:
-    res->elapsed_ms = now_ms() - started;
+    res->elapsed_ms = (long)(now_ms() - started);
     return res->status;
 }
 

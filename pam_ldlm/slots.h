@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <ldlm.h>
@@ -67,7 +68,7 @@ typedef struct pldlm_identity {
  * configuration crosses into it. */
 typedef struct pldlm_slot_settings {
     const ldlm_conn_settings *conn; /* server, password file, TLS, retries */
-    long deadline_ms;     /* CLOCK_MONOTONIC, in ms: the acquisition is over */
+    int64_t deadline_ms;  /* CLOCK_MONOTONIC, in ms: the acquisition is over */
     int wait_seconds;     /* the part a login may wait for a slot */
     bool max_retries_set; /* conn->max_retries given explicitly */
     bool debug;           /* libldlm's debug lines to syslog */
