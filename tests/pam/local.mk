@@ -76,7 +76,10 @@ check_PROGRAMS += tests/pam/long_lived
 tests_pam_long_lived_SOURCES = tests/pam/long_lived.c
 tests_pam_long_lived_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 tests_pam_long_lived_LDADD = $(PAM_LIBS) $(PTHREAD_LIBS) -ldl
-PAM_HOST_TESTS = tests/pam/long_lived.sh
+check_PROGRAMS += tests/pam/host_logins
+tests_pam_host_logins_SOURCES = tests/pam/host_logins.c
+tests_pam_host_logins_LDADD = $(PAM_LIBS)
+PAM_HOST_TESTS = tests/pam/long_lived.sh tests/pam/backend_retry.sh
 if HAVE_CWRAP
 TESTS += $(PAM_HOST_TESTS)
 endif
