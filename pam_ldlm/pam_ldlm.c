@@ -274,9 +274,9 @@ static int deny_tampered(const login *l, const pldlm_slot_request *r,
                "other than %d, and no pam_ldlm host creates it so (the limit "
                "is part of the lock name): someone else with access to the "
                "server made it. Refusing user=%s service=%s rhost=%s, "
-               "whatever on_error says. To undo it, free the lock (list its "
-               "holders' keys on the server and run 'ldlm unlock %s KEY' for "
-               "each) or move every limit to fresh names with another "
+               "whatever on_error says. To undo it, free the lock on the "
+               "server's host with the server's own tool ('ldlm-lock unlock "
+               "%s') or move every limit to fresh names with another "
                "lock_prefix=; to prevent it, protect the server (a password, "
                "TLS, a firewall: see SECURITY in pam_ldlm.conf(5)). (%s)",
                r->lock_name, r->size, w->user, w->service, w->rhost,

@@ -163,6 +163,36 @@ pamt_expect_code OPEN_SESSION PAM_SUCCESS
 pamt_expect_code CLOSE_SESSION PAM_SUCCESS
 pamt_log "ok: session phase"
 
+# ---- the file is opened once per phase and checked on the descriptor ----
+# Traced: every access to the file by its name is one open (then fstat on
+# what was opened); never a stat, access or readlink by name that an
+# attacker could answer with another file than the one then read.
+if command -v strace > /dev/null 2>&1; then
+    conf=$(pamt_file traced.conf 644 << 'CONF'
+insecure_no_password
+limit = alice:0
+CONF
+)
+    pamt_service traced "conf=$conf" server=127.0.0.1:$port
+    trace=$PAMT_DIR/strace.out
+    PAMT_STATUS=0
+    timeout -k 5 120 strace -f -qq -o "$trace" "${PAMT_ENV[@]}" "$PAMT_DRIVER" \
+        traced root > "$PAMT_DIR/run.out" 2> "$PAMT_DIR/run.err" || PAMT_STATUS=$?
+    PAMT_OUT=$(cat "$PAMT_DIR/run.out")
+    PAMT_ERR=$(cat "$PAMT_DIR/run.err")
+    pamt_expect_code ACCOUNT PAM_SUCCESS
+    pamt_expect_code CLOSE_SESSION PAM_SUCCESS
+    by_name=$(grep -F "\"$conf\"" "$trace")
+    opens=$(grep -c -E '(^|[^a-z])(open|openat|openat2)\(' <<< "$by_name" || true)
+    [ "$opens" = 3 ] || pamt_fail "$conf opened $opens times, not once in each of account, open and close session: $by_name"
+    if grep -v -E '(^|[^a-z])(open|openat|openat2)\(' <<< "$by_name" | grep -q .; then
+        pamt_fail "$conf used by name other than by opening it: $(grep -v -E 'open(at2?)?\(' <<< "$by_name")"
+    fi
+    pamt_log "ok: the file is opened once per phase, never checked by name"
+else
+    pamt_log "note: strace is not installed: the open-once check is not made"
+fi
+
 # Users NSS does not know are unknown, also after a configuration error.
 pamt_run unknown_arg nobody_here
 pamt_expect_code ACCOUNT PAM_USER_UNKNOWN
