@@ -53,7 +53,8 @@
  * is needed, whatever the site's other texts say. */
 #define PLDLM_TAMPER_USER_MESSAGE                                              \
     "Login refused: the session lock of %s on the lock server has been "       \
-    "tampered with. Please tell your administrator."
+    "tampered with. Please tell your administrator, who can free it on the "   \
+    "lock server."
 
 /* What this PAM transaction decided, and for whom: a decision is reused by
  * a later phase only while PAM_USER still names the same account. (The

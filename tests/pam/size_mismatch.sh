@@ -85,7 +85,7 @@ tamper_hold bob pam_ldlm/user/bob/3 1000
 pamt_run --rhost 192.0.2.20 allow bob
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
 pamt_expect_no_step OPEN_SESSION
-pamt_expect_out '^CONV ERROR_MSG Login refused: the session lock of user bob on the lock server has been tampered with\. Please tell your administrator\.$'
+pamt_expect_out '^CONV ERROR_MSG Login refused: the session lock of user bob on the lock server has been tampered with\. Please tell your administrator, who can free it on the lock server\.$'
 pamt_expect_log 'pam_ldlm\(allow:account\): tampering: lock pam_ldlm/user/bob/3 exists on the LDLM server with a size other than 3, .*Refusing user=bob service=allow rhost=192\.0\.2\.20, whatever on_error says\. .*ldlm-lock unlock pam_ldlm/user/bob/3.*lock_prefix=.*SECURITY in pam_ldlm\.conf\(5\)'
 pamt_expect_no_log 'on_error=allow: admitting'
 pamt_run allow_session bob
