@@ -12,6 +12,7 @@ packages=(
   libcmocka-dev libpam-wrapper libnss-wrapper libuid-wrapper
   openssh-server openssh-client valgrind ca-certificates groff-base man-db
   clang-format
+  clang libclang-rt-14-dev
   debhelper lintian fakeroot dpkg-dev
   python3 python3-venv
 )

@@ -12,7 +12,8 @@
 #      `make check` again;
 #   6. builds libldlm alone (--disable-pam --disable-cli) and runs its unit
 #      tests;
-#   7. `make distcheck`;
+#   7. fuzzes each target of tests/fuzz/ for 60 s (LDLM_FUZZ_SECONDS);
+#   8. `make distcheck`;
 #   and runs the benchmark in quick mode (bench/run.sh --quick).
 # Ends with one line "N passed, N failed, N skipped".
 set -uo pipefail
@@ -107,6 +108,15 @@ library_alone() {
     >"$out/library-alone-check.log" 2>&1 || { tail -n 30 "$out/library-alone-check.log"; return 1; }
 }
 stage "libldlm alone (--disable-pam --disable-cli)" library_alone
+
+# Fuzzing: each target of tests/fuzz/ for a bounded time with libFuzzer
+# (clang), one stage each; a finding is printed with its input (make check
+# has already replayed the seed corpora and the regression inputs).
+fuzz_seconds=${LDLM_FUZZ_SECONDS:-60}
+for target in conf options lock_name messages; do
+  stage "fuzz $target (${fuzz_seconds} s)" "$top/tests/fuzz/run.sh" \
+    --seconds "$fuzz_seconds" --work "$out/fuzz" "$target"
+done
 
 # The release tarball builds and passes its own tests.
 stage "make distcheck" make -C "$out/plain" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror

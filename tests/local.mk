@@ -29,4 +29,5 @@ if ENABLE_PAM
 include tests/pam/local.mk
 include tests/e2e/local.mk
 endif
+include tests/fuzz/local.mk
 include tests/packaging/local.mk
