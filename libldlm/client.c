@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "signals.h"
 
 /*
  * Keepalive pings, against the server's flags. The server tolerates a ping
@@ -237,11 +238,14 @@ ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out)
         return err;
     }
 
+    sigset_t saved; /* the threads started here block signals: signals.h */
+    ldlmi_signals_block(&saved);
     grpc_init();
     client->grpc_initialized = true;
     err = create_channel(client, config);
     if (err == LDLM_OK)
         err = ldlmi_background_start(client);
+    ldlmi_signals_restore(&saved);
     if (err != LDLM_OK) {
         ldlm_client_free(client);
         return err;

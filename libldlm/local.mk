@@ -39,6 +39,7 @@ libldlm_libldlm_core_la_SOURCES = \
 	libldlm/tls.c \
 	libldlm/call.c \
 	libldlm/client.c \
+	libldlm/signals.h libldlm/signals.c \
 	libldlm/locks.c \
 	libldlm/handles.c \
 	libldlm/rpc.c \

@@ -30,4 +30,5 @@ include tests/pam/local.mk
 include tests/e2e/local.mk
 endif
 include tests/fuzz/local.mk
+include tests/signals/local.mk
 include tests/packaging/local.mk
