@@ -25,6 +25,7 @@ LDLMD_SERVER_TESTS = \
 	tests/ldlmd/sigterm.sh \
 	tests/ldlmd/server_restart.sh \
 	tests/ldlmd/server_pause.sh \
+	tests/ldlmd/tls.sh \
 	tests/ldlmd/permissions.sh \
 	tests/ldlmd/malformed.sh
 
