@@ -39,7 +39,8 @@ class Hold:
                  "detail", "kind", "side")
 
     def lost(self):
-        return self.how in ("lost-check", "lost-callback", "terminated")
+        return self.how in ("lost-check", "lost-callback", "terminated",
+                            "died")
 
 
 def parse(dirname):
@@ -126,7 +127,7 @@ def excuse(h, s, e, faults, slack_us):
             continue  # held before the freeze, overlap begins during it
         if h.end > fe + slack_us:
             continue  # learnt too late after being continued
-        if h.kind == "lib" and h.last_ok > fe:
+        if h.kind in ("lib", "go") and h.last_ok > fe:
             continue  # a check after the freeze said held: no excuse
         return f
     return None
@@ -177,9 +178,10 @@ def main():
     locks = {}
     for h in holds:
         locks.setdefault(h.lock, h.size)
-    say("acquisitions: %d (libldlm %d, ldlm run %d)" % (
-        len(holds), sum(1 for h in holds if h.kind == "lib"),
-        sum(1 for h in holds if h.kind == "run")))
+    kinds = [("libldlm", "lib"), ("ldlm run", "run"), ("Go client", "go")]
+    say("acquisitions: %d (%s)" % (len(holds), ", ".join(
+        "%s %d" % (label, sum(1 for h in holds if h.kind == k))
+        for label, k in kinds if any(h.kind == k for h in holds))))
     for name, size in sorted(locks.items()):
         hs = [h for h in holds if h.lock == name]
         say("  %-6s size %d: %d acquisitions, %d ended by a loss" % (
@@ -226,26 +228,31 @@ def main():
                     fmt_s(f["end"] - f["start"]), f["detail"]))
 
     if excused:
-        largest = max(e - s for _, _, s, e, _ in excused)
-        stale = 0
-        for _, _, s, e, why in excused:
-            for h, f in why:
-                if f is not None:
-                    stale = max(stale, h.end - f["start"])
-        say("beyond the guarantee (a holder frozen through its lock's end, "
-            "excused): %d, largest overlap %s, largest frozen use %s"
-            % (len(excused), fmt_s(largest), fmt_s(stale)))
+        # Grouped by frozen holder: its window is from the first moment
+        # another holder had the lock too to the moment it learnt of the
+        # loss, the time during which its use was not covered.
+        groups = {}
         for name, size, s, e, why in excused:
             for h, f in why:
-                if f is not None:
-                    say("  %s: %s frozen %s at +%s, learnt %s after being "
-                        "continued; overlap %s" % (
-                            name, h.cid, fmt_s(f["end"] - f["start"]),
-                            fmt_s(f["start"] - t0), fmt_s(h.end - f["end"]),
-                            fmt_s(e - s)))
+                if f is None:
+                    continue
+                g = groups.setdefault((id(h), id(f)), [h, f, name, s, 0])
+                g[3] = min(g[3], s)
+                g[4] += 1
+        largest = max(h.end - s for h, f, name, s, n in groups.values())
+        say("beyond the guarantee (a holder frozen mid-use through its "
+            "lock's end, excused): %d holders, largest window %s"
+            % (len(groups), fmt_s(largest)))
+        for h, f, name, s, n in sorted(groups.values(), key=lambda g: g[3]):
+            say("  %s: %s frozen %s at +%s; others had the lock from +%s, "
+                "it learnt %s after being continued: window %s "
+                "(%d overlapping segments)" % (
+                    name, h.cid, fmt_s(f["end"] - f["start"]),
+                    fmt_s(f["start"] - t0), fmt_s(s - t0),
+                    fmt_s(h.end - f["end"]), fmt_s(h.end - s), n))
     else:
-        say("beyond the guarantee (a holder frozen through its lock's end): "
-            "none seen")
+        say("beyond the guarantee (a holder frozen mid-use through its "
+            "lock's end): none seen")
 
     # From a fault to the holder giving up: for each loss, the latest fault
     # that began before it and concerns that holder.
@@ -284,7 +291,7 @@ def main():
         problems.append("no fault was injected")
     run_exits = os.path.join(args.dir, "run-exits.txt")
     if os.path.exists(run_exits):
-        say("ldlm run exit statuses: " + "; ".join(
+        say("clients: " + "; ".join(
             l.strip() for l in open(run_exits) if l.strip()))
     for p in problems:
         say("PROBLEM: " + p)

@@ -18,4 +18,6 @@ EXTRA_DIST += \
 	tests/faults/short.sh \
 	tests/faults/harness.py \
 	tests/faults/check.py \
-	tests/faults/server_ctl.sh
+	tests/faults/server_ctl.sh \
+	tests/faults/goclient/go.mod \
+	tests/faults/goclient/main.go

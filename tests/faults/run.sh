@@ -7,7 +7,11 @@
 # See tests/faults/README.md.
 #
 #   tests/faults/run.sh [--minutes M | --seconds S] [--seed N] [--out DIR]
-#                       [--no-partition]
+#                       [--short] [--no-partition] [--go]
+#
+# --go runs the official Go client (goclient/, built here from the
+# upstream source in $LDLM_VENDOR_DIR, default ../shared/vendor beside the
+# source tree) in place of the libldlm clients, for comparison.
 #
 # From a build directory (or through make check, which sets the
 # LDLM_TEST_* variables). The records and the report stay in DIR (default:
@@ -23,10 +27,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 export LDLM_TEST_SRCDIR LDLM_TEST_BUILDDIR LDLM_TEST_CACHE LDLM_SERVER_BIN
 
 seconds=600
-seed=1
+seed=2
 out=
 profile=long
 extra=
+go=
 while [ $# -gt 0 ]; do
     case $1 in
     --minutes) seconds=$(($2 * 60)); shift 2 ;;
@@ -35,7 +40,8 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --short) profile=short; shift ;;
     --no-partition) extra="$extra --no-partition"; shift ;;
-    *) echo "usage: $0 [--minutes M | --seconds S] [--seed N] [--out DIR] [--short] [--no-partition]" >&2
+    --go) go=yes; shift ;;
+    *) echo "usage: $0 [--minutes M | --seconds S] [--seed N] [--out DIR] [--short] [--no-partition] [--go]" >&2
        exit 64 ;;
     esac
 done
@@ -62,6 +68,26 @@ if [ -z "$out" ]; then
     out=$(mktemp -d "${TMPDIR:-/tmp}/ldlm-faults.XXXXXX") || exit 99
 fi
 mkdir -p "$out" || exit 99
+if [ -n "$go" ]; then
+    # The official Go client, built the way bench/run.sh builds it: the
+    # module proxy refuses the server's module, so the requirement points
+    # at the unchanged upstream source, whose go.sum pins what the
+    # checksum database does not answer for.
+    vendor=${LDLM_VENDOR_DIR:-$LDLM_TEST_SRCDIR/../shared/vendor}/ldlm-v1.2.2
+    command -v go > /dev/null 2>&1 || skip_or_fail "go not found (--go)"
+    [ -f "$vendor/go.mod" ] || skip_or_fail "no Go client source in $vendor"
+    godir=$out/goclient-build
+    mkdir -p "$godir" && cp "$here/goclient/go.mod" "$here/goclient/main.go" \
+        "$godir/" && cp "$vendor/go.sum" "$godir/go.sum" &&
+        chmod u+w "$godir/go.sum" || exit 99
+    # go build -mod=mod completes go.mod with what the build needs (go mod
+    # tidy would also fetch every test dependency of the server's module).
+    (cd "$godir" && go mod edit -replace "github.com/imoore76/ldlm=$vendor" &&
+        GOFLAGS="${GOFLAGS:-} -mod=mod" timeout -k 10 600 go build -o goclient .) \
+        > "$out/goclient-build.log" 2>&1 ||
+        skip_or_fail "building the Go client failed: $(tail -n 5 "$out/goclient-build.log")"
+    extra="$extra --go $godir/goclient"
+fi
 echo "fault run: $seconds s, seed $seed, records in $out"
 status=0
 # shellcheck disable=SC2086 # extra is a list of words

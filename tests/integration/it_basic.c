@@ -179,7 +179,8 @@ static void test_renew_without_lock_timeout_is_refused(void **state)
 
 /* With auto-renew (the default) a lock taken without a lock timeout has a
  * server timer of the library's: a Renew succeeds, so the lock can be
- * verified after a reconnection, and the keeper keeps it held. */
+ * renewed at once after a late reply and given back by a short renewal,
+ * and the keeper keeps it held. */
 static void test_untimed_lock_can_be_verified(void **state)
 {
     ldlm_test_server *srv = *state;
