@@ -13,7 +13,7 @@ packages=(
   openssh-server openssh-client valgrind ca-certificates groff-base man-db
   clang-format
   clang libclang-rt-14-dev
-  debhelper lintian fakeroot dpkg-dev
+  debhelper lintian fakeroot dpkg-dev strace
   python3 python3-venv
 )
 # Go builds the real LDLM server for the tests; keep a Go the machine has.
