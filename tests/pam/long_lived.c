@@ -33,7 +33,7 @@
  * "FIGURES ...", "FAIL ..." and finally "RESULT PASS" or "RESULT FAIL".
  *
  * Options:
- *   --cycles N      logins in all (default 10000)
+ *   --cycles N      logins in all (default 10000, at least 1000)
  *   --warmup N      logins before the reference sample (default N/10, at
  *                   least 200)
  *   --host-grpc     load gRPC and set its log level and log function before
@@ -413,6 +413,28 @@ static void thread_names(const monitor *m, char *out, size_t size)
                                  k > 0 ? " " : "", names[k], counts[k]);
 }
 
+/* What the descriptors are, "fd:target ...", for the report. */
+static void fd_targets(char *out, size_t size)
+{
+    DIR *d = opendir("/proc/self/fd");
+    out[0] = '\0';
+    if (d == NULL)
+        return;
+    size_t used = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && used < size) {
+        if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+            continue;
+        char path[300], target[128];
+        snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+        ssize_t n = readlink(path, target, sizeof(target) - 1);
+        target[n > 0 ? n : 0] = '\0';
+        used += (size_t)snprintf(out + used, size - used, " %s:%s", e->d_name,
+                                 target);
+    }
+    closedir(d);
+}
+
 static sample take_sample(monitor *m, long cycle)
 {
     /* Not while the monitor has a status file open. */
@@ -783,7 +805,9 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (cycles < BLOCK || grpc_path == NULL) {
+    /* Two blocks at least: samples with and without sessions open on
+     * both sides of the warm-up. */
+    if (cycles < 2 * BLOCK || grpc_path == NULL) {
         usage();
         return 2;
     }
@@ -833,6 +857,16 @@ int main(int argc, char **argv)
     long pause_at = outages ? block_cycle(cycles * 6 / 10, PAUSE_AT) : cycles;
     char what[512];
     long started = now_ms(), last_paused_login = 0;
+
+    /* Before any login: for the report only (nothing of pam_ldlm's is
+     * loaded yet). */
+    sample before = take_sample(&mon, 0);
+    char fds[2048];
+    fd_targets(fds, sizeof(fds));
+    printf("FIGURES before the first login: threads %ld fds %ld rss %ld kB "
+           "(descriptors:%s)\n",
+           before.threads, before.fds, before.rss_kb, fds);
+    fflush(stdout);
 
     for (long i = 0; i < cycles; i++) {
         long offset = i % BLOCK;
@@ -942,6 +976,11 @@ int main(int argc, char **argv)
            "at most\n",
            longest_settle_ms);
     idle[n_idle++] = take_sample(&mon, cycles);
+    fd_targets(fds, sizeof(fds));
+    printf("FIGURES after the last login: threads %ld fds %ld rss %ld kB "
+           "(descriptors:%s)\n",
+           idle[n_idle - 1].threads, idle[n_idle - 1].fds,
+           idle[n_idle - 1].rss_kb, fds);
 
     /* Stop the signals, then let any still pending be handled. */
     if (signaller > 0) {

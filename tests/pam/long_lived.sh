@@ -99,8 +99,14 @@ run_host() {
     pamt_log "$name: $*"
     local to=$PAMT_DIR/$name.to from=$PAMT_DIR/$name.from pid infd outfd
     mkfifo "$to" "$from"
-    "${PAMT_ENV[@]}" GRPC_VERBOSITY=INFO "$program" --grpc "$grpc" "$@" \
-        < "$to" > "$from" 2> "$err" &
+    (
+        # The holders' pipes are this script's, not the host's: its
+        # descriptors are counted.
+        for fd in "${PAMT_HOLD_IN[@]}" "${PAMT_HOLD_OUTFD[@]}"; do
+            eval "exec $fd>&-"
+        done
+        exec "${PAMT_ENV[@]}" GRPC_VERBOSITY=INFO "$program" --grpc "$grpc" "$@"
+    ) < "$to" > "$from" 2> "$err" &
     pid=$!
     pamt_on_cleanup "pamt_stop_pid $pid"
     exec {infd}> "$to" {outfd}< "$from"
