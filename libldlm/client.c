@@ -11,16 +11,19 @@
 /*
  * Keepalive pings, against the server's flags. The server tolerates a ping
  * every 10 s at most (more earns a GOAWAY "too_many_pings" that drops the
- * connection and every lock with it), so stay well above that. It pings a
- * connection it has read nothing from for --keepalive_interval (60 s) and
- * drops it, releasing its locks, when no answer comes within
- * --keepalive_timeout (10 s): 70 s of silence at the least. Our ping every
- * 20 s keeps it from ever pinging a live client, and a ping unanswered for
- * 10 s ends the connection on our side: we notice a dead connection (and
- * report its locks lost) at most 30 s after it died, well before the
- * server can drop it. Safety does not rest on this race: a lock reads held
- * only for LDLM_SERVER_SILENCE_MS (less a margin) after the server last
- * answered us (ldlmi_held_until), whatever the connection seems to do.
+ * connection and every lock with it), so stay well above that; our ping
+ * every 20 s keeps it from ever pinging a live client (it pings after
+ * --keepalive_interval, 60 s, of silence). What ends a connection first in
+ * a partition is TCP_USER_TIMEOUT, which both sides set to their keepalive
+ * timeout: the server's kernel closes a connection whose data stays
+ * unacknowledged for --keepalive_timeout (10 s), ours one whose data stays
+ * unacknowledged for KEEPALIVE_TIMEOUT_MS (10 s too). While we hold locks
+ * we talk to the server at least every LDLM_PROBE_INTERVAL_MS, so our side
+ * notices a dead connection about as soon as the server's. Safety does not
+ * rest on that race: a lock reads held only until LDLM_SERVER_DROP_MS
+ * (less a margin) after the start of the last call the server answered
+ * (ldlmi_held_until), before the server can have dropped the connection,
+ * whatever the connection seems to do.
  */
 #define KEEPALIVE_TIME_MS 20000
 #define KEEPALIVE_TIMEOUT_MS 10000

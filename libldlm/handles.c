@@ -7,7 +7,8 @@
  * A lock reads held only while the server cannot have released it: before
  * its timer can end (counted from the start of the last call that took or
  * renewed it), while the connection whose session owns it lasts, and before
- * the server can have dropped that connection for silence. These bounds
+ * the server can have dropped that connection (LDLM_SERVER_DROP_MS after
+ * the last call it answered). These bounds
  * are checked each time the lock is read, not only when the keeper gets to
  * run, so that a reader never depends on a background thread being
  * scheduled in time (a process that was frozen, a keeper stuck in a call).
@@ -93,7 +94,7 @@ int64_t ldlmi_held_until(const ldlm_client *client, const ldlm_handle *lock)
         client->contact_ms == 0)
         return 0;
     int64_t until =
-        client->contact_ms + LDLM_SERVER_SILENCE_MS - LDLM_SILENCE_MARGIN_MS;
+        client->contact_ms + LDLM_SERVER_DROP_MS - LDLM_DROP_MARGIN_MS;
     if (lock->timer_bound_ms && lock->timer_bound_ms < until)
         until = lock->timer_bound_ms;
     return until;

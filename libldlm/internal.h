@@ -33,17 +33,27 @@
 #define LDLM_UNTIMED_LOCK_TIMER_S 600
 
 /*
- * How long the server lets a connection stay silent before it drops it (and
- * with it every lock of the session): its --keepalive_interval (60 s by
- * default) plus --keepalive_timeout (10 s). The server pings a connection
- * from which it has read nothing for the interval and closes it if the ping
- * is not answered within the timeout, so it cannot release a lock for this
- * reason earlier than this long after it last read from us. The library
- * assumes the server's defaults (see "Guarantees" in libldlm(3)).
+ * How soon after it last heard from us the server may drop our connection,
+ * and with it every lock of the session. Two ways, both from its
+ * --keepalive_timeout (10 s by default): the server (grpc-go) sets each
+ * connection's TCP_USER_TIMEOUT to it, so the kernel closes a connection
+ * whose data (a reply, a ping ack) stays unacknowledged that long, and it
+ * closes one from which it read nothing for --keepalive_interval (60 s)
+ * when its ping is not answered within the timeout. The first is the
+ * short one: in a partition that begins just after the server answered
+ * us, our acknowledgement is lost and the server drops the connection 10 s
+ * after that answer. Data the server sent before reading our request was
+ * acknowledged by that request, so the drop cannot come earlier than this
+ * long after the start of the last call it answered. The library assumes
+ * the server's default (see "Guarantees" in libldlm(3)).
  */
-#define LDLM_SERVER_SILENCE_MS 70000
+#define LDLM_SERVER_DROP_MS 10000
 /* Subtracted from that bound, for timer slack and clock rate differences. */
-#define LDLM_SILENCE_MARGIN_MS 2000
+#define LDLM_DROP_MARGIN_MS 2000
+/* The keeper makes a call (a probe) when it has heard nothing from the
+ * server for this long while it holds locks, so that the bound above never
+ * ends while the connection is fine: two probes may fail before it does. */
+#define LDLM_PROBE_INTERVAL_MS 2500
 /*
  * The probe is a Renew of a lock that cannot exist (the server's keys are
  * UUIDs, never "-"): the server answers at once with an error, which shows
@@ -51,10 +61,6 @@
  */
 #define LDLM_PROBE_NAME "libldlm-liveness-probe"
 #define LDLM_PROBE_KEY "-"
-/* The keeper makes a call (a probe) when it has heard nothing from the
- * server for this long while it holds locks, so that the bound above never
- * ends while the connection is fine: two probes may fail before it does. */
-#define LDLM_PROBE_INTERVAL_MS 20000
 
 /* ---- versioned structures (see "ABI policy" in ldlm.h) ------------------ */
 
@@ -315,9 +321,10 @@ void ldlmi_lock_schedule(ldlm_handle *lock, int64_t confirmed);
 /*
  * Until when (belief clock) the lock may read held (mutex held); 0 = not
  * at all. A tracked lock: while its connection lasts, at most until its
- * timer bound and until LDLM_SERVER_SILENCE_MS (minus a margin) after the
- * server last answered on that connection. A handle from ldlm_renew: its
- * timer bound. INT64_MAX = no bound (never for a held, tracked lock).
+ * timer bound and until LDLM_SERVER_DROP_MS (minus a margin) after the
+ * start of the last call the server answered on that connection. A handle
+ * from ldlm_renew: its timer bound. INT64_MAX = no bound (never for a
+ * held, tracked lock).
  */
 int64_t ldlmi_held_until(const ldlm_client *client, const ldlm_handle *lock);
 

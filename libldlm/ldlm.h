@@ -350,9 +350,10 @@ char *ldlm_handle_key(const ldlm_handle *lock);
  * computed when called, from bounds the background thread does not need
  * to be running for: a lock reads held only while the connection that
  * owns it lasts, until its timer may run out (counted from the start of
- * the last call that took or renewed it, less the margin), and until 68 s
- * after the server last answered this client (the server drops a silent
- * connection after 70 s with its default keepalive flags). Where this
+ * the last call that took or renewed it, less the margin), and until 8 s
+ * after the start of the last call the server answered (the server's
+ * kernel drops a connection whose data stays unacknowledged for its
+ * --keepalive_timeout, 10 s by default, as in a partition). Where this
  * cannot hold (a caller frozen between this check and its use, a server
  * whose keepalive is shorter than its defaults) is in libldlm(3),
  * "Guarantees".

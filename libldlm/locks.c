@@ -56,7 +56,7 @@ static int64_t refresh_if_late(ldlm_client *client, const char *name,
                                int64_t deadline)
 {
     int t = o->lock_timeout_seconds;
-    int64_t window = LDLM_SERVER_SILENCE_MS - LDLM_SILENCE_MARGIN_MS;
+    int64_t window = LDLM_SERVER_DROP_MS - LDLM_DROP_MARGIN_MS;
     if (t > 0) {
         int64_t timer = (int64_t)t * 1000 - ldlmi_safety_margin_ms(t);
         window = timer < window ? timer : window;

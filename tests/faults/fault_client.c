@@ -48,6 +48,17 @@
 #include <ldlm.h>
 
 static int out_fd = -1;
+/* --status-fd: '1' written when a hold begins, '0' when it ends, for the
+ * harness to inject a fault while this client holds the lock. */
+static int status_fd = -1;
+
+static void status(char c)
+{
+    if (status_fd >= 0) {
+        ssize_t ignored = write(status_fd, &c, 1);
+        (void)ignored;
+    }
+}
 static const char *client_id = "?";
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t expiry_requested;
@@ -191,6 +202,7 @@ static void hold_once(ldlm_client *client, const lib_options *o, bool expiry)
     }
     atomic_store(&lost_flag, false);
     atomic_store(&current, lock);
+    status('1');
     /* The callback may have run before `current` was set. */
     int hold = rng_between(1, 100) <= o->long_percent
                    ? rng_between(o->long_min, o->long_max)
@@ -222,6 +234,7 @@ static void hold_once(ldlm_client *client, const lib_options *o, bool expiry)
         sleep_ms(o->step); /* the use */
     }
     atomic_store(&current, NULL);
+    status('0');
     char detail[128] = "-";
     if (strcmp(how, "released") == 0) {
         err = ldlm_handle_unlock(lock);
@@ -355,7 +368,7 @@ static int usage(void)
     fputs("usage: fault_client --mode lib --address A --name N --out FILE "
           "--id ID [--size N] [--lock-timeout S] [--hold MIN:MAX] "
           "[--long PERCENT:MIN:MAX] [--step MS] [--pause MS] [--wait S] "
-          "[--seed N]\n"
+          "[--seed N] [--status-fd FD]\n"
           "       fault_client --mode cmd --out FILE --id ID --hold MS "
           "[--size N] [--step MS]\n",
           stderr);
@@ -385,6 +398,7 @@ int main(int argc, char **argv)
         {"seed", required_argument, NULL, 'r'},
         {"out", required_argument, NULL, 'o'},
         {"id", required_argument, NULL, 'i'},
+        {"status-fd", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -429,6 +443,9 @@ int main(int argc, char **argv)
             break;
         case 'i':
             client_id = optarg;
+            break;
+        case 'F':
+            status_fd = atoi(optarg);
             break;
         default:
             return usage();

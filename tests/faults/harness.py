@@ -255,10 +255,28 @@ class LibClient:
                 "--seed", str(c.seed * 100 + len(c.clients)),
                 "--out", os.path.join(c.out, "%s.rec" % self.cid),
                 "--id", self.cid])
+        # Whether it holds the lock now, from its --status-fd pipe: a long
+        # partition waits for the far long holder to hold (wait_holding).
+        self.holding = threading.Event()
+        r, w = os.pipe()
+        cmd += ["--status-fd", str(w)]
         self.err = open(os.path.join(c.out, "%s.err" % self.cid), "w")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                      stdout=self.err, stderr=self.err,
-                                     env=c.env)
+                                     env=c.env, pass_fds=(w,))
+        os.close(w)
+        threading.Thread(target=self._status, args=(r,), daemon=True).start()
+
+    def _status(self, r):
+        with os.fdopen(r, "rb", buffering=0) as f:
+            while True:
+                b = f.read(1)
+                if not b:
+                    return
+                if b == b"1":
+                    self.holding.set()
+                else:
+                    self.holding.clear()
 
     def freeze(self, seconds):
         os.kill(self.proc.pid, signal.SIGSTOP)
@@ -708,11 +726,24 @@ def main():
                 f["client"].expire_next()
                 fault(kind, start, now_us(), f["client"].cid, "next_hold")
             elif kind == "partition":
+                caught = ""
+                if f["seconds"] >= 25:
+                    # A long partition is the race between the far client
+                    # noticing the dead connection (its keepalive) and the
+                    # server dropping it: start it while the far long
+                    # holder holds the mutex (bounded wait).
+                    holding = [getattr(c, "holding", None) for c in clients
+                               if c.cid == "L5"]
+                    if holding and holding[0] and holding[0].wait(timeout=60):
+                        caught = "_while_L5_holds"
+                    f["seconds"] = min(f["seconds"],
+                                       max(1.0, end - 4 - time.monotonic()))
                 netns.cut()
                 start = now_us()
                 time.sleep(f["seconds"])
                 netns.heal()
-                fault(kind, start, now_us(), "far", "%.2fs" % f["seconds"])
+                fault(kind, start, now_us(), "far",
+                      "%.2fs%s" % (f["seconds"], caught))
             log("%s done (%.0f s left)" % (kind, end - time.monotonic()))
             time.sleep(f["gap"])
         remaining = end - time.monotonic()

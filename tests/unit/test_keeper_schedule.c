@@ -90,7 +90,7 @@ static int64_t at(int64_t t)
     return B + t;
 }
 
-#define SILENCE_BOUND (LDLM_SERVER_SILENCE_MS - LDLM_SILENCE_MARGIN_MS)
+#define DROP_BOUND (LDLM_SERVER_DROP_MS - LDLM_DROP_MARGIN_MS)
 
 static void nothing_held_means_nothing_scheduled(void **state)
 {
@@ -121,13 +121,14 @@ a_timed_lock_reads_held_until_its_timer_less_the_margin(void **state)
     assert_int_equal(until(f, 0), 11800);
 }
 
-/* Without a timer, the server can only drop it with a connection it has
- * not read from for LDLM_SERVER_SILENCE_MS: that bounds it. */
+/* Without a timer, the server can only release it with the connection,
+ * which it may drop LDLM_SERVER_DROP_MS after its last answer (an answer
+ * whose acknowledgement a partition lost): that bounds it. */
 static void a_lock_without_timer_is_bounded_by_contact(void **state)
 {
     fixture *f = *state;
     timed_lock(f, 0, 0, false, 1000);
-    assert_int_equal(until(f, 0), 1000 + SILENCE_BOUND);
+    assert_int_equal(until(f, 0), 1000 + DROP_BOUND);
     ldlm_handle *lock = NULL;
     int64_t wake = 0;
     /* The keeper asks the server before the bound could end. */
@@ -137,12 +138,12 @@ static void a_lock_without_timer_is_bounded_by_contact(void **state)
                      WORK_PROBE);
     assert_null(lock);
     /* Nothing heard: reported once the bound passes. */
-    f->client.probe_retry_at_ms = at(1000 + SILENCE_BOUND + 1000);
-    assert_int_equal(next(f, 1000 + SILENCE_BOUND, &lock, &wake), WORK_LOST);
+    f->client.probe_retry_at_ms = at(1000 + DROP_BOUND + 1000);
+    assert_int_equal(next(f, 1000 + DROP_BOUND, &lock, &wake), WORK_LOST);
     assert_ptr_equal(lock, &f->locks[0]);
     /* An answer moves the bound. */
     ldlmi_note_contact(&f->client, 0, at(30000));
-    assert_int_equal(until(f, 0), 30000 + SILENCE_BOUND);
+    assert_int_equal(until(f, 0), 30000 + DROP_BOUND);
 }
 
 /* Even a long timer is bounded by the silence bound. */
@@ -150,8 +151,8 @@ static void long_timers_are_bounded_by_contact_too(void **state)
 {
     fixture *f = *state;
     timed_lock(f, 0, 600, true, 1000);
-    assert_int_equal(until(f, 0), 1000 + SILENCE_BOUND);
-    ldlmi_note_contact(&f->client, 0, at(540000));
+    assert_int_equal(until(f, 0), 1000 + DROP_BOUND);
+    ldlmi_note_contact(&f->client, 0, at(595000));
     assert_int_equal(until(f, 0), 1000 + 600000 - 2000);
 }
 
@@ -171,7 +172,8 @@ static void failed_renewal_waits_for_its_retry_time(void **state)
 {
     fixture *f = *state;
     timed_lock(f, 0, 10, true, 0);
-    f->locks[0].retry_at_ms = at(5500); /* a renewal failed at 5000 */
+    f->locks[0].retry_at_ms = at(5500);          /* a renewal failed at 5000 */
+    ldlmi_note_contact(&f->client, 0, at(4000)); /* a probe */
     ldlm_handle *lock = NULL;
     int64_t wake = 0;
     assert_int_equal(next(f, 5200, &lock, &wake), WORK_NONE);
@@ -196,10 +198,11 @@ static void failing_renewals_end_at_the_bound(void **state)
 static void unrenewed_lock_is_reported_at_its_bound(void **state)
 {
     fixture *f = *state;
-    timed_lock(f, 0, 3, false, 0); /* no_auto_renew */
+    timed_lock(f, 0, 3, false, 0);               /* no_auto_renew */
+    ldlmi_note_contact(&f->client, 0, at(2000)); /* probes go on */
     ldlm_handle *lock = NULL;
     int64_t wake = 0;
-    assert_int_equal(next(f, 1000, &lock, &wake), WORK_NONE);
+    assert_int_equal(next(f, 2100, &lock, &wake), WORK_NONE);
     assert_int_equal(wake, 2700);
     assert_int_equal(next(f, 2700, &lock, &wake), WORK_LOST);
     assert_ptr_equal(lock, &f->locks[0]);
@@ -291,9 +294,9 @@ static void a_renewal_restarts_bound_and_schedule(void **state)
     assert_int_equal(f->locks[1].next_renew_ms, 0); /* never renewed */
     ldlm_handle *lock = NULL;
     int64_t wake = 0;
-    /* Contact at 31 s: a probe is due at 51 s, before the renewal. */
-    assert_int_equal(next(f, 40000, &lock, &wake), WORK_NONE);
-    assert_int_equal(wake, 51000);
+    /* Contact at 31 s: a probe is due 2.5 s later, before the renewal. */
+    assert_int_equal(next(f, 32000, &lock, &wake), WORK_NONE);
+    assert_int_equal(wake, 31000 + LDLM_PROBE_INTERVAL_MS);
 }
 
 /* Contact from a call of an older connection proves nothing about this
