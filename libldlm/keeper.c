@@ -137,12 +137,22 @@ static ldlmi_work_kind choose_work(ldlm_client *client, int64_t now,
             }
             continue;
         }
-        if (!l->locked)
+        if (!l->locked) {
+            /* Suspended on this connection (a bound passed while the
+             * server did not answer): verified once it answers again. */
+            if (calls && client->connection_ready) {
+                if (now >= l->retry_at_ms)
+                    reacquire = reacquire ? reacquire : l;
+                else
+                    *wake_ms = min_time(*wake_ms, l->retry_at_ms);
+            }
             continue;
+        }
         int64_t until = ldlmi_held_until(client, l);
         if (now >= until) {
             item->lock = l;
-            return item->kind = WORK_LOST;
+            return item->kind =
+                       client->reacquire_lost_locks ? WORK_SUSPEND : WORK_LOST;
         }
         earliest = min_time(earliest, until);
         if (!calls || !l->auto_renew)
@@ -255,16 +265,22 @@ static void report_gone(ldlm_client *client, ldlm_handle *l, int64_t now)
     report_lost(client, l, LDLM_ERR_LOCK_LOST, detail);
 }
 
-/* Lost with its connection, to be re-acquired: it reads not held from now
- * on (it already does: its generation is gone) but stays tracked. */
+/* With reacquire_lost_locks: lost with its connection, or a bound passed
+ * while the server did not answer. It reads not held from now on (it
+ * already does) but stays tracked, to be verified or re-acquired once the
+ * server answers (do_reacquire). */
 static void suspend(ldlm_client *client, ldlm_handle *l)
 {
+    bool same_connection = l->generation == client->connection_generation;
     l->locked = false;
     l->retry_at_ms = 0;
     char line[512];
     snprintf(line, sizeof line,
-             "libldlm: lock %s lost with the connection; re-acquiring it "
-             "once the server is back",
+             same_connection
+                 ? "libldlm: lock %s not confirmed by the server in time; "
+                   "not held until the server confirms it or gives it back"
+                 : "libldlm: lock %s lost with the connection; re-acquiring "
+                   "it once the server is back",
              l->name);
     log_unlocked(client, LDLM_LOG_INFO, line);
 }
@@ -330,7 +346,47 @@ static void do_probe(ldlm_client *client, work_item *w)
  */
 static void do_reacquire(ldlm_client *client, work_item *w)
 {
-    ldlm_err err = ldlmi_give_back(client, w->name, w->key, w->rpc_deadline);
+    pthread_mutex_lock(&client->mutex);
+    ldlm_handle *s = find_tracked(client, w->lock, w->serial);
+    bool same_connection = s && s->generation == w->generation;
+    pthread_mutex_unlock(&client->mutex);
+    if (same_connection) {
+        /* Suspended on a connection that never ended: the session that
+         * owns the lock is ours and alive, so a renewal that succeeds on
+         * it proves the lock was never released (a released lock's timer
+         * is gone, and keys are never reused). */
+        int64_t start = ldlmi_belief_now_ms();
+        ldlm_err err =
+            ldlmi_rpc_renew(client, w->name, w->key, w->lock_timeout_seconds,
+                            w->rpc_deadline, NULL);
+        bool confirmed = false;
+        pthread_mutex_lock(&client->mutex);
+        if (ldlmi_server_answered(err))
+            ldlmi_note_contact(client, w->generation, start);
+        ldlm_handle *l = find_tracked(client, w->lock, w->serial);
+        if (l && err == LDLM_OK &&
+            client->connection_generation == w->generation) {
+            l->locked = true;
+            ldlmi_lock_schedule(l, start);
+            l->retry_at_ms = 0;
+            confirmed = true;
+        } else if (l && !ldlmi_server_answered(err)) {
+            l->retry_at_ms = ldlmi_belief_now_ms() + RETRY_PAUSE_MS;
+        }
+        pthread_cond_broadcast(&client->changed);
+        pthread_mutex_unlock(&client->mutex);
+        if (confirmed) {
+            ldlmi_log(LDLM_LOG_INFO, "libldlm: lock %s confirmed again",
+                      w->name);
+            return;
+        }
+        if (!ldlmi_server_answered(err))
+            return; /* tried again later */
+        /* The server no longer has it: take it again below. */
+    }
+    ldlm_err err = same_connection ? LDLM_ERR_LOCK_DOES_NOT_EXIST
+                                   : ldlmi_give_back(client, w->name, w->key,
+                                                     w->rpc_deadline);
     if (err == LDLM_OK) {
         /* Still there for a second: try again once it is gone. */
         pthread_mutex_lock(&client->mutex);
@@ -357,8 +413,8 @@ static void do_reacquire(ldlm_client *client, work_item *w)
     if (ldlmi_server_answered(err))
         ldlmi_note_contact(client, w->generation, start);
     ldlm_handle *l = find_tracked(client, w->lock, w->serial);
-    bool same_connection = client->connection_generation == w->generation;
-    if (!l || (locked && !same_connection)) {
+    bool still_connected = client->connection_generation == w->generation;
+    if (!l || (locked && !still_connected)) {
         /* Unlocked or freed meanwhile, or taken on a connection that
          * ended during the call: nobody will use this key. */
         if (new_key)
@@ -376,7 +432,7 @@ static void do_reacquire(ldlm_client *client, work_item *w)
         reacquired = true;
     } else if (err == LDLM_OK) {
         report_lost(client, l, LDLM_ERR_LOCK_LOST,
-                    "held by others since the connection was lost");
+                    "taken by others while it was not confirmed");
     } else if (is_server_lock_error(err) || err == LDLM_ERR_SERVER_UNKNOWN ||
                err == LDLM_ERR_LOCK_SIZE_MISMATCH ||
                err == LDLM_ERR_INVALID_LOCK_SIZE) {

@@ -165,7 +165,8 @@ typedef struct ldlm_channel_arg {
  * for the timers the server gave them. With reacquire_lost_locks
  * a lock lost with its connection is not reported but taken back (same
  * name and size, new key) once the connection is back, reading not held
- * meanwhile; it is reported only if that fails. The library reconnects
+ * meanwhile; it is reported only if that fails (a lock whose bound passed
+ * while the server was silent is kept the same way). The library reconnects
  * within about a second of the server's return (backoff capped at 1 s).
  *
  * The callback runs without any library lock held, as does the log
@@ -206,8 +207,11 @@ typedef struct ldlm_config {
      * Re-acquire (same name and size) locks lost with the connection: such a
      * lock reads not locked from the moment the connection ends until it is
      * re-acquired (new key) once the server is back; it is reported lost
-     * only if that fails (e.g. someone else took it meanwhile). See
-     * "Connection loss" above.
+     * only if that fails (e.g. someone else took it meanwhile). A lock whose
+     * bound passed while the server did not answer (a stopped server) is
+     * kept the same way: not locked until the server answers again, then
+     * confirmed (same key, if the connection never ended and the server
+     * still has it) or re-acquired. See "Connection loss" above.
      */
     bool reacquire_lost_locks;
     ldlm_lost_lock_fn lost_lock_callback; /* NULL = no notification */

@@ -250,6 +250,24 @@ static void with_reacquire_lost_locks_wait_for_the_connection(void **state)
     assert_int_equal(wake, 2500);
 }
 
+/* With reacquire_lost_locks a lock whose bound passed while the server did
+ * not answer is not reported but suspended, and verified once the
+ * connection (the same one) works again. */
+static void with_reacquire_a_silent_server_suspends(void **state)
+{
+    fixture *f = *state;
+    f->client.reacquire_lost_locks = true;
+    timed_lock(f, 0, 600, true, 0); /* bounded by contact: 8 s */
+    ldlm_handle *lock = NULL;
+    int64_t wake = 0;
+    f->client.probe_retry_at_ms = at(100000); /* probes keep failing */
+    assert_int_equal(next(f, DROP_BOUND, &lock, &wake), WORK_SUSPEND);
+    f->locks[0].locked = false; /* what the keeper does */
+    assert_int_equal(until(f, 0), 0);
+    assert_int_equal(next(f, DROP_BOUND, &lock, &wake), WORK_REACQUIRE);
+    assert_ptr_equal(lock, &f->locks[0]);
+}
+
 static void most_urgent_wake_time_wins(void **state)
 {
     fixture *f = *state;
@@ -362,6 +380,7 @@ int main(void)
         TEST(unrenewed_lock_is_reported_at_its_bound),
         TEST(a_lost_connection_loses_its_locks_at_once),
         TEST(with_reacquire_lost_locks_wait_for_the_connection),
+        TEST(with_reacquire_a_silent_server_suspends),
         TEST(most_urgent_wake_time_wins),
         TEST(the_lock_ending_first_is_renewed_first),
         TEST(a_renewal_restarts_bound_and_schedule),
