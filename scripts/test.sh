@@ -118,8 +118,20 @@ for target in conf options lock_name messages; do
     --seconds "$fuzz_seconds" --work "$out/fuzz" "$target"
 done
 
-# The release tarball builds and passes its own tests.
-stage "make distcheck" make -C "$out/plain" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+# The release tarball builds, installs and uninstalls cleanly, and passes its
+# own tests, but for the two long runs already made on the tree above (the
+# fault-injection run and the long-lived host), which would add minutes and
+# prove nothing new about the tarball.
+# (Test names from the plain run's .trs files; automake drops ".sh" there.)
+distcheck_tests=$(cd "$out/plain" 2>/dev/null && find tests examples -name '*.trs' 2>/dev/null |
+  sed 's/\.trs$//' | grep -v -e '^tests/faults/' -e '/long_lived' | sort |
+  while read -r t; do if [ -f "$top/$t.sh" ]; then echo "$t.sh"; else echo "$t"; fi; done | tr '\n' ' ')
+if [ -n "$distcheck_tests" ]; then
+  stage "make distcheck" make -C "$out/plain" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror \
+    TESTS="$distcheck_tests"
+else
+  stage "make distcheck" make -C "$out/plain" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+fi
 
 # The Debian packages: built from a clean clone, lintian-clean, installed,
 # enabled with pam-auth-update, used by a real sshd login, purged; in a
