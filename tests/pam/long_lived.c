@@ -712,7 +712,7 @@ static void expect(long cycle, const char *service, const char *user,
 #define BLOCK 500
 #define HOLD_END 250
 #define OUTAGE_AT 300
-#define OUTAGE_LOGINS 10
+#define OUTAGE_LOGINS 5
 #define PAUSE_AT 400
 #define PAUSE_LOGINS 2
 /* gRPC's connect timeout (20 s), and a margin. */
