@@ -249,7 +249,7 @@ def main():
                 "(%d overlapping segments)" % (
                     name, h.cid, fmt_s(f["end"] - f["start"]),
                     fmt_s(f["start"] - t0), fmt_s(s - t0),
-                    fmt_s(h.end - f["end"]), fmt_s(h.end - s), n))
+                    fmt_s(max(0, h.end - f["end"])), fmt_s(h.end - s), n))
     else:
         say("beyond the guarantee (a holder frozen mid-use through its "
             "lock's end): none seen")

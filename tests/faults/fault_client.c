@@ -173,8 +173,9 @@ static ldlm_client *make_client(const lib_options *o, bool no_renew)
     return client;
 }
 
-/* One acquisition, use and release (or loss). */
-static void hold_once(ldlm_client *client, const lib_options *o, bool expiry)
+/* One acquisition, use and release (or loss); false if it did not get the
+ * lock. */
+static bool hold_once(ldlm_client *client, const lib_options *o, bool expiry)
 {
     int timeout = o->lock_timeout;
     if (expiry && timeout == 0)
@@ -198,7 +199,7 @@ static void hold_once(ldlm_client *client, const lib_options *o, bool expiry)
         /* Pacing after a failure (the server may be down): not a sync. */
         if (err != LDLM_ERR_LOCK_WAIT_TIMEOUT && err != LDLM_OK)
             sleep_ms(rng_between(100, 300));
-        return;
+        return false;
     }
     atomic_store(&lost_flag, false);
     atomic_store(&current, lock);
@@ -250,6 +251,7 @@ static void hold_once(ldlm_client *client, const lib_options *o, bool expiry)
                (long long)(acquired + (int64_t)timeout * 1000000));
     ldlm_handle_free(lock);
     sleep_ms(rng_between(0, o->pause_max)); /* let others in */
+    return true;
 }
 
 static int run_lib(const lib_options *o)
@@ -259,7 +261,9 @@ static int run_lib(const lib_options *o)
     while (!stop_requested) {
         bool expiry = expiry_requested;
         expiry_requested = 0;
-        hold_once(expiry ? no_renew : client, o, expiry);
+        /* The fault is the next hold that happens: kept until one does. */
+        if (!hold_once(expiry ? no_renew : client, o, expiry) && expiry)
+            expiry_requested = 1;
     }
     ldlm_client_free(no_renew);
     ldlm_client_free(client);
