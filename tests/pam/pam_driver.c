@@ -197,6 +197,34 @@ static void usage(void)
             "[--session-user USER] [--no-user] SERVICE USER\n");
 }
 
+/* Threads of this process, from /proc/self/status; -1 if unknown. */
+static long thread_count(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (f == NULL)
+        return -1;
+    char line[256];
+    long n = -1;
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (sscanf(line, "Threads: %ld", &n) == 1)
+            break;
+    fclose(f);
+    return n;
+}
+
+/*
+ * After pam_end, gRPC winds its threads down in the background (within
+ * about a second). A process that exits while they are exiting makes
+ * LeakSanitizer's exit-time scan race them ("Tracer caught signal 11"), so
+ * the driver, like a long-lived host would, lets them finish first:
+ * bounded to 5 s, polled every 10 ms.
+ */
+static void wait_for_library_threads(void)
+{
+    for (int i = 0; i < 500 && thread_count() > 1; i++)
+        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+}
+
 int main(int argc, char **argv)
 {
     const char *rhost = NULL;
@@ -295,5 +323,6 @@ int main(int argc, char **argv)
     printf("END %s\n", code_name(rc));
     fflush(stdout);
     closelog();
+    wait_for_library_threads();
     return all_ok ? 0 : 1;
 }
