@@ -25,3 +25,17 @@ EXTRA_DIST += \
 	bench/go/main.go \
 	bench/python/bench.py \
 	bench/python/requirements.txt
+
+# ldlmd_scale: many held sessions through one ldlmd (bench/run.sh,
+# tests/ldlmd/scale_smoke.sh).
+if ENABLE_LDLMD
+if ENABLE_PAM
+check_PROGRAMS += bench/ldlmd_scale
+endif
+endif
+bench_ldlmd_scale_SOURCES = bench/ldlmd_scale.c bench/bench_stats.c \
+	bench/bench_stats.h
+bench_ldlmd_scale_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ldlmd
+bench_ldlmd_scale_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
+bench_ldlmd_scale_LDADD = ldlmd/libldlm_agent.la libldlm/libldlm.la \
+	$(PROTOBUF_C_LIBS) $(PAM_LIBS) $(PTHREAD_LIBS) -lm

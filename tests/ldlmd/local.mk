@@ -56,3 +56,14 @@ tests_ldlmd_test_notify_LDADD = $(CMOCKA_LIBS)
 endif
 endif
 EXTRA_DIST += $(LDLMD_SERVER_TESTS) tests/ldlmd/fuzz_replay.sh
+
+# 200 held sessions through one ldlmd (bench/ldlmd_scale: the scale run of
+# bench/run.sh in small).
+if ENABLE_LDLMD
+if ENABLE_PAM
+if ENABLE_CLI
+TESTS += tests/ldlmd/scale_smoke.sh
+endif
+endif
+endif
+EXTRA_DIST += tests/ldlmd/scale_smoke.sh
