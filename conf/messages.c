@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "conf_internal.h"
+#include "ldlm_util.h"
 
 int ldlm_conf_vfail(ldlm_conf *conf, const ldlm_conf_entry *e, const char *fmt,
                     va_list ap)
@@ -20,12 +21,18 @@ int ldlm_conf_vfail(ldlm_conf *conf, const ldlm_conf_entry *e, const char *fmt,
     vsnprintf(message, sizeof message, fmt, ap);
     if (e == NULL) {
         snprintf(conf->error, sizeof conf->error, "%s", message);
-        return -1;
+    } else {
+        /* The location first, then as much of the message as fits. */
+        ldlm_conf_entry_location(e, conf->error, CONF_LOCATION_MAX);
+        size_t used = strlen(conf->error);
+        snprintf(conf->error + used, sizeof conf->error - used, ": %s",
+                 message);
     }
-    /* The location first, then as much of the message as fits. */
-    ldlm_conf_entry_location(e, conf->error, CONF_LOCATION_MAX);
-    size_t used = strlen(conf->error);
-    snprintf(conf->error + used, sizeof conf->error - used, ": %s", message);
+    /* Paths and values in the message come from files and arguments that
+     * may hold anything, and the message goes to syslog and terminals as
+     * one line: whatever a call site forgot to escape (or a cut in the
+     * middle of a character) is made harmless here, once. */
+    ldlmu_tidy_line(conf->error);
     return -1;
 }
 

@@ -26,7 +26,8 @@ bool ldlmu_utf8_valid(const char *s, size_t len);
 /*
  * A copy of s safe for a log line, a message or a terminal: well-formed
  * UTF-8 sequences of printable characters are kept, a backslash becomes
- * "\\", and every other byte (C0 and C1 controls, DEL, bytes of invalid
+ * "\\", and every other byte (C0 and C1 controls, DEL, the separators
+ * U+2028/U+2029, bidirectional formatting characters, bytes of invalid
  * UTF-8) becomes "\xNN". NULL gives "(null)". Returns a string to free(),
  * NULL if out of memory.
  */
@@ -38,6 +39,16 @@ char *ldlmu_printable(const char *s);
  * written as the empty string.
  */
 void ldlmu_printable_into(const char *s, char *buf, size_t size);
+
+/*
+ * Makes s, in place, one line of printable UTF-8 without escaping what is
+ * already fine (a backslash stays one backslash): every byte the functions
+ * above would write as "\xNN" (controls, tabs, line breaks, C1 controls,
+ * U+2028/U+2029, bidirectional formatting characters, invalid UTF-8)
+ * becomes '?'. For messages already formatted from values that may hold
+ * anything; the length does not change. NULL is a no-op.
+ */
+void ldlmu_tidy_line(char *s);
 
 /* ---- Numbers ---------------------------------------------------------------------- */
 

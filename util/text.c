@@ -58,6 +58,28 @@ bool ldlmu_utf8_valid(const char *s, size_t len)
 }
 
 /*
+ * True if the well-formed sequence of n bytes at p is a character a line of
+ * text must not carry raw: C0 controls and DEL, C1 controls (U+0080..U+009F,
+ * encoded c2 80..c2 9f), the line and paragraph separators U+2028/U+2029
+ * (which some terminals and log viewers treat as line breaks) and the
+ * bidirectional formatting characters (U+061C, U+200E/U+200F,
+ * U+202A..U+202E, U+2066..U+2069), which can make a log line read backwards.
+ */
+static bool unsafe_character(const unsigned char *p, size_t n)
+{
+    if (n == 1)
+        return p[0] < 0x20 || p[0] == 0x7f;
+    if (n == 2)
+        return (p[0] == 0xc2 && p[1] < 0xa0) || (p[0] == 0xd8 && p[1] == 0x9c);
+    if (n == 3 && p[0] == 0xe2 && p[1] == 0x80)
+        return p[2] == 0x8e || p[2] == 0x8f || p[2] == 0xa8 || p[2] == 0xa9 ||
+               (p[2] >= 0xaa && p[2] <= 0xae);
+    if (n == 3 && p[0] == 0xe2 && p[1] == 0x81)
+        return p[2] >= 0xa6 && p[2] <= 0xa9;
+    return false;
+}
+
+/*
  * The escaped form of the character at p[0..avail): writes it to out (at
  * most 16 bytes) and returns its length; *consumed gets the input bytes it
  * stands for.
@@ -67,15 +89,12 @@ static size_t escape_one(const unsigned char *p, size_t avail, char *out,
 {
     static const char hex[] = "0123456789abcdef";
     size_t n = sequence_length(p, avail);
-    bool control = n == 1 && (p[0] < 0x20 || p[0] == 0x7f);
-    /* C1 controls U+0080..U+009F are encoded as c2 80..c2 9f. */
-    bool c1_control = n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
     if (n == 1 && p[0] == '\\') {
         out[0] = out[1] = '\\';
         *consumed = 1;
         return 2;
     }
-    if (n == 0 || control || c1_control) {
+    if (n == 0 || unsafe_character(p, n)) {
         size_t bad = n == 0 ? 1 : n;
         for (size_t k = 0; k < bad; k++) {
             out[4 * k] = '\\';
@@ -140,4 +159,19 @@ void ldlmu_printable_into(const char *s, char *buf, size_t size)
         i += used;
     }
     buf[o] = '\0';
+}
+
+void ldlmu_tidy_line(char *s)
+{
+    if (s == NULL)
+        return;
+    unsigned char *p = (unsigned char *)s;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        size_t n = sequence_length(p + i, len - i);
+        size_t bad = n == 0 ? 1 : unsafe_character(p + i, n) ? n : 0;
+        if (bad > 0)
+            memset(p + i, '?', bad);
+        i += n == 0 ? 1 : n;
+    }
 }

@@ -37,11 +37,9 @@ void fuzz_check(bool cond, const char *what, const char *detail);
 
 /*
  * A message meant for a log line or the user's terminal: not empty, one
- * line, no control character but the tab (what the configuration parser
- * lets into a value). With FUZZ_STRICT_MESSAGES=1 in the environment also
- * no tab, no C1 control and well-formed UTF-8: what quoting every value
- * with ldlmu_printable gives (conf_internal.h); some messages quote values
- * as they are (see tests/fuzz/README.md).
+ * line, well-formed UTF-8 without controls (tabs included), C1 controls,
+ * line separators or bidirectional formatting characters; what
+ * ldlmu_printable and ldlmu_tidy_line give (see tests/fuzz/README.md).
  */
 void fuzz_check_message(const char *message, const char *what);
 

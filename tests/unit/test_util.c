@@ -45,6 +45,38 @@ static void printable_escapes_what_could_forge_a_line(void **state)
     free(s);
 }
 
+static void printable_escapes_what_could_reorder_a_line(void **state)
+{
+    (void)state;
+    /* U+202E (right-to-left override), U+2028 (line separator), U+2066
+     * (left-to-right isolate), U+061C (Arabic letter mark) are escaped;
+     * their neighbours U+202F, U+2070 and U+061D are not. */
+    char *s = ldlmu_printable("a\xe2\x80\xae"
+                              "b\xe2\x80\xa8"
+                              "c\xe2\x81\xa6"
+                              "d\xd8\x9c"
+                              "e\xe2\x80\xaf\xe2\x81\xb0\xd8\x9d");
+    assert_non_null(s);
+    assert_string_equal(s, "a\\xe2\\x80\\xae"
+                           "b\\xe2\\x80\\xa8"
+                           "c\\xe2\\x81\\xa6"
+                           "d\\xd8\\x9c"
+                           "e\xe2\x80\xaf\xe2\x81\xb0\xd8\x9d");
+    free(s);
+}
+
+static void tidy_line_keeps_length_and_backslashes(void **state)
+{
+    (void)state;
+    char s[] = "path\\to\tx\ny\xc2\x85z\xe2\x80\xae\xff caf\xc3\xa9 \xe2\x82";
+    size_t before = strlen(s);
+    ldlmu_tidy_line(s);
+    assert_int_equal(strlen(s), before);
+    assert_string_equal(s, "path\\to?x?y??z???? caf\xc3\xa9 ??");
+    assert_true(ldlmu_utf8_valid(s, strlen(s)));
+    ldlmu_tidy_line(NULL);
+}
+
 static void printable_into_is_bounded(void **state)
 {
     (void)state;
@@ -96,6 +128,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(utf8_well_formed_only),
         cmocka_unit_test(printable_escapes_what_could_forge_a_line),
+        cmocka_unit_test(printable_escapes_what_could_reorder_a_line),
+        cmocka_unit_test(tidy_line_keeps_length_and_backslashes),
         cmocka_unit_test(printable_into_is_bounded),
         cmocka_unit_test(numbers_are_strict),
     };
