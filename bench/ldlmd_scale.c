@@ -18,8 +18,10 @@
  * sessions are N live processes (each blocked in read(2); they die with
  * this process, PR_SET_PDEATHSIG).
  *
- * A login is, with --pam, pam_start + pam_open_session of HOLD_USER
- * through SERVICE (pam_ldlm mode=agent, under pam_wrapper); with --agent,
+ * A login is, with --pam, pam_open_session of HOLD_USER through SERVICE
+ * (pam_ldlm mode=agent, under pam_wrapper), on a handle this process
+ * started with pam_start just before the fork (pam_wrapper allows only 62
+ * live processes that called pam_start); with --agent,
  * an acquisition of one slot of HOLD_LOCK (NAME:SIZE) through the agent
  * client, pid of the session = the holding process.
  *
@@ -38,6 +40,8 @@
  *   rep ldlmd_scale login_at_HELD REP K SECONDS P50_US P99_US
  *   daemon HELD RSS_KB THREADS FDS        ldlmd at 0 held and each level
  *   fill N SECONDS P50_US P99_US          opening the N sessions
+ *   fill_window FROM TO P50_US P99_US     the logins that opened sessions
+ *                                         FROM..TO (between two levels)
  *   close N SECONDS FAILED                every holder closed (no --kill)
  *   release SLOTS FIRST_MS ALL_MS         --kill: from SIGKILL to the first
  *                                         and to the last slot taken
@@ -53,7 +57,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -68,6 +74,7 @@
 
 #define LABEL "ldlmd_scale"
 #define CALL_TIMEOUT_MS 30000
+#define CHILD_TIMEOUT_MS 60000 /* a login's process reports within this */
 #define KILL_THREADS 8
 #define MAX_LEVELS 16
 
@@ -118,7 +125,9 @@ static int open_session(const char *user, const ldlm_agent_lock *lock, held *h,
                         int32_t *code)
 {
     if (S.pam) {
-        int rc = pam_start(S.service, user, &conversation, &h->pamh);
+        int rc = PAM_SUCCESS;
+        if (h->pamh == NULL)
+            rc = pam_start(S.service, user, &conversation, &h->pamh);
         if (rc == PAM_SUCCESS)
             rc = pam_open_session(h->pamh, 0);
         *code = rc;
@@ -167,9 +176,9 @@ static void send_record(int fd, const login_record *r)
 /* A holder: logs in, reports, waits for the end of `release_fd`, logs out.
  * _exit: pam_wrapper's exit handler would remove the directory it shares
  * with this program. */
-static void holder_main(int result_fd, int release_fd)
+static void holder_main(int result_fd, int release_fd, pam_handle_t *pamh)
 {
-    held h = {0};
+    held h = {.pamh = pamh};
     login_record r = {0};
     uint64_t t0 = bench_now_ns();
     r.ok = open_session(S.hold_user, &S.hold_lock, &h, &r.code) == 0;
@@ -195,7 +204,9 @@ static void probe_main(int result_fd)
         r.ok = close_session(&h) == 0;
     r.ns = bench_now_ns() - t0;
     send_record(result_fd, &r);
-    _exit(r.ok ? 0 : 1);
+    /* exit, not _exit: this process called pam_start, so pam_wrapper set
+     * up a directory of its own, which its exit handler removes. */
+    exit(r.ok ? 0 : 1);
 }
 
 /* ---- this process -------------------------------------------------------- */
@@ -207,8 +218,25 @@ static int result_pipe[2] = {-1, -1}, release_pipe[2] = {-1, -1};
 /* Forks a login process; its record in *r. */
 static int run_child(bool holder, pid_t *pid, login_record *r)
 {
+    /* A holder's pam_start is made here, its pam_open_session in its own
+     * process (as a login program may fork between the two): pam_wrapper
+     * sets itself up in every process that calls pam_start, in one of 62
+     * directories /tmp/pam.X, which would allow only that many live
+     * holders. */
+    pam_handle_t *pamh = NULL;
+    if (holder && S.pam) {
+        int rc = pam_start(S.service, S.hold_user, &conversation, &pamh);
+        if (rc != PAM_SUCCESS) {
+            *pid = -1;
+            r->ok = 0;
+            r->code = rc;
+            return 0;
+        }
+    }
     fflush(NULL);
     pid_t child = fork();
+    if (pamh != NULL && child != 0)
+        pam_end(pamh, PAM_SUCCESS); /* this process's copy only */
     if (child < 0)
         return -1;
     if (child == 0) {
@@ -218,18 +246,39 @@ static int run_child(bool holder, pid_t *pid, login_record *r)
         close(result_pipe[0]);
         close(release_pipe[1]);
         if (holder)
-            holder_main(result_pipe[1], release_pipe[0]);
+            holder_main(result_pipe[1], release_pipe[0], pamh);
         probe_main(result_pipe[1]);
     }
     *pid = child;
-    ssize_t n;
-    do {
-        n = read(result_pipe[0], r, sizeof *r);
-    } while (n < 0 && errno == EINTR);
-    if (n != (ssize_t)sizeof *r) {
-        r->ok = 0;
-        r->code = -1;
+    r->ok = 0;
+    r->code = -1;
+    /* Its record, or its end without one (a library that exits, a crash):
+     * the other holders keep the pipe open, so no end of file tells. */
+    int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+    struct pollfd p[2] = {{.fd = result_pipe[0], .events = POLLIN},
+                          {.fd = pidfd, .events = POLLIN}};
+    int64_t deadline = (int64_t)(bench_now_ns() / 1000000) + CHILD_TIMEOUT_MS;
+    for (;;) {
+        int left = (int)(deadline - (int64_t)(bench_now_ns() / 1000000));
+        if (left <= 0)
+            break;
+        int ready = poll(p, pidfd >= 0 ? 2 : 1, left);
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0)
+            break;
+        if (p[0].revents & POLLIN) {
+            if (read(result_pipe[0], r, sizeof *r) != (ssize_t)sizeof *r) {
+                r->ok = 0;
+                r->code = -1;
+            }
+            break;
+        }
+        if (p[1].revents & POLLIN)
+            break; /* ended without a word */
     }
+    if (pidfd >= 0)
+        close(pidfd);
     return 0;
 }
 
@@ -285,6 +334,8 @@ static void print_daemon(int held_now)
 static int reap(pid_t pid)
 {
     int status = 0;
+    if (pid <= 0)
+        return -1;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -333,6 +384,22 @@ static bool is_level(int held_now)
     return held_now == S.sessions;
 }
 
+/* The logins that opened sessions FROM+1 .. TO (a copy: sorting would
+ * mix the windows). */
+static void print_window(const uint64_t *lat, int from, int to)
+{
+    size_t n = (size_t)(to - from);
+    uint64_t *w = malloc(n * sizeof *w);
+    if (w == NULL)
+        return;
+    memcpy(w, lat + from, n * sizeof *w);
+    printf("fill_window\t%d\t%d\t%.1f\t%.1f\n", from + 1, to,
+           bench_percentile_ns(w, n, 50) / 1e3,
+           bench_percentile_ns(w, n, 99) / 1e3);
+    fflush(stdout);
+    free(w);
+}
+
 static int fill(void)
 {
     uint64_t *lat = calloc((size_t)S.sessions, sizeof *lat);
@@ -340,7 +407,7 @@ static int fill(void)
         return -1;
     uint64_t t0 = bench_now_ns();
     uint64_t probing = 0;
-    int rc = 0;
+    int rc = 0, window_start = 0;
     while (holder_count < S.sessions) {
         login_record r;
         pid_t pid;
@@ -360,6 +427,8 @@ static int fill(void)
         holders[holder_count] = pid;
         lat[holder_count++] = r.ns;
         if (is_level(holder_count)) {
+            print_window(lat, window_start, holder_count);
+            window_start = holder_count;
             uint64_t p0 = bench_now_ns();
             if (probe_level(holder_count) != 0) {
                 rc = -1;

@@ -5,7 +5,7 @@
  *
  *   pam_bench [--reps R] [--warmup N] [--logins N] [--fresh-process]
  *             LABEL SERVICE USER
- *   pam_bench --footprint N LABEL SERVICE USER
+ *   pam_bench --footprint N [--server-port PORT] LABEL SERVICE USER
  *
  * Timing mode: R repetitions of N logins of USER through SERVICE, each
  * login a pam_start .. pam_end of its own, and prints one "rep" line per
@@ -19,9 +19,12 @@
  *
  * Footprint mode: starts N PAM handles, then opens their sessions and keeps
  * them open, printing what this process has with 0, 1 and N sessions held:
- *   footprint LABEL HELD THREADS USS_KB
+ *   footprint LABEL HELD THREADS USS_KB CONNECTIONS
  * THREADS from /proc/self/status, USS_KB = Private_Clean + Private_Dirty of
- * /proc/self/smaps_rollup. The "0 held" figure is taken after pam_start of
+ * /proc/self/smaps_rollup, CONNECTIONS = the established TCP connections of
+ * the whole host (this network namespace, /proc/net/tcp and tcp6) whose far
+ * end is port PORT: what the LDLM server sees from this host, whichever
+ * process holds them (this one, or ldlmd); -1 without --server-port. The "0 held" figure is taken after pam_start of
  * every handle (modules loaded), so the differences are what held sessions
  * add. Each figure is read after a 300 ms pause that lets background
  * threads started by a session come up (a measurement, not a sync).
@@ -216,6 +219,31 @@ static long proc_field_kb(const char *path, const char *field)
     return total;
 }
 
+static int server_port;
+
+/* Established connections to server_port in one /proc/net/tcp* table. */
+static long count_connections(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0; /* no IPv6: no table */
+    char line[512];
+    long n = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        char remote[64];
+        unsigned port, state;
+        /* "sl: local_address rem_address st ...", addresses as HEX:PORT */
+        if (sscanf(line, " %*s %*s %63s %x", remote, &state) != 2)
+            continue; /* the header */
+        char *colon = strrchr(remote, ':');
+        if (colon != NULL && sscanf(colon + 1, "%x", &port) == 1 &&
+            (int)port == server_port && state == 0x01 /* ESTABLISHED */)
+            n++;
+    }
+    fclose(f);
+    return n;
+}
+
 static void print_footprint(const char *label, int held)
 {
     /* Let threads that a session starts in the background come up. */
@@ -225,7 +253,11 @@ static void print_footprint(const char *label, int held)
     long clean = proc_field_kb("/proc/self/smaps_rollup", "Private_Clean");
     long dirty = proc_field_kb("/proc/self/smaps_rollup", "Private_Dirty");
     long uss = clean < 0 || dirty < 0 ? -1 : clean + dirty;
-    printf("footprint\t%s\t%d\t%ld\t%ld\n", label, held, threads, uss);
+    long conns = server_port == 0 ? -1
+                                  : count_connections("/proc/net/tcp") +
+                                        count_connections("/proc/net/tcp6");
+    printf("footprint\t%s\t%d\t%ld\t%ld\t%ld\n", label, held, threads, uss,
+           conns);
     fflush(stdout);
 }
 
@@ -284,7 +316,8 @@ static void usage(void)
 {
     fprintf(stderr, "usage: pam_bench [--reps R] [--warmup N] [--logins N] "
                     "[--fresh-process] LABEL SERVICE USER\n"
-                    "       pam_bench --footprint N LABEL SERVICE USER\n");
+                    "       pam_bench --footprint N [--server-port PORT] "
+                    "LABEL SERVICE USER\n");
 }
 
 int main(int argc, char **argv)
@@ -311,6 +344,8 @@ int main(int argc, char **argv)
             logins = bench_positive_int(opt, val);
         else if (strcmp(opt, "--footprint") == 0)
             footprint = bench_positive_int(opt, val);
+        else if (strcmp(opt, "--server-port") == 0)
+            server_port = bench_positive_int(opt, val);
         else {
             usage();
             return 2;

@@ -34,7 +34,16 @@
 #      pam_ldlm for an exempt user (module loaded, no server contact); the
 #      same logins each in a fresh process (whole pam_start .. pam_end);
 #      and the threads and private memory (USS) that 1 and 50 held
-#      sessions add to their process.
+#      sessions add to their process, with the established connections
+#      to the server port on the host. pam_ldlm runs in-process
+#      (mode=direct) and through an ldlmd started by this run against the
+#      same server (mode=agent), plaintext and TLS: bench/ldlmd_lib.sh.
+#      Then the ldlmd scale run (bench/ldlmd_scale): 2,000 (quick: 200)
+#      concurrent held sessions through one ldlmd, each a live process of
+#      its own, login p50 at 1, 100 and all held, ldlmd's RSS per session,
+#      and the time until the server freed every slot after kill -9 of
+#      ldlmd (a client taking every slot as it comes free). The 1-minute
+#      load average is recorded before each of these.
 #   5. prints the table: each figure is the median of the repetitions with
 #      the spread (min-max), then the ratios libldlm/Go and libldlm/Python.
 #
@@ -83,11 +92,13 @@ footprint_sessions=50
 if [ "$mode" = quick ]; then
     reps=3 warmup=20 ops=200 mt_ops=10 connect_ops=5
     pam_logins=100 pam_fresh_logins=10 pam_warmup=5
+    scale_sessions=200 scale_levels=1,100 scale_probes=10
     client_timeout=120
     : "${LDLM_SERVER_INSTALL_TIMEOUT:=120}"
 else
     reps=7 warmup=500 ops=5000 mt_ops=300 connect_ops=50
     pam_logins=1000 pam_fresh_logins=100 pam_warmup=50
+    scale_sessions=2000 scale_levels=1,100 scale_probes=30
     client_timeout=1800
 fi
 export LDLM_SERVER_INSTALL_TIMEOUT
@@ -115,6 +126,7 @@ started_marker=$out/.started
 # pam_wrapper, nss_wrapper and what forked logins leave in /tmp (pam.?).
 . "$top/tests/harness/cwrap.sh"
 cleanup() {
+    declare -F bench_ldlmd_stop > /dev/null && bench_ldlmd_stop
     if declare -F ldlm_srv_cleanup > /dev/null; then
         [ -n "${LDLM_SRV_LOG:-}" ] && [ -f "$LDLM_SRV_LOG" ] &&
             cp "$LDLM_SRV_LOG" "$logs/server.log" 2> /dev/null
@@ -151,6 +163,7 @@ build_ours() {
     make -C "$builddir" -j"$(nproc)" libldlm/libldlm.la pam_ldlm/pam_ldlm.la \
         pam_ldlm/pam_ldlm_slots.la \
         bench/ldlm_bench bench/pam_bench tests/harness/ldlm_test_tool \
+        ldlmd/ldlmd bench/ldlmd_scale tests/ldlmd/agent_tool \
         > "$logs/build.log" 2>&1 || {
         tail -n 40 "$logs/build.log" >&2
         return 1
@@ -356,8 +369,8 @@ pam_setup() {
     pamdir=$(mktemp -d "${TMPDIR:-/tmp}/ldlm-bench-pam.XXXXXX") || return 1
     chmod 755 "$pamdir"
     mkdir "$pamdir/services"
-    printf 'root:x:0:0:root:/root:/bin/sh\nalice:x:1001:1001::/home/alice:/bin/sh\n' > "$pamdir/passwd"
-    printf 'root:x:0:\nalice:x:1001:\n' > "$pamdir/group"
+    printf 'root:x:0:0:root:/root:/bin/sh\nalice:x:1001:1001::/home/alice:/bin/sh\nbob:x:1002:1002::/home/bob:/bin/sh\n' > "$pamdir/passwd"
+    printf 'root:x:0:\nalice:x:1001:\nbob:x:1002:\n' > "$pamdir/group"
     # The bench servers have no password.
     printf 'insecure_no_password\n' > "$pamdir/pam_ldlm.conf"
     printf 'alice - maxlogins %d\n' 1000 > "$pamdir/limits.conf"
@@ -372,21 +385,45 @@ pam_setup() {
 }
 pam_reason=
 pam_setup && pam_ok=1
+# ldlmd for pam_ldlm's mode=agent rows and the scale run.
+. "$top/bench/ldlmd_lib.sh"
 
 # pam_ldlm_service NAME ADDRESS [ARG...]: pam_ldlm alone in the session
 # stack, so that pam_open_session takes the slot and close gives it back.
 # on_error=deny: a server failure must show as a failure, not a fast login.
+# In-process (mode=direct) where pam_ldlm also has mode=agent, its default.
 pam_ldlm_service() {
-    local name=$1 address=$2
+    local name=$1 address=$2 direct=
     shift 2
-    printf 'session required %s conf=%s server=%s max_sessions=1000 timeout=5 on_error=deny%s\n' \
-        "$pam_module" "$pamdir/pam_ldlm.conf" "$address" "${*:+ $*}" > "$pamdir/services/$name"
+    pam_has_agent_mode && direct=" mode=direct"
+    printf 'session required %s conf=%s server=%s max_sessions=1000 timeout=5 on_error=deny%s%s\n' \
+        "$pam_module" "$pamdir/pam_ldlm.conf" "$address" "$direct" "${*:+ $*}" > "$pamdir/services/$name"
+}
+
+# pam_agent_rows LABEL SERVER [tls CA]: pam_ldlm mode=agent through an
+# ldlmd of this run against SERVER (the server the direct rows used).
+pam_agent_rows() {
+    local label=$1 server=$2
+    shift 2
+    if ! pam_has_agent_mode; then
+        pam_unavailable "unavailable: this pam_ldlm has no mode=agent" "$label"
+        return
+    fi
+    if ! bench_ldlmd_start "$label" "$server" "$@"; then
+        pam_unavailable "unavailable: $ldlmd_reason" "$label"
+        return
+    fi
+    printf 'session required %s conf=%s mode=agent agent_socket=%s max_sessions=1000 timeout=5 on_error=deny\n' \
+        "$pam_module" "$pamdir/pam_ldlm.conf" "$ldlmd_sock" > "$pamdir/services/$label"
+    pam_measure "$label" "$label" footprint
+    bench_ldlmd_stop
 }
 
 # pam_measure LABEL SERVICE [footprint]: the timings (and the footprint).
 pam_measure() {
     local label=$1 service=$2 footprint=${3:-}
     say "PAM: $label"
+    bench_load "$label"
     run_program "$label" "pam-$label" open_close "${pam_env[@]}" "$builddir/bench/pam_bench" \
         --reps "$reps" --warmup "$pam_warmup" --logins "$pam_logins" "$label" "$service" alice
     run_program "$label" "pam-$label-fresh" fresh_login "${pam_env[@]}" "$builddir/bench/pam_bench" \
@@ -394,8 +431,10 @@ pam_measure() {
         "$label" "$service" alice
     if [ -n "$footprint" ]; then
         local rc=0
+        local port=()
+        [ -n "${pam_server_port:-}" ] && port=(--server-port "$pam_server_port")
         timeout -k 10 "$client_timeout" "${pam_env[@]}" "$builddir/bench/pam_bench" \
-            --footprint "$footprint_sessions" "$label" "$service" alice \
+            --footprint "$footprint_sessions" "${port[@]}" "$label" "$service" alice \
             > "$logs/pam-$label-footprint.tsv" 2> "$logs/pam-$label-footprint.err" || rc=$?
         cat "$logs/pam-$label-footprint.tsv" >> "$results"
         if [ "$rc" != 0 ]; then
@@ -435,15 +474,21 @@ if [ "$server_ok" = 1 ]; then
     if start_server; then
         clients_run "$LDLM_SRV_ADDR" "" "${plain_workloads[@]}"
         if [ "$pam_ok" = 1 ]; then
+            pam_server_port=$LDLM_SRV_PORT
             pam_ldlm_service ldlm_plain "$LDLM_SRV_ADDR"
             pam_measure pam_ldlm_plain ldlm_plain footprint
+            pam_agent_rows pam_ldlm_agent_plain "$LDLM_SRV_ADDR"
+            bench_ldlmd_scale "$scale_sessions" "$scale_levels" "$scale_probes" "$reps" "$LDLM_SRV_ADDR"
+            pam_server_port=
         else
-            pam_unavailable "$pam_reason" pam_ldlm_plain
+            pam_unavailable "$pam_reason" pam_ldlm_plain pam_ldlm_agent_plain
+            printf 'scale_status\t%s\n' "$pam_reason" >> "$results"
         fi
     else
         server_reason="the server did not start (log: $logs/server.log, $logs/server-start.log)"
         clients_unavailable "server unavailable" "${plain_workloads[@]}"
-        pam_unavailable "server unavailable" pam_ldlm_plain
+        pam_unavailable "server unavailable" pam_ldlm_plain pam_ldlm_agent_plain
+        printf 'scale_status\tserver unavailable\n' >> "$results"
     fi
     ldlm_srv_stop
     say "starting the LDLM server (TLS)"
@@ -451,19 +496,23 @@ if [ "$server_ok" = 1 ]; then
         start_server --tls_cert "$LDLM_SRV_SERVER_CERT" --tls_key "$LDLM_SRV_SERVER_KEY"; then
         clients_run "$LDLM_SRV_ADDR" "$LDLM_SRV_CA" connect_tls
         if [ "$pam_ok" = 1 ]; then
+            pam_server_port=$LDLM_SRV_PORT
             pam_ldlm_service ldlm_tls "$LDLM_SRV_ADDR" tls "ca_file=$LDLM_SRV_CA"
             pam_measure pam_ldlm_tls ldlm_tls footprint
+            pam_agent_rows pam_ldlm_agent_tls "$LDLM_SRV_ADDR" tls "$LDLM_SRV_CA"
+            pam_server_port=
         else
-            pam_unavailable "$pam_reason" pam_ldlm_tls
+            pam_unavailable "$pam_reason" pam_ldlm_tls pam_ldlm_agent_tls
         fi
     else
         clients_unavailable "TLS server unavailable (log: $logs/server-start.log)" connect_tls
-        pam_unavailable "TLS server unavailable" pam_ldlm_tls
+        pam_unavailable "TLS server unavailable" pam_ldlm_tls pam_ldlm_agent_tls
     fi
     ldlm_srv_stop
 else
     clients_unavailable "server unavailable" "${plain_workloads[@]}" connect_tls
-    pam_unavailable "server unavailable" pam_ldlm_plain pam_ldlm_tls
+    pam_unavailable "server unavailable" pam_ldlm_plain pam_ldlm_tls pam_ldlm_agent_plain pam_ldlm_agent_tls
+    printf 'scale_status\tserver unavailable\n' >> "$results"
 fi
 
 # ---- 5. the table ---------------------------------------------------------
@@ -488,6 +537,8 @@ fi
     for n in "${notes[@]}"; do echo "note: $n"; done
     echo
     awk -v threads="$threads" -v reps="$reps" -f "$top/bench/report.awk" "$results"
+    echo
+    awk -v reps="$reps" -v held="$footprint_sessions" -f "$top/bench/report_pam.awk" "$results"
     echo
     echo "raw results: $results; logs: $logs; took $(($(date +%s) - started_at)) s"
 } | tee "$out/report.txt"
