@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 
 uint64_t bench_now_ns(void)
@@ -46,6 +47,27 @@ void bench_print_rep(const char *client, const char *workload, int rep,
     printf("rep\t%s\t%s\t%d\t%zu\t%.6f\t%.1f\t%.1f\n", client, workload, rep,
            ops, (double)wall_ns / 1e9, (double)p50 / 1e3, (double)p99 / 1e3);
     fflush(stdout);
+}
+
+void bench_print_rep_cpu(const char *client, const char *workload, int rep,
+                         size_t ops, uint64_t wall_ns, uint64_t *latencies_ns,
+                         double cpu_seconds)
+{
+    uint64_t p50 = bench_percentile_ns(latencies_ns, ops, 50.0);
+    uint64_t p99 = bench_percentile_ns(latencies_ns, ops, 99.0);
+    printf("rep\t%s\t%s\t%d\t%zu\t%.6f\t%.1f\t%.1f\t%.6f\n", client, workload,
+           rep, ops, (double)wall_ns / 1e9, (double)p50 / 1e3,
+           (double)p99 / 1e3, cpu_seconds);
+    fflush(stdout);
+}
+
+double bench_cpu_seconds(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 void bench_print_error(const char *client, const char *workload,

@@ -14,9 +14,22 @@
  *   trylock_size8    one thread: try-lock + unlock of one lock of size 8
  *   lock_unlock_mt   --threads threads sharing one client, each doing
  *                    lock_unlock --mt-ops times
+ *   lock_unlock_mt64, lock_unlock_mt256
+ *                    the same with 64 and 256 threads, each doing as many
+ *                    iterations as keep the total of lock_unlock_mt
+ *                    (--threads x --mt-ops, rounded up per thread)
  *   connect_plain    new client + first try-lock + close, --connect-ops times
  *   connect_tls      the same over TLS (needs --ca: the server's CA)
+ *   held             one client takes --held locks with a 20 s lock timeout
+ *                    (every client renews such a lock every 10 s), holds
+ *                    them --hold-seconds, then unlocks them all (each must
+ *                    still be held). Prints one line:
+ *                      held CLIENT LOCKS HOLD_SECONDS CPU_SECONDS ACQUIRE_SECONDS
+ *                    CPU_SECONDS: the process's user + system time during
+ *                    the hold (renewals and whatever else keeps the locks).
  *
+ * Every "rep" line ends with the CPU time of the process during the
+ * repetition (bench_stats.h).
  * Options:
  *   --address A       the server (plaintext, or TLS for connect_tls)
  *   --ca FILE         CA of the TLS server's certificate
@@ -29,6 +42,8 @@
  *   --threads T       threads of lock_unlock_mt (default 16)
  *   --mt-ops N        iterations per thread per repetition (default 100)
  *   --connect-ops N   connections per repetition (default 20)
+ *   --held N          locks of the held workload (default 1000)
+ *   --hold-seconds S  how long they are held (default 60)
  *
  * Lock names: bench/RUN/TAG/WORKLOAD/REP/tTHREAD/I (REP is rN, or "warm").
  * Exit status: 0 if every workload ran, 1 if one failed (an "error" line
@@ -61,7 +76,14 @@ typedef struct bench_options {
     int threads;
     int mt_ops;
     int connect_ops;
+    int held;
+    int hold_seconds;
 } bench_options;
+
+/* Lock timeout of the held workload: the Go and Python clients renew such
+ * a lock every max(timeout - 30, 10) = 10 s, libldlm every timeout / 2 =
+ * 10 s, so the three send the same renewals. */
+#define HELD_LOCK_TIMEOUT_S 20
 
 /* Text of the last libldlm error of this thread, for "error" lines. */
 static void describe(char *buf, size_t size, const char *what, ldlm_err err)
@@ -175,6 +197,7 @@ static int run_single_thread(const bench_options *o, const char *workload,
             rc = -1;
     }
     for (int rep = 0; rc == 0 && rep < o->reps; rep++) {
+        double cpu = bench_cpu_seconds();
         uint64_t start = bench_now_ns();
         for (int i = 0; rc == 0 && i < o->ops; i++) {
             uint64_t t0 = bench_now_ns();
@@ -184,8 +207,9 @@ static int run_single_thread(const bench_options *o, const char *workload,
             lat[i] = bench_now_ns() - t0;
         }
         if (rc == 0)
-            bench_print_rep(CLIENT_NAME, workload, rep, (size_t)o->ops,
-                            bench_now_ns() - start, lat);
+            bench_print_rep_cpu(CLIENT_NAME, workload, rep, (size_t)o->ops,
+                                bench_now_ns() - start, lat,
+                                bench_cpu_seconds() - cpu);
     }
     if (rc != 0 && lat != NULL)
         bench_print_error(CLIENT_NAME, workload, err_buf);
@@ -199,6 +223,7 @@ static int run_single_thread(const bench_options *o, const char *workload,
 typedef struct mt_shared {
     const bench_options *o;
     const char *workload;
+    int threads;
     ldlm_client *client;
     pthread_barrier_t start;
     int rep;
@@ -243,7 +268,7 @@ static void *mt_worker(void *arg)
 /* One round: every thread does `ops` iterations; *wall_ns = its duration. */
 static int mt_round(mt_shared *s, int rep, int ops, uint64_t *wall_ns)
 {
-    int n = s->o->threads;
+    int n = s->threads;
     mt_thread *threads = calloc((size_t)n, sizeof(*threads));
     pthread_t *ids = calloc((size_t)n, sizeof(*ids));
     if (threads == NULL || ids == NULL) {
@@ -274,9 +299,13 @@ static int mt_round(mt_shared *s, int rep, int ops, uint64_t *wall_ns)
     return s->failed ? -1 : 0;
 }
 
-static int run_multi_thread(const bench_options *o, const char *workload)
+static int run_multi_thread(const bench_options *o, const char *workload,
+                            int nthreads)
 {
-    mt_shared s = {.o = o, .workload = workload};
+    mt_shared s = {.o = o, .workload = workload, .threads = nthreads};
+    /* The same total as the --threads run, whatever the thread count. */
+    int per_thread =
+        (int)(((int64_t)o->threads * o->mt_ops + nthreads - 1) / nthreads);
     pthread_mutex_init(&s.err_mutex, NULL);
     char err_buf[1024];
     ldlm_err err = new_client(o, false, &s.client);
@@ -286,13 +315,13 @@ static int run_multi_thread(const bench_options *o, const char *workload)
         pthread_mutex_destroy(&s.err_mutex);
         return -1;
     }
-    size_t total = (size_t)o->threads * (size_t)o->mt_ops;
-    size_t warm_per_thread = (size_t)o->warmup / (size_t)o->threads;
+    size_t total = (size_t)nthreads * (size_t)per_thread;
+    size_t warm_per_thread = (size_t)o->warmup / (size_t)nthreads;
     if (warm_per_thread < 1)
         warm_per_thread = 1;
-    size_t cap = total > warm_per_thread * (size_t)o->threads
+    size_t cap = total > warm_per_thread * (size_t)nthreads
                      ? total
-                     : warm_per_thread * (size_t)o->threads;
+                     : warm_per_thread * (size_t)nthreads;
     s.lat = calloc(cap, sizeof(*s.lat));
     int rc = 0;
     uint64_t wall = 0;
@@ -303,9 +332,11 @@ static int run_multi_thread(const bench_options *o, const char *workload)
     if (rc == 0)
         rc = mt_round(&s, -1, (int)warm_per_thread, &wall);
     for (int rep = 0; rc == 0 && rep < o->reps; rep++) {
-        rc = mt_round(&s, rep, o->mt_ops, &wall);
+        double cpu = bench_cpu_seconds();
+        rc = mt_round(&s, rep, per_thread, &wall);
         if (rc == 0)
-            bench_print_rep(CLIENT_NAME, workload, rep, total, wall, s.lat);
+            bench_print_rep_cpu(CLIENT_NAME, workload, rep, total, wall, s.lat,
+                                bench_cpu_seconds() - cpu);
     }
     if (rc != 0)
         bench_print_error(CLIENT_NAME, workload, s.err_buf);
@@ -364,6 +395,7 @@ static int run_connect(const bench_options *o, const char *workload, bool tls)
             LDLM_OK)
             rc = -1;
     for (int rep = 0; rc == 0 && rep < o->reps; rep++) {
+        double cpu = bench_cpu_seconds();
         uint64_t start = bench_now_ns();
         for (int i = 0; rc == 0 && i < o->connect_ops; i++) {
             uint64_t t0 = bench_now_ns();
@@ -373,12 +405,69 @@ static int run_connect(const bench_options *o, const char *workload, bool tls)
             lat[i] = bench_now_ns() - t0;
         }
         if (rc == 0)
-            bench_print_rep(CLIENT_NAME, workload, rep, (size_t)o->connect_ops,
-                            bench_now_ns() - start, lat);
+            bench_print_rep_cpu(CLIENT_NAME, workload, rep,
+                                (size_t)o->connect_ops, bench_now_ns() - start,
+                                lat, bench_cpu_seconds() - cpu);
     }
     if (rc != 0)
         bench_print_error(CLIENT_NAME, workload, err_buf);
     free(lat);
+    return rc;
+}
+
+/* ---- many locks held by one client -------------------------------------- */
+
+static int run_held(const bench_options *o, const char *workload)
+{
+    char err_buf[1024];
+    ldlm_client *client = NULL;
+    ldlm_err err = new_client(o, false, &client);
+    if (err != LDLM_OK) {
+        describe(err_buf, sizeof err_buf, "client", err);
+        bench_print_error(CLIENT_NAME, workload, err_buf);
+        return -1;
+    }
+    ldlm_handle **locks = calloc((size_t)o->held, sizeof(*locks));
+    int rc = locks == NULL ? -1 : 0;
+    if (locks == NULL)
+        snprintf(err_buf, sizeof err_buf, "out of memory");
+    ldlm_lock_options opts =
+        LDLM_LOCK_OPTIONS(.lock_timeout_seconds = HELD_LOCK_TIMEOUT_S);
+    uint64_t start = bench_now_ns();
+    for (int i = 0; rc == 0 && i < o->held; i++) {
+        char name[NAME_MAX_LEN];
+        lock_name(name, o, workload, 0, 0, i);
+        if ((err = ldlm_lock(client, name, &opts, &locks[i])) != LDLM_OK) {
+            describe(err_buf, sizeof err_buf, "lock", err);
+            rc = -1;
+        } else if (!ldlm_handle_locked(locks[i])) {
+            snprintf(err_buf, sizeof err_buf, "lock of %s: not acquired", name);
+            rc = -1;
+        }
+    }
+    double acquire_s = (double)(bench_now_ns() - start) / 1e9;
+    double cpu = bench_cpu_seconds();
+    if (rc == 0)
+        sleep((unsigned)o->hold_seconds);
+    cpu = bench_cpu_seconds() - cpu;
+    /* Every lock must still be held: the server must unlock each one. */
+    for (int i = 0; rc == 0 && i < o->held; i++) {
+        if ((err = ldlm_handle_unlock(locks[i])) != LDLM_OK) {
+            describe(err_buf, sizeof err_buf, "unlock after the hold", err);
+            rc = -1;
+        }
+    }
+    if (rc == 0) {
+        printf("held\t%s\t%d\t%d\t%.6f\t%.6f\n", CLIENT_NAME, o->held,
+               o->hold_seconds, cpu, acquire_s);
+        fflush(stdout);
+    } else {
+        bench_print_error(CLIENT_NAME, workload, err_buf);
+    }
+    for (int i = 0; locks != NULL && i < o->held; i++)
+        ldlm_handle_free(locks[i]);
+    free(locks);
+    ldlm_client_free(client);
     return rc;
 }
 
@@ -391,9 +480,11 @@ static void usage(void)
             "[--run ID]\n"
             "                  [--reps R] [--warmup N] [--ops N] "
             "[--threads T] [--mt-ops N]\n"
-            "                  [--connect-ops N] WORKLOAD...\n"
+            "                  [--connect-ops N] [--held N] "
+            "[--hold-seconds S] WORKLOAD...\n"
             "workloads: lock_unlock trylock_size8 lock_unlock_mt "
-            "connect_plain connect_tls\n");
+            "lock_unlock_mt64\n"
+            "           lock_unlock_mt256 connect_plain connect_tls held\n");
 }
 
 /* gRPC's own messages go to stderr, errors only: stdout stays results. */
@@ -413,7 +504,9 @@ int main(int argc, char **argv)
                        .ops = 1000,
                        .threads = 16,
                        .mt_ops = 100,
-                       .connect_ops = 20};
+                       .connect_ops = 20,
+                       .held = 1000,
+                       .hold_seconds = 60};
     snprintf(o.run, sizeof o.run, "%ld", (long)getpid());
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
@@ -443,6 +536,10 @@ int main(int argc, char **argv)
             o.mt_ops = bench_positive_int(opt, val);
         else if (strcmp(opt, "--connect-ops") == 0)
             o.connect_ops = bench_positive_int(opt, val);
+        else if (strcmp(opt, "--held") == 0)
+            o.held = bench_positive_int(opt, val);
+        else if (strcmp(opt, "--hold-seconds") == 0)
+            o.hold_seconds = bench_positive_int(opt, val);
         else {
             usage();
             return 2;
@@ -463,7 +560,13 @@ int main(int argc, char **argv)
         else if (strcmp(w, "trylock_size8") == 0)
             rc = run_single_thread(&o, w, iterate_trylock_size8);
         else if (strcmp(w, "lock_unlock_mt") == 0)
-            rc = run_multi_thread(&o, w);
+            rc = run_multi_thread(&o, w, o.threads);
+        else if (strcmp(w, "lock_unlock_mt64") == 0)
+            rc = run_multi_thread(&o, w, 64);
+        else if (strcmp(w, "lock_unlock_mt256") == 0)
+            rc = run_multi_thread(&o, w, 256);
+        else if (strcmp(w, "held") == 0)
+            rc = run_held(&o, w);
         else if (strcmp(w, "connect_plain") == 0)
             rc = run_connect(&o, w, false);
         else if (strcmp(w, "connect_tls") == 0)

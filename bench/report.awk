@@ -2,7 +2,12 @@
 # report.awk - turns the result lines of one bench/run.sh run into its table.
 #
 # Input (tab-separated, any order):
-#   rep CLIENT WORKLOAD REP OPS SECONDS P50_US P99_US   a measured repetition
+#   rep CLIENT WORKLOAD REP OPS SECONDS P50_US P99_US [CPU_SECONDS]
+#                          a measured repetition (CPU: user + system time of
+#                          the whole client process during it)
+#   held CLIENT LOCKS HOLD_SECONDS CPU_SECONDS ACQUIRE_SECONDS
+#                          locks held and renewed by one client
+#   renewals CLIENT COUNT  Renew calls the server logged during that run
 #   error CLIENT WORKLOAD MESSAGE                       a workload failed
 #   status CLIENT WORKLOAD TEXT                         why a row did not run
 #   footprint LABEL HELD THREADS USS_KB                 pam_bench --footprint
@@ -15,10 +20,12 @@
 BEGIN {
     FS = "\t"
     nclients = split("libldlm go python", clients, " ")
-    nwork = split("lock_unlock trylock_size8 lock_unlock_mt connect_plain connect_tls", works, " ")
+    nwork = split("lock_unlock trylock_size8 lock_unlock_mt lock_unlock_mt64 lock_unlock_mt256 connect_plain connect_tls", works, " ")
     title["lock_unlock"] = "lock+unlock, fresh name, 1 thread"
     title["trylock_size8"] = "try-lock+unlock, size 8, 1 thread"
     title["lock_unlock_mt"] = "lock+unlock, " threads " threads/tasks"
+    title["lock_unlock_mt64"] = "lock+unlock, 64 threads/tasks"
+    title["lock_unlock_mt256"] = "lock+unlock, 256 threads/tasks"
     title["connect_plain"] = "new client+try-lock+close, plain"
     title["connect_tls"] = "new client+try-lock+close, TLS"
     nstacks = split("pam_permit pam_limits pam_ldlm_exempt pam_ldlm_plain pam_ldlm_tls", stacks, " ")
@@ -36,8 +43,17 @@ $1 == "rep" && NF >= 8 {
     opsps[k, i] = ($6 > 0) ? $5 / $6 : 0
     p50[k, i] = $7 + 0
     p99[k, i] = $8 + 0
+    if (NF >= 9 && $5 > 0) {
+        cpu[k, i] = $9 / $5 * 1e6
+        ncpu[k]++
+    }
     next
 }
+$1 == "held" && NF >= 6 {
+    held_locks[$2] = $3; held_secs[$2] = $4; held_cpu[$2] = $5; held_acq[$2] = $6
+    next
+}
+$1 == "renewals" { held_renewals[$2] = $3; next }
 $1 == "error" { k = $2 SUBSEP $3; if (!(k in err)) err[k] = "failed: " $4; next }
 $1 == "status" { st[$2 SUBSEP $3] = $4; next }
 $1 == "footprint" { fp_threads[$2, $3] = $4; fp_uss[$2, $3] = $5; fp_seen[$2] = 1; next }
@@ -95,6 +111,11 @@ function has(k) {
     return (k in n) && n[k] > 0 && !(k in err)
 }
 
+# Every repetition of the row has its CPU time.
+function has_cpu(k) {
+    return has(k) && ncpu[k] == n[k]
+}
+
 function ratio(a, b) {
     if (b <= 0) return "n/a"
     return sprintf("%.2f", a / b)
@@ -107,8 +128,8 @@ function rule(w,    s, ri) {
 }
 
 END {
-    printf "%-34s %-8s %-24s %-24s %s\n", "workload", "client", "ops/s", "p50 us", "p99 us"
-    rule(110)
+    printf "%-34s %-8s %-20s %-20s %-22s %s\n", "workload", "client", "ops/s", "p50 us", "p99 us", "CPU us/op"
+    rule(122)
     for (wi = 1; wi <= nwork; wi++) {
         w = works[wi]
         for (ci = 1; ci <= nclients; ci++) {
@@ -116,35 +137,39 @@ END {
             k = c SUBSEP w
             label = (ci == 1) ? title[w] : ""
             if (has(k))
-                printf "%-34s %-8s %-24s %-24s %s\n", label, c, cell(opsps, k), cell(p50, k), cell(p99, k)
+                printf "%-34s %-8s %-20s %-20s %-22s %s\n", label, c, cell(opsps, k), cell(p50, k), \
+                    cell(p99, k), has_cpu(k) ? cell(cpu, k) : "n/a"
             else
                 printf "%-34s %-8s %s\n", label, c, missing(k)
         }
     }
     print ""
-    print "Ratios (medians): ops/s ratio > 1 and latency ratio < 1 mean libldlm is faster"
-    printf "%-34s %-14s %-14s %-14s %-14s %-14s %s\n", "workload", "ops/s lib/Go", "ops/s lib/Py", \
-        "p50 lib/Go", "p50 lib/Py", "p99 lib/Go", "p99 lib/Py"
-    rule(110)
+    print "Ratios (medians): ops/s ratio > 1 and latency or CPU ratio < 1 mean libldlm is better"
+    printf "%-34s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %s\n", "workload", "ops/s L/Go", "ops/s L/Py", \
+        "p50 L/Go", "p50 L/Py", "p99 L/Go", "p99 L/Py", "CPU L/Go", "CPU L/Py"
+    rule(122)
     for (wi = 1; wi <= nwork; wi++) {
         w = works[wi]
         kl = "libldlm" SUBSEP w
         line = sprintf("%-34s", title[w])
-        for (pi = 1; pi <= 3; pi++) {
+        for (pi = 1; pi <= 4; pi++) {
             for (ci = 2; ci <= 3; ci++) {
                 ko = clients[ci] SUBSEP w
                 r = "n/a"
                 if (has(kl) && has(ko)) {
                     if (pi == 1) r = ratio(median_of(opsps, kl), median_of(opsps, ko))
                     else if (pi == 2) r = ratio(median_of(p50, kl), median_of(p50, ko))
-                    else r = ratio(median_of(p99, kl), median_of(p99, ko))
+                    else if (pi == 3) r = ratio(median_of(p99, kl), median_of(p99, ko))
+                    else if (has_cpu(kl) && has_cpu(ko)) r = ratio(median_of(cpu, kl), median_of(cpu, ko))
                 }
-                line = line sprintf(" %-14s", r)
+                line = line sprintf(" %-11s", r)
             }
         }
         sub(/ +$/, "", line)
         print line
     }
+
+    held_table()
 
     print ""
     pam_timing_table("open_close", "PAM: pam_open_session + pam_close_session, logins in one process")
@@ -199,5 +224,30 @@ function pam_timing_table(workload, title,    base, si, s, k, extra, line) {
             print line
         } else
             printf "%-34s %s\n", stack_title[s], missing(k)
+    }
+}
+
+# Locks held by one client (one measurement each): how long taking them
+# took, the client's CPU while it held them, and the Renew calls the server
+# logged during the client's run (renewals, and libldlm's probes).
+function held_table(    ci, c, k, m, cpu_l, ren, locks) {
+    print ""
+    print "Locks held and renewed by one client (lock timeout 20 s; one measurement each)"
+    printf "%-8s %-7s %-8s %-12s %-26s %s\n", "client", "locks", "held s", "acquire s", \
+        "CPU ms per lock per min", "Renew calls per lock per min"
+    rule(122)
+    for (ci = 1; ci <= nclients; ci++) {
+        c = clients[ci]
+        k = c SUBSEP "held"
+        if (!(c in held_locks)) {
+            printf "%-8s %s\n", c, missing(k)
+            continue
+        }
+        locks = held_locks[c]
+        m = held_secs[c] / 60
+        cpu_l = held_cpu[c] * 1000 / locks / m
+        ren = (c in held_renewals) ? sprintf("%.2f", held_renewals[c] / locks / m) : "n/a"
+        printf "%-8s %-7s %-8s %-12s %-26s %s\n", c, locks, held_secs[c], sprintf("%.2f", held_acq[c]), \
+            sprintf("%.3f", cpu_l), ren
     }
 }

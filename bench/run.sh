@@ -26,8 +26,18 @@
 #   3. runs the same workloads with each client (same counts, same lock
 #      names but for a one-letter client tag, same sizes), unmeasured
 #      warm-up first: lock+unlock of a fresh name; try-lock+unlock of a lock
-#      of size 8; 16 threads (goroutines, asyncio tasks) doing the first;
-#      new client + first try-lock + close, plaintext and TLS.
+#      of size 8; 16, 64 and 256 threads (goroutines, asyncio tasks) doing
+#      the first (the same total of operations); new client + first
+#      try-lock + close, plaintext and TLS. Every repetition also gives the
+#      client's CPU per operation: user + system time of the whole client
+#      process during it (getrusage RUSAGE_SELF in all three programs)
+#      divided by its operations. Then, on a server logging at info level,
+#      each client holds 1,000 locks with a 20 s lock timeout for 60 s
+#      (100 for 3 s in quick mode): its CPU per held lock per minute, and
+#      the Renew calls per lock per minute that the server logged during
+#      the client's run (all three renew such a lock every 10 s; libldlm's
+#      liveness probes are Renew calls too). The 1-minute load average at
+#      the start of each client program goes to DIR/bench-out/logs/load.tsv.
 #   4. measures PAM session stacks under pam_wrapper + nss_wrapper with
 #      bench/pam_bench: pam_open_session + pam_close_session through
 #      pam_ldlm (plaintext, TLS), pam_permit alone, pam_limits maxlogins and
@@ -91,12 +101,14 @@ threads=16
 footprint_sessions=50
 if [ "$mode" = quick ]; then
     reps=3 warmup=20 ops=200 mt_ops=10 connect_ops=5
+    held=100 hold_seconds=3
     pam_logins=100 pam_fresh_logins=10 pam_warmup=5
     scale_sessions=200 scale_levels=1,100 scale_probes=10
     client_timeout=120
     : "${LDLM_SERVER_INSTALL_TIMEOUT:=120}"
 else
     reps=7 warmup=500 ops=5000 mt_ops=300 connect_ops=50
+    held=1000 hold_seconds=60
     pam_logins=1000 pam_fresh_logins=100 pam_warmup=50
     scale_sessions=2000 scale_levels=1,100 scale_probes=30
     client_timeout=1800
@@ -307,6 +319,7 @@ common_args=(--run "$run_id" --reps "$reps" --warmup "$warmup" --ops "$ops"
 run_program() {
     local client=$1 name=$2 workloads=$3 rc=0 w
     shift 3
+    printf '%s\t%s\t%s\n' "$client" "$name" "$(cut -d' ' -f1 /proc/loadavg)" >> "$logs/load.tsv"
     timeout -k 10 "$client_timeout" "$@" > "$logs/$name.tsv" 2> "$logs/$name.err" || rc=$?
     cat "$logs/$name.tsv" >> "$results"
     for w in $workloads; do
@@ -346,6 +359,39 @@ clients_run() {
     else
         for w in "$@"; do status python "$w" "${client_note[python]}"; done
     fi
+}
+
+# clients_held_run: each client holds $held locks for $hold_seconds on a
+# server of its own at info level, whose log counts the Renew calls that
+# client made ("renewals" lines).
+clients_held_run() {
+    local c bin before after
+    say "starting the LDLM server (plaintext, info log) for the held locks"
+    if ! ldlm_srv_start 2>> "$logs/server-start.log"; then
+        clients_unavailable "server unavailable (log: $logs/server-start.log)" held
+        return
+    fi
+    for c in libldlm go python; do
+        case $c in
+        libldlm) bin=("$builddir/bench/ldlm_bench" --tag L) ;;
+        go)
+            [ "$go_ok" = 1 ] || { status go held "${client_note[go]}"; continue; }
+            bin=("$go_bin" --tag G)
+            ;;
+        python)
+            [ "$py_ok" = 1 ] || { status python held "${client_note[python]}"; continue; }
+            bin=("$venv/bin/python" "$top/bench/python/bench.py" --tag P)
+            ;;
+        esac
+        say "$c: held ($held locks, ${hold_seconds} s)"
+        before=$(grep -c '"Renew request"\|msg=.Renew request' "$LDLM_SRV_LOG")
+        run_program "$c" "$c-held" held "${bin[@]}" --address "$LDLM_SRV_ADDR" \
+            "${common_args[@]}" --held "$held" --hold-seconds "$hold_seconds" held
+        after=$(grep -c '"Renew request"\|msg=.Renew request' "$LDLM_SRV_LOG")
+        printf 'renewals\t%s\t%s\n' "$c" "$((after - before))" >> "$results"
+    done
+    cp "$LDLM_SRV_LOG" "$logs/server-held.log" 2> /dev/null
+    ldlm_srv_stop
 }
 
 clients_unavailable() { # clients_unavailable TEXT WORKLOAD...
@@ -468,7 +514,7 @@ else
     pam_unavailable "$pam_reason" pam_permit pam_limits pam_ldlm_exempt
 fi
 
-plain_workloads=(lock_unlock trylock_size8 lock_unlock_mt connect_plain)
+plain_workloads=(lock_unlock trylock_size8 lock_unlock_mt lock_unlock_mt64 lock_unlock_mt256 connect_plain)
 if [ "$server_ok" = 1 ]; then
     say "starting the LDLM server (plaintext)"
     if start_server; then
@@ -491,6 +537,7 @@ if [ "$server_ok" = 1 ]; then
         printf 'scale_status\tserver unavailable\n' >> "$results"
     fi
     ldlm_srv_stop
+    clients_held_run
     say "starting the LDLM server (TLS)"
     if ldlm_srv_certs 2>> "$logs/server-start.log" &&
         start_server --tls_cert "$LDLM_SRV_SERVER_CERT" --tls_key "$LDLM_SRV_SERVER_KEY"; then
@@ -510,7 +557,7 @@ if [ "$server_ok" = 1 ]; then
     fi
     ldlm_srv_stop
 else
-    clients_unavailable "server unavailable" "${plain_workloads[@]}" connect_tls
+    clients_unavailable "server unavailable" "${plain_workloads[@]}" connect_tls held
     pam_unavailable "server unavailable" pam_ldlm_plain pam_ldlm_tls pam_ldlm_agent_plain pam_ldlm_agent_tls
     printf 'scale_status\tserver unavailable\n' >> "$results"
 fi

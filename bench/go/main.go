@@ -6,10 +6,17 @@
 //	goclient --address HOST:PORT [options] WORKLOAD...
 //
 // Workloads: lock_unlock, trylock_size8, lock_unlock_mt (--threads
-// goroutines sharing one client), connect_plain, connect_tls (needs --ca).
-// Prints one line per measured repetition:
+// goroutines sharing one client), lock_unlock_mt64 and lock_unlock_mt256
+// (64 and 256 goroutines, the same total), connect_plain, connect_tls
+// (needs --ca), held (--held locks with a 20 s lock timeout held
+// --hold-seconds by one client). Prints one line per measured repetition:
 //
-//	rep go WORKLOAD REP OPS SECONDS P50_US P99_US
+//	rep go WORKLOAD REP OPS SECONDS P50_US P99_US CPU_SECONDS
+//
+// (CPU_SECONDS: user + system time of the process during the repetition,
+// getrusage RUSAGE_SELF as in the C and Python programs), and for held:
+//
+//	held go LOCKS HOLD_SECONDS CPU_SECONDS ACQUIRE_SECONDS
 //
 // or "error go WORKLOAD MESSAGE" and exits 1 when a workload fails.
 package main
@@ -23,6 +30,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/imoore76/ldlm/client"
@@ -44,6 +52,21 @@ type options struct {
 	threads    int
 	mtOps      int
 	connectOps int
+	held       int
+	holdSecs   int
+}
+
+// heldLockTimeout: the Go client renews such a lock every
+// max(20 - 30, 10) = 10 s, like the C and Python programs' clients.
+const heldLockTimeout = 20
+
+// cpuSeconds is the user + system time of the whole process so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }
 
 func lockName(o *options, workload string, rep, thread, i int) string {
@@ -107,11 +130,11 @@ func percentileUs(lat []time.Duration, p float64) float64 {
 	return float64(lat[rank-1].Nanoseconds()) / 1e3
 }
 
-func printRep(workload string, rep int, wall time.Duration, lat []time.Duration) {
+func printRep(workload string, rep int, wall time.Duration, lat []time.Duration, cpu float64) {
 	p50 := percentileUs(lat, 50)
 	p99 := percentileUs(lat, 99)
-	fmt.Printf("rep\t%s\t%s\t%d\t%d\t%.6f\t%.1f\t%.1f\n", clientName, workload, rep,
-		len(lat), wall.Seconds(), p50, p99)
+	fmt.Printf("rep\t%s\t%s\t%d\t%d\t%.6f\t%.1f\t%.1f\t%.6f\n", clientName, workload, rep,
+		len(lat), wall.Seconds(), p50, p99, cpu)
 }
 
 func printError(workload string, err error) {
@@ -133,6 +156,7 @@ func runSingle(o *options, workload string, iter func(c ldlmClient, rep, i int) 
 	}
 	lat := make([]time.Duration, o.ops)
 	for rep := 0; rep < o.reps; rep++ {
+		cpu := cpuSeconds()
 		start := time.Now()
 		for i := 0; i < o.ops; i++ {
 			t0 := time.Now()
@@ -141,19 +165,19 @@ func runSingle(o *options, workload string, iter func(c ldlmClient, rep, i int) 
 			}
 			lat[i] = time.Since(t0)
 		}
-		printRep(workload, rep, time.Since(start), lat)
+		printRep(workload, rep, time.Since(start), lat, cpuSeconds()-cpu)
 	}
 	return nil
 }
 
 // mtRound: every goroutine does ops iterations of lock_unlock on the shared
 // client, starting together.
-func mtRound(o *options, c ldlmClient, workload string, rep, ops int, lat []time.Duration) (time.Duration, error) {
+func mtRound(o *options, c ldlmClient, workload string, threads, rep, ops int, lat []time.Duration) (time.Duration, error) {
 	var wg sync.WaitGroup
 	var once sync.Once
 	var firstErr error
 	gate := make(chan struct{})
-	for t := 0; t < o.threads; t++ {
+	for t := 0; t < threads; t++ {
 		wg.Add(1)
 		go func(t int) {
 			defer wg.Done()
@@ -175,26 +199,30 @@ func mtRound(o *options, c ldlmClient, workload string, rep, ops int, lat []time
 	return time.Since(start), firstErr
 }
 
-func runMulti(o *options, workload string) error {
+// runMulti: threads goroutines on one client; each does as many iterations
+// as keep the total of the --threads run (rounded up per goroutine).
+func runMulti(o *options, workload string, threads int) error {
 	c, err := newClient(o, false)
 	if err != nil {
 		return fmt.Errorf("client: %w", err)
 	}
 	defer c.Close()
-	warm := o.warmup / o.threads
+	perThread := (o.threads*o.mtOps + threads - 1) / threads
+	warm := o.warmup / threads
 	if warm < 1 {
 		warm = 1
 	}
-	if _, err := mtRound(o, c, workload, -1, warm, make([]time.Duration, warm*o.threads)); err != nil {
+	if _, err := mtRound(o, c, workload, threads, -1, warm, make([]time.Duration, warm*threads)); err != nil {
 		return err
 	}
-	lat := make([]time.Duration, o.threads*o.mtOps)
+	lat := make([]time.Duration, threads*perThread)
 	for rep := 0; rep < o.reps; rep++ {
-		wall, err := mtRound(o, c, workload, rep, o.mtOps, lat)
+		cpu := cpuSeconds()
+		wall, err := mtRound(o, c, workload, threads, rep, perThread, lat)
 		if err != nil {
 			return err
 		}
-		printRep(workload, rep, wall, lat)
+		printRep(workload, rep, wall, lat, cpuSeconds()-cpu)
 	}
 	return nil
 }
@@ -231,6 +259,7 @@ func runConnect(o *options, workload string, tls bool) error {
 	}
 	lat := make([]time.Duration, o.connectOps)
 	for rep := 0; rep < o.reps; rep++ {
+		cpu := cpuSeconds()
 		start := time.Now()
 		for i := 0; i < o.connectOps; i++ {
 			t0 := time.Now()
@@ -239,8 +268,49 @@ func runConnect(o *options, workload string, tls bool) error {
 			}
 			lat[i] = time.Since(t0)
 		}
-		printRep(workload, rep, time.Since(start), lat)
+		printRep(workload, rep, time.Since(start), lat, cpuSeconds()-cpu)
 	}
+	return nil
+}
+
+// runHeld: one client takes o.held locks with a lock timeout (renewed by the
+// client), holds them o.holdSecs, then unlocks them all (each must still be
+// held).
+func runHeld(o *options, workload string) error {
+	c, err := newClient(o, false)
+	if err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	defer c.Close()
+	lo := &client.LockOptions{LockTimeoutSeconds: heldLockTimeout}
+	locks := make([]*client.Lock, 0, o.held)
+	start := time.Now()
+	for i := 0; i < o.held; i++ {
+		name := lockName(o, workload, 0, 0, i)
+		l, err := c.Lock(name, lo)
+		if err != nil {
+			return fmt.Errorf("lock %s: %w", name, err)
+		}
+		if !l.Locked {
+			return fmt.Errorf("lock %s: not acquired", name)
+		}
+		locks = append(locks, l)
+	}
+	acquire := time.Since(start)
+	cpu := cpuSeconds()
+	time.Sleep(time.Duration(o.holdSecs) * time.Second)
+	cpu = cpuSeconds() - cpu
+	for _, l := range locks {
+		unlocked, err := c.Unlock(l.Name, l.Key)
+		if err != nil {
+			return fmt.Errorf("unlock %s after the hold: %w", l.Name, err)
+		}
+		if !unlocked {
+			return fmt.Errorf("unlock %s after the hold: not unlocked", l.Name)
+		}
+	}
+	fmt.Printf("held\t%s\t%d\t%d\t%.6f\t%.6f\n", clientName, o.held, o.holdSecs, cpu,
+		acquire.Seconds())
 	return nil
 }
 
@@ -256,9 +326,11 @@ func main() {
 	flag.IntVar(&o.threads, "threads", 16, "goroutines of lock_unlock_mt")
 	flag.IntVar(&o.mtOps, "mt-ops", 100, "iterations per goroutine per repetition")
 	flag.IntVar(&o.connectOps, "connect-ops", 20, "connections per repetition")
+	flag.IntVar(&o.held, "held", 1000, "locks of the held workload")
+	flag.IntVar(&o.holdSecs, "hold-seconds", 60, "how long the held workload holds them")
 	flag.Parse()
 	if o.address == "" || flag.NArg() == 0 || o.reps < 1 || o.warmup < 1 ||
-		o.ops < 1 || o.threads < 1 || o.mtOps < 1 || o.connectOps < 1 {
+		o.ops < 1 || o.threads < 1 || o.mtOps < 1 || o.connectOps < 1 || o.held < 1 || o.holdSecs < 1 {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -276,7 +348,13 @@ func main() {
 				return acquireRelease(c, lockName(o, w, 0, 0, 0), lo, true)
 			})
 		case "lock_unlock_mt":
-			err = runMulti(o, w)
+			err = runMulti(o, w, o.threads)
+		case "lock_unlock_mt64":
+			err = runMulti(o, w, 64)
+		case "lock_unlock_mt256":
+			err = runMulti(o, w, 256)
+		case "held":
+			err = runHeld(o, w)
 		case "connect_plain":
 			err = runConnect(o, w, false)
 		case "connect_tls":
