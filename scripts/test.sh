@@ -12,7 +12,8 @@
 #      `make check` again;
 #   6. builds libldlm alone (--disable-pam --disable-cli) and runs its unit
 #      tests;
-#   7. fuzzes each target of tests/fuzz/ for 60 s (LDLM_FUZZ_SECONDS);
+#   7. fuzzes each target of tests/fuzz/ and ldlmd's request decoder for
+#      60 s each (LDLM_FUZZ_SECONDS);
 #   8. `make distcheck`;
 #   and runs the benchmark in quick mode (bench/run.sh --quick).
 # Ends with one line "N passed, N failed, N skipped".
@@ -117,6 +118,30 @@ for target in conf options lock_name messages; do
   stage "fuzz $target (${fuzz_seconds} s)" "$top/tests/fuzz/run.sh" \
     --seconds "$fuzz_seconds" --work "$out/fuzz" "$target"
 done
+# ldlmd's local-protocol decoder (ldlmd/fuzz_request.c): built by
+# `make ldlmd-fuzz` in the plain build, run the same way from its corpus.
+fuzz_ldlmd_request() {
+  local dir=$out/fuzz/ldlmd_request status=0 found
+  mkdir -p "$out/fuzz"
+  make -C "$out/plain" ldlmd-fuzz >"$out/fuzz/ldlmd_request.build.log" 2>&1 ||
+    { tail -n 30 "$out/fuzz/ldlmd_request.build.log"; return 1; }
+  rm -rf "$dir"; mkdir -p "$dir/corpus" "$dir/found"
+  cp "$top"/ldlmd/fuzz-corpus/* "$dir/corpus/"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$out/plain/ldlmd/fuzz_request" -max_total_time="$fuzz_seconds" -timeout=10 \
+    -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
+    -artifact_prefix="$dir/found/" "$dir/corpus" >"$out/fuzz/ldlmd_request.log" 2>&1 || status=$?
+  grep -E '^(Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb)' \
+    "$out/fuzz/ldlmd_request.log" | sed 's/^/fuzz ldlmd_request: /'
+  found=$(find "$dir/found" -type f | head -n 5)
+  if [ "$status" -ne 0 ] || [ -n "$found" ] || grep -q 'runtime error:' "$out/fuzz/ldlmd_request.log"; then
+    echo "fuzz ldlmd_request: FOUND something (exit status $status); the end of its log:"
+    tail -n 60 "$out/fuzz/ldlmd_request.log"
+    for f in $found; do echo "fuzz ldlmd_request: input in $f"; od -A d -t x1 "$f" | head -n 20; done
+    return 1
+  fi
+}
+stage "fuzz ldlmd_request (${fuzz_seconds} s)" fuzz_ldlmd_request
 
 # The release tarball builds, installs and uninstalls cleanly, and passes its
 # own tests, but for the two long runs already made on the tree above (the
