@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 # pam_ldlm: the PAM module, in two shared objects so that logins needing
 # no slot never load gRPC (see pam_ldlm/slots_backend.h):
-#   pam_ldlm.so        entry points, configuration, rules, messages; opens
+#   pam_ldlm.so        entry points, configuration, rules, messages, and
+#                      the client of ldlmd (mode=agent: protobuf-c and libc
+#                      only, ldlmd/agent_client.h); in mode=direct it opens
 #                      the backend with dlopen() when a login needs a slot;
 #   pam_ldlm_slots.so  slots.c with libldlm's core (and so gRPC), installed
 #                      in $(pkglibdir).
@@ -45,10 +47,12 @@ PAM_LDLM_MODULE_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 
 pam_LTLIBRARIES += pam_ldlm/pam_ldlm.la
 pam_ldlm_pam_ldlm_la_SOURCES = pam_ldlm/pam_ldlm.c \
+	pam_ldlm/agent_slots.h pam_ldlm/agent_slots.c \
 	pam_ldlm/slots_backend.h pam_ldlm/slots_loader.c
-pam_ldlm_pam_ldlm_la_CPPFLAGS = $(AM_CPPFLAGS) \
+pam_ldlm_pam_ldlm_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ldlmd \
 	-DPLDLM_BACKEND_PATH='"$(pkglibdir)/pam_ldlm_slots.so"'
-pam_ldlm_pam_ldlm_la_LIBADD = pam_ldlm/libpam_ldlm_core.la $(PAM_LIBS) -ldl $(PTHREAD_LIBS)
+pam_ldlm_pam_ldlm_la_LIBADD = pam_ldlm/libpam_ldlm_core.la \
+	ldlmd/libldlm_agent.la $(PAM_LIBS) -ldl $(PTHREAD_LIBS)
 pam_ldlm_pam_ldlm_la_LDFLAGS = $(PAM_LDLM_MODULE_LDFLAGS) \
 	-Wl,--version-script=$(top_srcdir)/pam_ldlm/pam_ldlm.sym
 EXTRA_pam_ldlm_pam_ldlm_la_DEPENDENCIES = pam_ldlm/pam_ldlm.sym

@@ -314,6 +314,33 @@ static int apply_wait(pldlm_options *o, const ldlm_conf_entry *e,
     return 0;
 }
 
+static int apply_mode(pldlm_options *o, const ldlm_conf_entry *e,
+                      ldlm_conf *conf)
+{
+    if (strcmp(e->value, "agent") == 0)
+        o->mode = PLDLM_MODE_AGENT;
+    else if (strcmp(e->value, "direct") == 0)
+        o->mode = PLDLM_MODE_DIRECT;
+    else
+        return setting_error(
+            conf, e, "\"%s\" is neither \"agent\" nor \"direct\"", e->value);
+    return 0;
+}
+
+/* An absolute path that fits a Unix socket address. */
+static int apply_agent_socket(pldlm_options *o, const ldlm_conf_entry *e,
+                              ldlm_conf *conf)
+{
+    if (e->value[0] != '/')
+        return setting_error(conf, e, "\"%s\" is not an absolute path",
+                             e->value);
+    if (strlen(e->value) > PLDLM_MAX_SOCKET_PATH)
+        return setting_error(conf, e,
+                             "longer than %d bytes (a Unix socket address)",
+                             PLDLM_MAX_SOCKET_PATH);
+    return set_string(&o->agent_socket, e, conf);
+}
+
 static int apply_on_error(pldlm_options *o, const ldlm_conf_entry *e,
                           ldlm_conf *conf)
 {
@@ -437,6 +464,8 @@ static const struct {
     apply_fn apply;
 } settings[] = {
     {"conf", false, apply_conf},
+    {"mode", false, apply_mode},
+    {"agent_socket", false, apply_agent_socket},
     {"wait", false, apply_wait},
     {"on_error", false, apply_on_error},
     {"max_sessions", false, apply_max_sessions},
@@ -638,6 +667,7 @@ out:
 void pldlm_options_free(pldlm_options *o)
 {
     free(o->conf_path);
+    free(o->agent_socket);
     ldlm_conn_settings_free(&o->conn);
     for (size_t i = 0; i < o->limit_count; i++)
         free_target(&o->limits[i].target);

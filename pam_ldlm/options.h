@@ -47,8 +47,23 @@ typedef enum pldlm_on_error {
     PLDLM_ON_ERROR_DENY = 1
 } pldlm_on_error;
 
+/* mode=: how slots are taken. */
+typedef enum pldlm_mode {
+    /* Through ldlmd, the host's daemon (agent_socket=): the module loads
+     * neither gRPC nor libldlm. The default. */
+    PLDLM_MODE_AGENT = 0,
+    /* In the login's own process, through the slots backend (gRPC), with
+     * the connection settings of the file and the arguments. */
+    PLDLM_MODE_DIRECT = 1
+} pldlm_mode;
+
+/* Longest agent_socket= path: a Unix socket address holds 107 bytes. */
+#define PLDLM_MAX_SOCKET_PATH 107
+
 typedef struct pldlm_options {
     char *conf_path;         /* the file that was read, NULL if none */
+    pldlm_mode mode;         /* mode= */
+    char *agent_socket;      /* agent_socket=; NULL: ldlmd's default */
     ldlm_conn_settings conn; /* server=, password_file=, tls, ... */
     bool max_retries_set;    /* max_retries= was given explicitly */
     int timeout_seconds;     /* bound on a login's time on the server */

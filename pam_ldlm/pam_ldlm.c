@@ -13,6 +13,11 @@
  *          the process that took them: a forked child frees its copy of the
  *          memory and leaves the connection (and the slots) to its parent.
  *
+ * Two ways to hold slots (mode=): through ldlmd, the host's daemon
+ * (agent_slots.h, the default: a session token, kept in the PAM data and in
+ * the PAM environment so that any process can close the session), or in the
+ * login's own process (slots.h, mode=direct: a connection of its own).
+ *
  * Return codes: each phase returns only what pam_sm_acct_mgmt(3) and
  * pam_sm_open_session(3) document for it: account PAM_SUCCESS,
  * PAM_PERM_DENIED or PAM_USER_UNKNOWN; session PAM_SUCCESS or
@@ -38,6 +43,7 @@
 #include <ldlm_conf.h>
 #include <nss_helpers.h>
 
+#include "agent_slots.h"
 #include "lock_name.h"
 #include "messages.h"
 #include "options.h"
@@ -56,13 +62,27 @@
     "tampered with. Please tell your administrator, who can free it on the "   \
     "lock server."
 
+/* Default bound of a release by token when the settings cannot be read
+ * (the close of a session whose configuration broke meanwhile). */
+#define PLDLM_RELEASE_TIMEOUT_MS (PLDLM_DEFAULT_TIMEOUT * 1000)
+
+/* A session held through ldlmd. */
+typedef struct agent_session {
+    pldlm_token token;
+    char *socket;   /* agent_socket= when taken; NULL: the default */
+    int timeout_ms; /* bound of the release */
+    pid_t opener;   /* the process that took it, which ldlmd watches */
+} agent_session;
+
 /* What this PAM transaction decided, and for whom: a decision is reused by
  * a later phase only while PAM_USER still names the same account. (The
- * process that holds the slots is pldlm_slots_owner(slots).) */
+ * process that holds the slots is pldlm_slots_owner(slots), or
+ * agent->opener.) */
 typedef struct pldlm_state {
-    pldlm_slots *slots; /* NULL: admitted without holding any slot */
-    char *pam_user;     /* PAM_USER when decided, as given */
-    char *account;      /* the account it named (pw_name) */
+    pldlm_slots *slots;   /* mode=direct: the slots, NULL if none */
+    agent_session *agent; /* mode=agent: the session, NULL if none */
+    char *pam_user;       /* PAM_USER when decided, as given */
+    char *account;        /* the account it named (pw_name) */
 } pldlm_state;
 
 /* 64 bits: milliseconds since boot do not fit a 32-bit long for long. */
@@ -86,8 +106,48 @@ static void release_slots(pam_handle_t *pamh, pldlm_slots *slots)
     pldlm_slots_release(slots, &events);
 }
 
+static void agent_session_free(agent_session *as)
+{
+    if (as != NULL)
+        free(as->socket);
+    free(as);
+}
+
+/* Ends an agent session by its token, logging the outcome; PAM_SUCCESS, or
+ * PAM_SESSION_ERR when ldlmd could not be asked (then ldlmd still ends the
+ * session when the process that opened it exits). */
+static int release_token(pam_handle_t *pamh, const char *socket, int timeout_ms,
+                         const char *token, bool debug)
+{
+    pldlm_release_result res;
+    int64_t deadline = now_ms() + timeout_ms;
+    switch (pldlm_agent_release(socket, deadline, token, &res)) {
+    case PLDLM_RELEASED:
+        if (debug)
+            pam_syslog(pamh, LOG_DEBUG,
+                       "session ended through ldlmd (%u slot(s) released)",
+                       res.released);
+        return PAM_SUCCESS;
+    case PLDLM_ALREADY_ENDED:
+        if (debug)
+            pam_syslog(pamh, LOG_DEBUG,
+                       "ldlmd knows no session of this token: it has ended "
+                       "already (its process exited, or another process "
+                       "closed it)");
+        return PAM_SUCCESS;
+    case PLDLM_RELEASE_FAILED:
+    default:
+        pam_syslog(pamh, LOG_ERR,
+                   "cannot end the session through ldlmd (%s); ldlmd ends it "
+                   "when the process that opened it exits",
+                   res.detail);
+        return PAM_SESSION_ERR;
+    }
+}
+
 static void state_free(pldlm_state *st)
 {
+    agent_session_free(st->agent);
     free(st->pam_user);
     free(st->account);
     free(st);
@@ -98,6 +158,15 @@ static void state_cleanup(pam_handle_t *pamh, void *data, int error_status)
     pldlm_state *st = data;
     if (st == NULL)
         return;
+    if (st->agent != NULL && getpid() == st->agent->opener &&
+        (error_status & PAM_DATA_SILENT) == 0) {
+        /* pam_end() without a close in the process that opened: the session
+         * ends with the transaction. A forked child (another pid) leaves it
+         * to its parent; PAM_DATA_SILENT hands it over to whoever has the
+         * token, and ldlmd still ends it when the opener exits. */
+        (void)release_token(pamh, st->agent->socket, st->agent->timeout_ms,
+                            st->agent->token.text, false);
+    }
     if (st->slots != NULL) {
         if (getpid() != pldlm_slots_owner(st->slots)) {
             /* A forked child: the slots are the parent's to release. */
@@ -132,33 +201,71 @@ static const pldlm_state *current_state(pam_handle_t *pamh)
  * phase of the same transaction for the same user then neither asks NSS nor
  * the server again. Replacing an earlier decision gives its slots back.
  */
-static int remember(pam_handle_t *pamh, pldlm_slots *slots,
+/* Gives back what a decision holds that could not be remembered. */
+static void undo(pam_handle_t *pamh, pldlm_slots *slots, agent_session *as)
+{
+    release_slots(pamh, slots);
+    if (as != NULL)
+        (void)release_token(pamh, as->socket, as->timeout_ms, as->token.text,
+                            false);
+    agent_session_free(as);
+}
+
+/*
+ * Stores the decision so that later phases and pam_end() find it: a later
+ * phase of the same transaction for the same user then neither asks NSS nor
+ * the server again. Replacing an earlier decision gives its slots back.
+ * An agent session's token also goes into the PAM environment, where the
+ * application finds it for another process that closes the session. Takes
+ * `slots` and `as` (either may be NULL).
+ */
+static int remember(pam_handle_t *pamh, pldlm_slots *slots, agent_session *as,
                     const char *pam_user, const char *account)
 {
     pldlm_state *st = calloc(1, sizeof(*st));
     if (st != NULL) {
-        st->slots = slots;
         st->pam_user = strdup(pam_user);
         st->account = strdup(account);
     }
     if (st == NULL || st->pam_user == NULL || st->account == NULL) {
-        release_slots(pamh, slots);
-        if (st != NULL) {
-            st->slots = NULL;
+        undo(pamh, slots, as);
+        if (st != NULL)
             state_free(st);
-        }
         pam_syslog(pamh, LOG_CRIT, "out of memory");
         return PAM_BUF_ERR;
     }
     int rc = pam_set_data(pamh, PLDLM_STATE_KEY, st, state_cleanup);
     if (rc != PAM_SUCCESS) {
         pam_syslog(pamh, LOG_ERR, "pam_set_data: %s", pam_strerror(pamh, rc));
-        release_slots(pamh, slots);
-        st->slots = NULL;
+        undo(pamh, slots, as);
         state_free(st);
         return PAM_PERM_DENIED;
     }
+    /* Set after pam_set_data: replacing an earlier decision (whose cleanup
+     * may run above) never sees the new state half made. */
+    st->slots = slots;
+    st->agent = as;
+    if (as != NULL) {
+        char assignment[sizeof(PLDLM_TOKEN_ENV) + LDLM_AGENT_TOKEN_LEN + 1];
+        snprintf(assignment, sizeof(assignment), "%s=%s", PLDLM_TOKEN_ENV,
+                 as->token.text);
+        rc = pam_putenv(pamh, assignment);
+        if (rc != PAM_SUCCESS)
+            /* The session still ends at close in this process, or when
+             * this process exits. */
+            pam_syslog(pamh, LOG_ERR,
+                       "pam_putenv(%s): %s: only this process can close the "
+                       "session",
+                       PLDLM_TOKEN_ENV, pam_strerror(pamh, rc));
+    }
     return PAM_SUCCESS;
+}
+
+/* Removes the token from the PAM environment (if there). */
+static void drop_token_env(pam_handle_t *pamh)
+{
+    if (pam_getenv(pamh, PLDLM_TOKEN_ENV) != NULL)
+        (void)pam_putenv(pamh, PLDLM_TOKEN_ENV);
 }
 
 /* Gives back an earlier decision's slots (state_cleanup runs). */
@@ -167,6 +274,8 @@ static int forget_state(pam_handle_t *pamh)
     int rc = pam_set_data(pamh, PLDLM_STATE_KEY, NULL, NULL);
     if (rc != PAM_SUCCESS)
         pam_syslog(pamh, LOG_ERR, "pam_set_data: %s", pam_strerror(pamh, rc));
+    else
+        drop_token_env(pamh);
     return rc;
 }
 
@@ -178,6 +287,7 @@ typedef struct login {
     pldlm_on_error on_error;
     const char *error_message; /* template */
     bool debug;
+    const char *tty;      /* PAM_TTY, printable (mode=agent) */
     const char *pam_user; /* PAM_USER, as given */
     const char *account;  /* the account's name (pw_name): locks, messages */
     pldlm_identity shown; /* printable, for logs */
@@ -228,7 +338,7 @@ static int on_error(const login *l, const char *what)
                    "%s; on_error=allow: admitting user=%s service=%s "
                    "rhost=%s without a session slot",
                    what, w->user, w->service, w->rhost);
-        return remember(l->pamh, NULL, l->pam_user, l->account);
+        return remember(l->pamh, NULL, NULL, l->pam_user, l->account);
     }
     pam_syslog(l->pamh, LOG_ERR,
                "%s; on_error=deny: refusing user=%s service=%s rhost=%s", what,
@@ -329,6 +439,69 @@ static long build_requests(const login *l, const pldlm_decision *d,
  * (the module is never unloaded: -z nodelete). */
 static atomic_bool no_password_logged;
 
+/* mode=direct: the slots in this process, through the slots backend. */
+static pldlm_acquire_status acquire_direct(const login *l,
+                                           const pldlm_slot_request *reqs,
+                                           long n, pldlm_slots **slots,
+                                           pldlm_acquire_result *res)
+{
+    if (l->o->conn.password_file == NULL && l->o->insecure_no_password &&
+        !atomic_exchange(&no_password_logged, 1))
+        pam_syslog(l->pamh, LOG_WARNING,
+                   "insecure_no_password: using the LDLM server %s without a "
+                   "password, as configured; anyone who can reach it can take "
+                   "or free any user's session slots",
+                   l->o->conn.server != NULL ? l->o->conn.server
+                                             : "localhost:3144");
+    /* Only what the slot code needs crosses into it; it speaks to the user
+     * and the log through these events, never through PAM itself. */
+    const pldlm_slot_settings settings = {
+        .conn = &l->o->conn,
+        .deadline_ms = l->deadline_ms,
+        .wait_seconds = l->o->wait_seconds,
+        .max_retries_set = l->o->max_retries_set,
+        .debug = l->o->debug,
+    };
+    const pldlm_slot_events events = {
+        .context = (void *)l, .waiting = announce_wait, .log = log_for_login};
+    return pldlm_slots_acquire(&settings, &events, reqs, (size_t)n, &l->shown,
+                               slots, res);
+}
+
+/* mode=agent: the slots held by ldlmd for a session of this process. */
+static pldlm_acquire_status
+acquire_through_agent(const login *l, const pldlm_slot_request *reqs, long n,
+                      agent_session **out, pldlm_acquire_result *res)
+{
+    *out = NULL;
+    agent_session *as = calloc(1, sizeof(*as));
+    if (as == NULL || (l->o->agent_socket != NULL &&
+                       (as->socket = strdup(l->o->agent_socket)) == NULL)) {
+        agent_session_free(as);
+        memset(res, 0, sizeof(*res));
+        res->status = PLDLM_AGENT_ERROR;
+        snprintf(res->detail, sizeof(res->detail), "out of memory");
+        return res->status;
+    }
+    as->timeout_ms = l->o->timeout_seconds * 1000;
+    as->opener = getpid();
+    const pldlm_agent_settings settings = {
+        .socket = l->o->agent_socket,
+        .deadline_ms = l->deadline_ms,
+        .wait_seconds = l->o->wait_seconds,
+        .tty = l->tty,
+    };
+    const pldlm_slot_events events = {
+        .context = (void *)l, .waiting = announce_wait, .log = log_for_login};
+    pldlm_acquire_status st = pldlm_agent_acquire(
+        &settings, &events, reqs, (size_t)n, &l->shown, &as->token, res);
+    if (st == PLDLM_ACQUIRED)
+        *out = as;
+    else
+        agent_session_free(as);
+    return st;
+}
+
 /* Takes the slots of a decision, or refuses. */
 static int enforce(const login *l, const pldlm_decision *d)
 {
@@ -347,7 +520,7 @@ static int enforce(const login *l, const pldlm_decision *d)
         if (l->debug)
             pam_syslog(l->pamh, LOG_DEBUG, "user=%s: no limit applies (%s)",
                        l->shown.user, d->why);
-        rc = remember(l->pamh, NULL, l->pam_user, l->account);
+        rc = remember(l->pamh, NULL, NULL, l->pam_user, l->account);
         goto out;
     }
     /* A zero limit refuses without asking the server (and a lock of size
@@ -358,39 +531,22 @@ static int enforce(const login *l, const pldlm_decision *d)
             goto out;
         }
     }
-    if (l->o->conn.password_file == NULL && l->o->insecure_no_password &&
-        !atomic_exchange(&no_password_logged, 1))
-        pam_syslog(l->pamh, LOG_WARNING,
-                   "insecure_no_password: using the LDLM server %s without a "
-                   "password, as configured; anyone who can reach it can take "
-                   "or free any user's session slots",
-                   l->o->conn.server != NULL ? l->o->conn.server
-                                             : "localhost:3144");
-
     pldlm_slots *slots = NULL;
+    agent_session *as = NULL;
     pldlm_acquire_result res;
+    pldlm_acquire_status st = l->o->mode == PLDLM_MODE_AGENT
+                                  ? acquire_through_agent(l, reqs, n, &as, &res)
+                                  : acquire_direct(l, reqs, n, &slots, &res);
     char what[1024];
-    /* Only what the slot code needs crosses into it; it speaks to the user
-     * and the log through these events, never through PAM itself. */
-    const pldlm_slot_settings settings = {
-        .conn = &l->o->conn,
-        .deadline_ms = l->deadline_ms,
-        .wait_seconds = l->o->wait_seconds,
-        .max_retries_set = l->o->max_retries_set,
-        .debug = l->o->debug,
-    };
-    const pldlm_slot_events events = {
-        .context = (void *)l, .waiting = announce_wait, .log = log_for_login};
-    switch (pldlm_slots_acquire(&settings, &events, reqs, (size_t)n, &l->shown,
-                                &slots, &res)) {
+    switch (st) {
     case PLDLM_ACQUIRED:
         if (l->debug)
             pam_syslog(l->pamh, LOG_DEBUG,
-                       "user=%s holds %ld slot(s), first %s (limit %d, %s), "
+                       "user=%s holds %ld slot(s)%s, first %s (limit %d, %s), "
                        "in %ld ms",
-                       l->shown.user, n, reqs[0].lock_name, reqs[0].size,
-                       d->why, res.elapsed_ms);
-        rc = remember(l->pamh, slots, l->pam_user, l->account);
+                       l->shown.user, n, as != NULL ? " through ldlmd" : "",
+                       reqs[0].lock_name, reqs[0].size, d->why, res.elapsed_ms);
+        rc = remember(l->pamh, slots, as, l->pam_user, l->account);
         break;
     case PLDLM_SLOTS_FULL:
         rc = deny_full(l, &reqs[res.request], "all slots are in use");
@@ -400,6 +556,13 @@ static int enforce(const login *l, const pldlm_decision *d)
         break;
     case PLDLM_LOCAL_ERROR:
         snprintf(what, sizeof(what), "configuration error: %s", res.detail);
+        rc = on_error(l, what);
+        break;
+    case PLDLM_AGENT_ERROR:
+        snprintf(what, sizeof(what),
+                 "no answer from ldlmd, the host's session agent (%s, after "
+                 "%ld ms)",
+                 res.detail, res.elapsed_ms);
         rc = on_error(l, what);
         break;
     case PLDLM_SERVER_ERROR:
@@ -465,8 +628,9 @@ static int fill_shown(login *l, const char *account)
         .user = ldlmu_printable(account),
         .service = printable_item(l->pamh, PAM_SERVICE, "(unknown)"),
         .rhost = printable_item(l->pamh, PAM_RHOST, "(local)")};
+    l->tty = printable_item(l->pamh, PAM_TTY, "");
     if (l->shown.user == NULL || l->shown.service == NULL ||
-        l->shown.rhost == NULL) {
+        l->shown.rhost == NULL || l->tty == NULL) {
         pam_syslog(l->pamh, LOG_CRIT, "out of memory");
         return PAM_BUF_ERR;
     }
@@ -478,6 +642,7 @@ static void free_shown(login *l)
     free((char *)l->shown.user);
     free((char *)l->shown.service);
     free((char *)l->shown.rhost);
+    free((char *)l->tty);
 }
 
 static int decide_and_enforce(login *l, const char *phase)
@@ -560,7 +725,7 @@ static int decide_and_enforce(login *l, const char *phase)
             if (o->debug)
                 pam_syslog(pamh, LOG_DEBUG, "user=%s is exempt: %s",
                            l->shown.user, d.why);
-            rc = remember(pamh, NULL, l->pam_user, d.user);
+            rc = remember(pamh, NULL, NULL, l->pam_user, d.user);
         } else {
             rc = enforce(l, &d);
         }
@@ -623,7 +788,7 @@ static int config_failure(pam_handle_t *pamh, int flags, int argc,
                        "a broken configuration (even_deny_root among the "
                        "module arguments would refuse it)",
                        l.shown.user, l.shown.service, l.shown.rhost);
-            rc = remember(pamh, NULL, pam_user, l.account);
+            rc = remember(pamh, NULL, NULL, pam_user, l.account);
         } else if (found < 0) {
             char what[300];
             snprintf(what, sizeof(what),
@@ -708,37 +873,90 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
     return session_code(admit(pamh, flags, argc, argv, "session"));
 }
 
+/*
+ * A close in a handle that did not open the session (another process, a
+ * transaction started afresh): the token, if the application put it in
+ * this handle's PAM environment. Only the PAM environment is read, never
+ * the process's: in su or sudo that belongs to the user.
+ */
+static int close_by_env(pam_handle_t *pamh, const pldlm_options *o, bool debug)
+{
+    const char *token = pam_getenv(pamh, PLDLM_TOKEN_ENV);
+    if (token == NULL) {
+        if (debug)
+            pam_syslog(pamh, LOG_DEBUG,
+                       "no session to close (nothing held, and no %s in "
+                       "the PAM environment)",
+                       PLDLM_TOKEN_ENV);
+        return PAM_SUCCESS;
+    }
+    if (!pldlm_token_valid(token)) {
+        pam_syslog(pamh, LOG_ERR,
+                   "%s in the PAM environment is not a session token: "
+                   "ignored",
+                   PLDLM_TOKEN_ENV);
+        return PAM_SESSION_ERR;
+    }
+    /* The token outlives pam_putenv's removal only through this copy. */
+    char copy[LDLM_AGENT_TOKEN_LEN + 1];
+    memcpy(copy, token, sizeof(copy));
+    if (debug)
+        pam_syslog(pamh, LOG_DEBUG,
+                   "ending the session of the token in the PAM environment");
+    int rc = release_token(pamh, o != NULL ? o->agent_socket : NULL,
+                           o != NULL ? o->timeout_seconds * 1000
+                                     : PLDLM_RELEASE_TIMEOUT_MS,
+                           copy, debug);
+    drop_token_env(pamh);
+    return rc;
+}
+
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
                                     const char **argv)
 {
     (void)flags;
     /* The slots are given back even when the configuration has become
-     * unreadable since the session opened; it only decides on debug logs. */
+     * unreadable since the session opened; it only decides on debug logs
+     * (and, for a token found in the PAM environment, on ldlmd's socket:
+     * the default one when the file cannot be read). */
     pldlm_options o;
-    bool debug = false;
+    bool debug = false, loaded = false;
     if (pldlm_options_load(&o, LDLM_CONF_DEFAULT_PATH, argc, argv) == 0) {
         debug = o.debug;
-        pldlm_options_free(&o);
+        loaded = true;
     } else {
         pam_syslog(pamh, LOG_ERR, "configuration error: %s", o.error);
     }
 
-    const pldlm_state *st = current_state(pamh);
-    if (st == NULL)
-        return PAM_SUCCESS; /* nothing held: exempt, unlimited, ... */
-    if (st->slots != NULL && pldlm_slots_owner(st->slots) != getpid()) {
+    int rc = PAM_SUCCESS;
+    pldlm_state *st = (pldlm_state *)current_state(pamh);
+    if (st == NULL) {
+        rc = close_by_env(pamh, loaded ? &o : NULL, debug);
+    } else if (st->agent != NULL) {
+        /* Any process that has the token ends the session. */
+        rc = release_token(pamh, st->agent->socket, st->agent->timeout_ms,
+                           st->agent->token.text, debug);
+        agent_session_free(st->agent);
+        st->agent = NULL;
+        if (forget_state(pamh) != PAM_SUCCESS)
+            rc = PAM_SESSION_ERR;
+    } else if (st->slots != NULL && pldlm_slots_owner(st->slots) != getpid()) {
         if (debug)
             pam_syslog(pamh, LOG_DEBUG,
                        "the slots belong to pid %ld, which gives them back",
                        (long)pldlm_slots_owner(st->slots));
-        return PAM_SUCCESS;
+    } else {
+        if (debug && st->slots != NULL)
+            pam_syslog(pamh, LOG_DEBUG, "giving back %zu slot(s)",
+                       pldlm_slots_count(st->slots));
+        /* Replacing the data runs state_cleanup, which releases the slots;
+         * the next open_session on this handle then decides afresh. */
+        if (forget_state(pamh) != PAM_SUCCESS)
+            rc = PAM_SESSION_ERR;
     }
-    if (debug && st->slots != NULL)
-        pam_syslog(pamh, LOG_DEBUG, "giving back %zu slot(s)",
-                   pldlm_slots_count(st->slots));
-    /* Replacing the data runs state_cleanup, which releases the slots; the
-     * next open_session on this handle then decides afresh. */
-    return forget_state(pamh) == PAM_SUCCESS ? PAM_SUCCESS : PAM_SESSION_ERR;
+    if (loaded)
+        pldlm_options_free(&o);
+    return rc;
 }
 
 /* Not an authentication module: listed in auth or setcred by mistake, it

@@ -46,7 +46,10 @@ typedef enum pldlm_acquire_status {
     PLDLM_SLOTS_FULL,    /* every slot of some lock is taken */
     PLDLM_SIZE_MISMATCH, /* the server has the lock with another size */
     PLDLM_SERVER_ERROR,  /* unreachable, too slow, refused, ... */
-    PLDLM_LOCAL_ERROR    /* our side: password file, TLS files, address */
+    PLDLM_LOCAL_ERROR,   /* our side: password file, TLS files, address */
+    /* mode=agent only (agent_slots.h; the backend never returns it): ldlmd
+     * unreachable, too slow, or failing. */
+    PLDLM_AGENT_ERROR
 } pldlm_acquire_status;
 
 typedef struct pldlm_acquire_result {

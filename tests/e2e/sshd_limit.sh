@@ -19,7 +19,7 @@ pamt_empty_conf
 ldlm_srv_start --keepalive_interval 3s --keepalive_timeout 3s ||
     pamt_fail "the LDLM server did not start"
 
-sshdt_setup "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5 \
+sshdt_setup mode=direct "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5 \
     max_sessions=2 on_error=deny
 sshdt_start
 

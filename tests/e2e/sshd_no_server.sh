@@ -13,7 +13,7 @@ sshdt_require
 pamt_init
 pamt_empty_conf
 port=$(pamt_closed_port) || pamt_fail "no free port"
-base=("conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port timeout=2 max_sessions=2)
+base=(mode=direct "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port timeout=2 max_sessions=2)
 
 sshdt_setup "${base[@]}" on_error=allow
 sshdt_start

@@ -27,7 +27,7 @@ ldlm_srv_start || pamt_fail "the LDLM server did not start"
 mod=$PAMT_DIR/mod
 mkdir "$mod"
 cp "$PAMT_MODULE" "$mod/pam_ldlm.so"
-args=("conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5 on_error=deny
+args=(mode=direct "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5 on_error=deny
     insecure_no_password max_sessions=1)
 printf 'account required %s %s\nsession required %s %s\n' \
     "$mod/pam_ldlm.so" "${args[*]}" "$mod/pam_ldlm.so" "${args[*]}" \

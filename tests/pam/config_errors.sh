@@ -21,7 +21,7 @@ base=(server=127.0.0.1:$port timeout=2 on_error=deny max_sessions=2)
 broken() {
     local name=$1 pattern=$2
     shift 2
-    pamt_service "$name" "$@"
+    pamt_service "$name" mode=direct "$@"
     pamt_run --rhost 192.0.2.11 "$name" alice
     pamt_expect_code ACCOUNT PAM_PERM_DENIED
     pamt_expect_no_step OPEN_SESSION
@@ -39,13 +39,13 @@ broken() {
 }
 
 # The base configuration itself is fine (and refuses: server down, deny).
-pamt_service good "$c" "${base[@]}"
+pamt_service good mode=direct "$c" "${base[@]}"
 pamt_run good alice
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
 pamt_expect_log 'the LDLM server did not grant a slot'
 pamt_expect_no_log 'configuration error'
 
-broken unknown_arg 'argument 6: frobnicate: unknown option' "$c" "${base[@]}" frobnicate=1
+broken unknown_arg 'argument 7: frobnicate: unknown option' "$c" "${base[@]}" frobnicate=1
 broken typo_flag 'even_deny_roots: unknown option' "$c" "${base[@]}" even_deny_roots
 broken password_on_line 'password: unknown option' "$c" "${base[@]}" password=s3cret
 broken bad_number 'max_sessions: "lots" is not a limit' "$c" "${base[@]}" max_sessions=lots
@@ -63,10 +63,10 @@ broken unix_server 'server=unix:/tmp/ldlm.sock: gRPC target URIs \(here "unix:"\
 broken no_port 'server=locks.example: the port is missing' "$c" "${base[@]}" server=locks.example
 
 # on_error=sometimes cannot be read: the default, allow, decides.
-pamt_service on_error_value "$c" server=127.0.0.1:$port on_error=sometimes
+pamt_service on_error_value mode=direct "$c" server=127.0.0.1:$port on_error=sometimes
 pamt_run on_error_value alice
 pamt_expect_code ACCOUNT PAM_SUCCESS
-pamt_expect_log 'configuration error: argument 3: on_error: "sometimes" is neither'
+pamt_expect_log 'configuration error: argument 4: on_error: "sometimes" is neither'
 pamt_expect_log 'configuration error; on_error=allow: admitting user=alice service=on_error_value rhost=\(local\) without a session slot'
 pamt_log "ok: unreadable on_error: allow"
 
@@ -125,7 +125,7 @@ even_deny_root
 max_sesions = 3
 CONF
 )
-pamt_service deny_in_file "conf=$conf" server=127.0.0.1:$port max_sessions=2
+pamt_service deny_in_file mode=direct "conf=$conf" server=127.0.0.1:$port max_sessions=2
 pamt_run deny_in_file alice
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
 pamt_expect_log "configuration error: $conf:4: max_sesions: unknown option"
@@ -135,25 +135,25 @@ pamt_expect_code ACCOUNT PAM_SUCCESS
 pamt_expect_log 'admitting user=root \(uid 0\)'
 # A file that is not safe is not believed, whatever it says.
 conf=$(pamt_file deny-unsafe.conf 666 <<< "on_error = deny")
-pamt_service deny_unsafe "conf=$conf" server=127.0.0.1:$port max_sessions=2
+pamt_service deny_unsafe mode=direct "conf=$conf" server=127.0.0.1:$port max_sessions=2
 pamt_run deny_unsafe alice
 pamt_expect_code ACCOUNT PAM_SUCCESS
 pamt_expect_log 'configuration error; on_error=allow: admitting user=alice'
 pamt_log "ok: on_error from a safe broken file, not from an unsafe one"
 
 # ---- even_deny_root among the module arguments ----
-pamt_service broken_strict "$c" "${base[@]}" even_deny_root max_sessions=x
+pamt_service broken_strict mode=direct "$c" "${base[@]}" even_deny_root max_sessions=x
 pamt_run broken_strict root
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
 pamt_expect_log 'configuration error; on_error=deny: refusing user=root'
-pamt_service broken_strict_allow "$c" server=127.0.0.1:$port even_deny_root max_sessions=x
+pamt_service broken_strict_allow mode=direct "$c" server=127.0.0.1:$port even_deny_root max_sessions=x
 pamt_run broken_strict_allow root
 pamt_expect_code ACCOUNT PAM_SUCCESS
 pamt_expect_log 'configuration error; on_error=allow: admitting user=root'
 pamt_log "ok: even_deny_root in the arguments"
 
 # ---- the session phase (stack without account): only its own codes ----
-pamt_service_session_only session_broken "$c" "${base[@]}" bogus
+pamt_service_session_only session_broken mode=direct "$c" "${base[@]}" bogus
 pamt_run session_broken alice
 pamt_expect_code ACCOUNT PAM_SUCCESS
 pamt_expect_code OPEN_SESSION PAM_SESSION_ERR
@@ -173,7 +173,7 @@ insecure_no_password
 limit = alice:0
 CONF
 )
-    pamt_service traced "conf=$conf" server=127.0.0.1:$port
+    pamt_service traced mode=direct "conf=$conf" server=127.0.0.1:$port
     trace=$PAMT_DIR/strace.out
     PAMT_STATUS=0
     timeout -k 5 120 strace -f -qq -o "$trace" "${PAMT_ENV[@]}" "$PAMT_DRIVER" \

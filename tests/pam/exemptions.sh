@@ -32,7 +32,7 @@ needs_server() {
     pamt_log "ok: $2 needs the server under $1"
 }
 
-pamt_service limited "${base[@]}" max_sessions=1 debug
+pamt_service limited mode=direct "${base[@]}" max_sessions=1 debug
 admitted limited root
 pamt_expect_log 'pam_ldlm\(limited:account\): user=root is exempt: uid 0'
 # The session phase reuses the account phase's decision (no second lookup).
@@ -41,30 +41,30 @@ pamt_expect_no_log 'pam_ldlm\(limited:session\): user=root is exempt'
 admitted limited toor
 needs_server limited alice
 
-pamt_service deny_root "${base[@]}" max_sessions=1 even_deny_root
+pamt_service deny_root mode=direct "${base[@]}" max_sessions=1 even_deny_root
 needs_server deny_root root
 
-pamt_service listed "${base[@]}" max_sessions=1 exempt=carol,@staff
+pamt_service listed mode=direct "${base[@]}" max_sessions=1 exempt=carol,@staff
 admitted listed carol
 admitted listed erin   # member of staff
 admitted listed dave   # staff is his primary group
 needs_server listed alice
 
-pamt_service unlimited "${base[@]}" max_sessions=1 unlimited=@ops limit=bob:unlimited
+pamt_service unlimited mode=direct "${base[@]}" max_sessions=1 unlimited=@ops limit=bob:unlimited
 admitted unlimited frank
 admitted unlimited bob
 needs_server unlimited alice
 
-pamt_service nolimit "${base[@]}"
+pamt_service nolimit mode=direct "${base[@]}"
 admitted nolimit alice
 
 # Pools still count unlimited users.
-pamt_service pooled "${base[@]}" unlimited=alice pool=@students:5
+pamt_service pooled mode=direct "${base[@]}" unlimited=alice pool=@students:5
 needs_server pooled alice
 admitted pooled carol
 
 # A limit of 0 refuses at once, without the server (even on_error=allow).
-pamt_service zero "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port timeout=2 \
+pamt_service zero mode=direct "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port timeout=2 \
     on_error=allow limit=alice:0 pool=@admins:0
 pamt_run --rhost 192.0.2.7 zero alice
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
@@ -83,12 +83,12 @@ pamt_log "ok: zero limits"
 # needed to see that: limits of 0 refuse before contacting it).
 pamt_add_passwd 'j doe/x\xff:x:3001:3001::/home/jdoe:/bin/sh'
 pamt_add_group 'lab group/1:x:3001:'
-pamt_service odd "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port max_sessions=0
+pamt_service odd mode=direct "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port max_sessions=0
 pamt_run --rhost 192.0.2.8 odd $'j doe/x\xff'
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
 pamt_expect_out '^CONV ERROR_MSG Too many sessions for j doe/x\\xff \(limit 0\)'
 pamt_expect_log 'denied user=j doe/x\\xff limit=0 lock=pam_ldlm/user/j%20doe%2Fx%FF/0 service=odd rhost=192\.0\.2\.8'
-pamt_service odd_pool "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port "pool=@lab group/1:0"
+pamt_service odd_pool mode=direct "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port "pool=@lab group/1:0"
 pamt_run odd_pool $'j doe/x\xff'
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
 pamt_expect_out '^CONV ERROR_MSG Too many sessions for group lab group/1 \(limit 0\)'
@@ -96,7 +96,7 @@ pamt_expect_log 'pool=@lab group/1 lock=pam_ldlm/group/lab%20group%2F1/0 '
 pamt_log "ok: odd names"
 
 # The texts are configurable; PAM_SILENT silences them (not the refusal).
-pamt_service custom "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port \
+pamt_service custom mode=direct "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port \
     limit=alice:0 "deny_message=No more sessions for %u: %l at most (100%%)"
 pamt_run custom alice
 pamt_expect_code ACCOUNT PAM_PERM_DENIED

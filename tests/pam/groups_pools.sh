@@ -30,7 +30,7 @@ release_n() {
 }
 
 # ---- per-group limits: the most generous group, a user rule above all ----
-pamt_service groups "$c" "$srv" lock_prefix=groups/ on_error=deny \
+pamt_service groups mode=direct "$c" "$srv" lock_prefix=groups/ on_error=deny \
     max_sessions=1 limit=@students:2,@admins:3 limit=frank:1
 hold_n b 2 groups bob       # students: 2
 pamt_hold b3 groups bob && pamt_fail "bob admitted beyond the students limit"
@@ -45,7 +45,7 @@ release_n b 2; release_n c 3; release_n e 1; release_n f 1
 pamt_log "ok: per-group limits"
 
 # ---- a pool: all students share 3 sessions, each user at most 2 ----
-pamt_service pool "$c" "$srv" on_error=deny max_sessions=2 pool=@students:3
+pamt_service pool mode=direct "$c" "$srv" on_error=deny max_sessions=2 pool=@students:3
 hold_n a 2 pool alice
 hold_n b 1 pool bob
 pamt_hold f1 --rhost 192.0.2.99 pool frank && pamt_fail "frank admitted into a full pool"
@@ -66,11 +66,11 @@ pamt_release f1; pamt_release g1
 pamt_log "ok: group pool"
 
 # ---- exemptions and root ----
-pamt_service exempt "$c" "$srv" on_error=deny max_sessions=1 exempt=@staff
+pamt_service exempt mode=direct "$c" "$srv" on_error=deny max_sessions=1 exempt=@staff
 hold_n x 3 exempt erin      # staff member: no limit
 hold_n r 3 exempt root
 release_n x 3; release_n r 3
-pamt_service strict "$c" "$srv" lock_prefix=strict/ on_error=deny \
+pamt_service strict mode=direct "$c" "$srv" lock_prefix=strict/ on_error=deny \
     max_sessions=1 even_deny_root
 hold_n r 1 strict root
 pamt_hold r2 strict root && pamt_fail "root admitted beyond the limit with even_deny_root"

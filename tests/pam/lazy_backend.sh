@@ -10,7 +10,7 @@ set -u
 pamt_init
 pamt_empty_conf
 port=$(pamt_closed_port) || pamt_fail "no free port"
-pamt_service lazy "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port timeout=2 \
+pamt_service lazy mode=direct "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port timeout=2 \
     on_error=allow max_sessions=1 exempt=bob
 
 # maps_of ID : the memory map of a held login's process.
@@ -45,7 +45,7 @@ if [ -n "$installed" ] && [ -e "$installed" ]; then
 else
     mkdir "$PAMT_DIR/alone"
     cp "$PAMT_MODULE" "$PAMT_DIR/alone/pam_ldlm.so"
-    args="conf=$PAMT_EMPTY_CONF server=127.0.0.1:$port timeout=2 on_error=allow max_sessions=1"
+    args="mode=direct conf=$PAMT_EMPTY_CONF server=127.0.0.1:$port timeout=2 on_error=allow max_sessions=1"
     printf 'account required %s %s\nsession required %s %s\n' \
         "$PAMT_DIR/alone/pam_ldlm.so" "$args" "$PAMT_DIR/alone/pam_ldlm.so" "$args" \
         > "$PAMT_DIR/services/alone"

@@ -15,7 +15,7 @@ ldlm_srv_start || pamt_fail "the LDLM server did not start"
 c="conf=$PAMT_EMPTY_CONF"
 srv="server=$LDLM_SRV_ADDR"
 
-pamt_service svc "$c" "$srv" timeout=5 on_error=deny max_sessions=3
+pamt_service svc mode=direct "$c" "$srv" timeout=5 on_error=deny max_sessions=3
 
 # ---- three of alice's logins are admitted, the fourth is refused ----
 for i in 1 2 3; do
@@ -49,7 +49,7 @@ pamt_log "ok: kill -9 of a holder frees its slot"
 for id in a3 a5 a7 b1; do pamt_release $id; done
 
 # ---- wait= : a login waits (with a message) for a slot to free up ----
-pamt_service waiting "$c" "$srv" max_sessions=1 wait=6 timeout=9 on_error=deny
+pamt_service waiting mode=direct "$c" "$srv" max_sessions=1 wait=6 timeout=9 on_error=deny
 pamt_hold c1 waiting carol || pamt_fail "carol's first login refused"
 # c2 waits in its account phase, saying so before any result.
 pamt_start c2 waiting carol
@@ -70,7 +70,7 @@ pamt_release c2
 pamt_log "ok: wait= waits for a slot, then gives up"
 
 # ---- a stack without pam_ldlm in account: open_session takes the slot ----
-pamt_service_session_only sess "$c" "$srv" max_sessions=1 on_error=deny
+pamt_service_session_only sess mode=direct "$c" "$srv" max_sessions=1 on_error=deny
 pamt_hold e1 sess erin || pamt_fail "erin refused"
 pamt_run sess erin
 pamt_expect_code ACCOUNT PAM_SUCCESS
@@ -82,7 +82,7 @@ pamt_expect_code OPEN_SESSION PAM_SUCCESS
 pamt_log "ok: session phase alone enforces the limit"
 
 # ---- a forked child ending its copy of the handle keeps the slot ----
-pamt_service one "$c" "$srv" max_sessions=1 on_error=deny
+pamt_service one mode=direct "$c" "$srv" max_sessions=1 on_error=deny
 for mode in plain silent; do
     pamt_hold f1 --fork-end $mode one frank || pamt_fail "frank refused"
     pamt_expect_out '^CHILD_END PAM_SUCCESS$'

@@ -64,7 +64,8 @@ PAM_MODULE_TESTS = \
 	tests/pam/phases.sh \
 	tests/pam/services.sh \
 	tests/pam/timeout_bound.sh \
-	tests/pam/measure.sh
+	tests/pam/measure.sh \
+	tests/pam/agent_unreachable.sh
 if HAVE_CWRAP
 TESTS += $(PAM_MODULE_TESTS)
 endif
@@ -84,3 +85,20 @@ if HAVE_CWRAP
 TESTS += $(PAM_HOST_TESTS)
 endif
 EXTRA_DIST += $(PAM_HOST_TESTS)
+
+# mode=agent: logins through ldlmd instances (simulated hosts) with the
+# real server; tests/pam/agent_lib.sh joins pam_lib.sh and
+# tests/ldlmd/lib.sh (which needs ldlm(1) and the agent tool).
+PAM_AGENT_TESTS = \
+	tests/pam/agent_limits.sh \
+	tests/pam/agent_sessions.sh \
+	tests/pam/agent_restarts.sh \
+	tests/pam/agent_no_grpc.sh
+if HAVE_CWRAP
+if ENABLE_LDLMD
+if ENABLE_CLI
+TESTS += $(PAM_AGENT_TESTS)
+endif
+endif
+endif
+EXTRA_DIST += $(PAM_AGENT_TESTS) tests/pam/agent_lib.sh

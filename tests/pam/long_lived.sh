@@ -41,16 +41,16 @@ closed=$(pamt_closed_port) || pamt_fail "no free port"
 common=("conf=$PAMT_EMPTY_CONF" "${password[@]}" max_sessions=2
     deny_message=LL-FULL error_message=LL-ERROR)
 # timeout=3: a healthy server on a loaded machine answers well within it.
-pamt_service ll "${common[@]}" "server=$LDLM_SRV_ADDR" timeout=3 on_error=deny
+pamt_service ll mode=direct "${common[@]}" "server=$LDLM_SRV_ADDR" timeout=3 on_error=deny
 # The same lock for bob's holders (other hosts), with libldlm's lines in
 # their logs: they say when the slots are taken back after the outage.
-pamt_service ll-hold "${common[@]}" "server=$LDLM_SRV_ADDR" timeout=3 \
+pamt_service ll-hold mode=direct "${common[@]}" "server=$LDLM_SRV_ADDR" timeout=3 \
     on_error=deny debug
 # max_retries=0: a refused connection is an error at once, not after
 # timeout= seconds of retries.
-pamt_service ll-down "${common[@]}" "server=127.0.0.1:$closed" timeout=1 \
+pamt_service ll-down mode=direct "${common[@]}" "server=127.0.0.1:$closed" timeout=1 \
     max_retries=0 on_error=deny
-pamt_service ll-allow "${common[@]}" "server=127.0.0.1:$closed" timeout=1 \
+pamt_service ll-allow mode=direct "${common[@]}" "server=127.0.0.1:$closed" timeout=1 \
     max_retries=0 on_error=allow debug
 
 pamt_hold bob1 ll-hold bob || pamt_fail "bob's first session was refused"

@@ -12,7 +12,7 @@ pamt_require_server
 pamt_init
 pamt_empty_conf
 ldlm_srv_start || pamt_fail "the LDLM server did not start"
-pamt_service svc "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5 \
+pamt_service svc mode=direct "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5 \
     on_error=deny max_sessions=1000
 
 account=() total=()

@@ -17,7 +17,7 @@ pamt_add_passwd 'j doe/x\xff:x:3001:3001::/home/jdoe:/bin/sh'
 pamt_add_passwd 'j%20doe%2Fx%FF:x:3002:3001::/home/jdoe2:/bin/sh'
 pamt_add_group 'lab group/1:x:3001:'
 
-pamt_service odd "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5 \
+pamt_service odd mode=direct "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5 \
     on_error=deny max_sessions=2 "pool=@lab group/1:3"
 
 pamt_hold o1 odd "$odd" || pamt_fail "first login of the odd name refused"

@@ -18,7 +18,7 @@ c="conf=$PAMT_EMPTY_CONF"
 srv="server=$LDLM_SRV_ADDR"
 module=$LDLM_TEST_BUILDDIR/tests/pam/.libs/libnss_spellings.so
 
-pamt_service svc "$c" "$srv" timeout=5 on_error=deny max_sessions=2 limit=bob:1 debug
+pamt_service svc mode=direct "$c" "$srv" timeout=5 on_error=deny max_sessions=2 limit=bob:1 debug
 
 # The files alone know no ALICE: the NSS source is what makes it alice.
 pamt_run svc ALICE
@@ -54,7 +54,7 @@ pamt_release b1
 # exempt= too: an exempt account is exempt whatever its spelling (the
 # server is a closed port with on_error=deny: asking it would refuse).
 port=$(pamt_closed_port) || pamt_fail "no free port"
-pamt_service exempt "$c" server=127.0.0.1:$port timeout=2 on_error=deny \
+pamt_service exempt mode=direct "$c" server=127.0.0.1:$port timeout=2 on_error=deny \
     max_sessions=1 exempt=alice
 for spelling in ALICE alice@example.com; do
     pamt_run exempt "$spelling"

@@ -36,6 +36,22 @@
  *   --no-user          pam_start with no user (USER is then "-"): a
  *                      module that prompted for one would show up as a
  *                      CONV PROMPT_* line
+ *   --report-env NAME  after opening, report the PAM environment variable
+ *                      NAME: "ENV NAME VALUE" ("ENV NAME -" when unset)
+ *   --exec-close NAME  after opening, fork a child that executes this
+ *                      program with --close-with-env NAME=VALUE (VALUE from
+ *                      the PAM environment), as a process that closes a
+ *                      session it did not open; reports CHILD_CLOSE
+ *                      <PAM_SUCCESS|PAM_OTHER> (its exit status); the
+ *                      child's own report lines go to stderr
+ *   --end-silent       after opening, pam_end(PAM_DATA_SILENT) without a
+ *                      close, as a daemon handing its session over;
+ *                      reports END_SILENT <PAM_CODE>, then holds (with
+ *                      --hold) and exits without any other PAM call
+ *   --close-with-env NAME=VALUE
+ *                      only pam_start, pam_putenv(NAME=VALUE),
+ *                      pam_close_session and pam_end: a fresh transaction
+ *                      that closes a session by what the environment says
  *
  * Exit status: 0 if every PAM call returned PAM_SUCCESS, 1 if one did not,
  * 2 on usage errors or when pam_start fails.
@@ -189,12 +205,69 @@ static int fork_and_end(pam_handle_t *pamh, bool silent)
                                                          : PAM_SYSTEM_ERR;
 }
 
+/* Forks a child that executes this program to close the session by the
+ * PAM environment variable `name`; waits for it. */
+static int exec_close(pam_handle_t *pamh, const char *name, const char *service,
+                      const char *user)
+{
+    const char *value = pam_getenv(pamh, name);
+    char assignment[1024];
+    snprintf(assignment, sizeof(assignment), "%s=%s", name,
+             value != NULL ? value : "");
+    fflush(stdout);
+    pid_t child = fork();
+    if (child < 0) {
+        perror("pam_driver: fork");
+        return PAM_SYSTEM_ERR;
+    }
+    if (child == 0) {
+        /* Its reports must not mix with the parent's on stdout. */
+        dup2(STDERR_FILENO, STDOUT_FILENO);
+        char *args[] = {"pam_driver",    "--close-with-env", assignment,
+                        (char *)service, (char *)user,       NULL};
+        execv("/proc/self/exe", args);
+        perror("pam_driver: exec");
+        _exit(2);
+    }
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? PAM_SUCCESS
+                                                         : PAM_SYSTEM_ERR;
+}
+
+/* --close-with-env: a transaction that only closes. */
+static int close_only(const char *assignment, const char *service,
+                      const char *user, int flags, struct pam_conv *conv)
+{
+    pam_handle_t *pamh = NULL;
+    int rc = pam_start(service, user, conv, &pamh);
+    if (rc != PAM_SUCCESS) {
+        fprintf(stderr, "pam_driver: pam_start: %s\n", code_name(rc));
+        return 2;
+    }
+    rc = pam_putenv(pamh, assignment);
+    if (rc != PAM_SUCCESS)
+        fprintf(stderr, "pam_driver: pam_putenv: %s\n", code_name(rc));
+    long started = now_ms();
+    rc = pam_close_session(pamh, flags);
+    report("CLOSE_SESSION", rc, started);
+    bool ok = rc == PAM_SUCCESS;
+    rc = pam_end(pamh, ok ? PAM_SUCCESS : PAM_ABORT);
+    printf("END %s\n", code_name(rc));
+    fflush(stdout);
+    return ok ? 0 : 1;
+}
+
 static void usage(void)
 {
     fprintf(stderr,
             "usage: pam_driver [--rhost HOST] [--no-account] [--no-session] "
             "[--silent] [--hold] [--fork-end silent|plain] "
-            "[--session-user USER] [--no-user] SERVICE USER\n");
+            "[--session-user USER] [--no-user] [--report-env NAME] "
+            "[--exec-close NAME] [--end-silent] [--close-with-env NAME=VALUE] "
+            "SERVICE "
+            "USER\n");
 }
 
 /* Threads of this process, from /proc/self/status; -1 if unknown. */
@@ -230,7 +303,9 @@ int main(int argc, char **argv)
     const char *rhost = NULL;
     const char *fork_end = NULL;
     const char *session_user = NULL;
-    bool no_user = false;
+    const char *report_env = NULL, *exec_close_name = NULL;
+    const char *close_env = NULL;
+    bool no_user = false, end_silent = false;
     bool account = true, session = true, hold = false;
     int flags = 0;
     int i = 1;
@@ -241,6 +316,14 @@ int main(int argc, char **argv)
             fork_end = argv[++i];
         else if (strcmp(argv[i], "--session-user") == 0 && i + 1 < argc)
             session_user = argv[++i];
+        else if (strcmp(argv[i], "--report-env") == 0 && i + 1 < argc)
+            report_env = argv[++i];
+        else if (strcmp(argv[i], "--exec-close") == 0 && i + 1 < argc)
+            exec_close_name = argv[++i];
+        else if (strcmp(argv[i], "--close-with-env") == 0 && i + 1 < argc)
+            close_env = argv[++i];
+        else if (strcmp(argv[i], "--end-silent") == 0)
+            end_silent = true;
         else if (strcmp(argv[i], "--no-user") == 0)
             no_user = true;
         else if (strcmp(argv[i], "--no-account") == 0)
@@ -273,6 +356,11 @@ int main(int argc, char **argv)
     openlog("pam_driver", LOG_PERROR | LOG_PID, LOG_AUTHPRIV);
 
     struct pam_conv conv = {.conv = conversation, .appdata_ptr = NULL};
+    if (close_env != NULL) {
+        int status = close_only(close_env, service, user, flags, &conv);
+        closelog();
+        return status;
+    }
     pam_handle_t *pamh = NULL;
     int rc = pam_start(service, no_user ? NULL : user, &conv, &pamh);
     if (rc != PAM_SUCCESS) {
@@ -305,9 +393,28 @@ int main(int argc, char **argv)
         opened = rc == PAM_SUCCESS;
         all_ok = opened;
     }
+    if (opened && report_env != NULL) {
+        const char *value = pam_getenv(pamh, report_env);
+        printf("ENV %s %s\n", report_env, value != NULL ? value : "-");
+        fflush(stdout);
+    }
+    if (all_ok && exec_close_name != NULL) {
+        rc = exec_close(pamh, exec_close_name, service, user);
+        printf("CHILD_CLOSE %s\n", code_name(rc == PAM_SUCCESS ? rc : -1));
+        fflush(stdout);
+        all_ok = rc == PAM_SUCCESS;
+    }
     if (all_ok && fork_end != NULL)
         all_ok =
             fork_and_end(pamh, strcmp(fork_end, "silent") == 0) == PAM_SUCCESS;
+    if (all_ok && end_silent) {
+        rc = pam_end(pamh, PAM_SUCCESS | PAM_DATA_SILENT);
+        printf("END_SILENT %s\n", code_name(rc));
+        fflush(stdout);
+        pamh = NULL;
+        opened = false;
+        all_ok = rc == PAM_SUCCESS;
+    }
     if (all_ok && hold) {
         printf("HOLDING %ld\n", (long)getpid());
         fflush(stdout);
@@ -319,9 +426,11 @@ int main(int argc, char **argv)
         report("CLOSE_SESSION", rc, started);
         all_ok = all_ok && rc == PAM_SUCCESS;
     }
-    rc = pam_end(pamh, all_ok ? PAM_SUCCESS : PAM_ABORT);
-    printf("END %s\n", code_name(rc));
-    fflush(stdout);
+    if (pamh != NULL) {
+        rc = pam_end(pamh, all_ok ? PAM_SUCCESS : PAM_ABORT);
+        printf("END %s\n", code_name(rc));
+        fflush(stdout);
+    }
     closelog();
     wait_for_library_threads();
     return all_ok ? 0 : 1;

@@ -14,7 +14,7 @@ port=$(pamt_closed_port) || pamt_fail "no free port"
 secret=Pw-$$-never-printed
 
 login_with() {
-    pamt_service pw "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port timeout=2 \
+    pamt_service pw mode=direct "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port timeout=2 \
         on_error=deny max_sessions=2 "password_file=$1"
     pamt_run pw "${2:-alice}"
     case "$PAMT_OUT$PAMT_ERR" in

@@ -41,8 +41,8 @@ documented_only() {
 case_() {
     local name=$1 user=$2 account=$3 session=$4
     shift 4
-    pamt_service "$name" "$@"
-    pamt_service_session_only "${name}_s" "$@"
+    pamt_service "$name" mode=direct "$@"
+    pamt_service_session_only "${name}_s" mode=direct "$@"
     pamt_run "$name" "$user"
     documented_only
     pamt_expect_code ACCOUNT "$account"

@@ -17,7 +17,7 @@ slack=700
 for timeout in 1 3; do
     limit_ms=$((timeout * 1000 + slack))
 
-    pamt_service allow$timeout "$c" server=127.0.0.1:$port timeout=$timeout max_sessions=2
+    pamt_service allow$timeout mode=direct "$c" server=127.0.0.1:$port timeout=$timeout max_sessions=2
     pamt_run --rhost 198.51.100.4 allow$timeout alice
     pamt_expect_code ACCOUNT PAM_SUCCESS
     pamt_expect_within ACCOUNT $limit_ms
@@ -27,7 +27,7 @@ for timeout in 1 3; do
     pamt_expect_log "pam_ldlm\\(allow$timeout:account\\): the LDLM server did not grant a slot \\(.*pam_ldlm/user/alice/2: .*\\); on_error=allow: admitting user=alice service=allow$timeout rhost=198.51.100.4 without a session slot"
     pamt_log "ok: on_error=allow, timeout=$timeout: admitted in $(pamt_ms ACCOUNT) ms"
 
-    pamt_service deny$timeout "$c" server=127.0.0.1:$port timeout=$timeout max_sessions=2 on_error=deny
+    pamt_service deny$timeout mode=direct "$c" server=127.0.0.1:$port timeout=$timeout max_sessions=2 on_error=deny
     pamt_run deny$timeout alice
     pamt_expect_code ACCOUNT PAM_PERM_DENIED
     pamt_expect_within ACCOUNT $limit_ms
@@ -39,7 +39,7 @@ done
 
 # Two locks (user and pool), a wait for free slots configured: the whole
 # login still stays within timeout=.
-pamt_service two_locks "$c" server=127.0.0.1:$port max_sessions=2 \
+pamt_service two_locks mode=direct "$c" server=127.0.0.1:$port max_sessions=2 \
     pool=@students:10 wait=1 timeout=3 on_error=deny "error_message=Limit service down, sorry %u"
 pamt_run two_locks alice
 pamt_expect_code ACCOUNT PAM_PERM_DENIED
@@ -48,14 +48,14 @@ pamt_expect_out '^CONV ERROR_MSG Limit service down, sorry alice$'
 pamt_log "ok: two locks within timeout=3 ($(pamt_ms ACCOUNT) ms)"
 
 # Stacks without pam_ldlm in account: the session phase decides.
-pamt_service_session_only s_allow "$c" server=127.0.0.1:$port timeout=1 max_sessions=2
+pamt_service_session_only s_allow mode=direct "$c" server=127.0.0.1:$port timeout=1 max_sessions=2
 pamt_run s_allow alice
 pamt_expect_code OPEN_SESSION PAM_SUCCESS
 pamt_expect_within OPEN_SESSION $((1000 + slack))
 pamt_expect_code CLOSE_SESSION PAM_SUCCESS
 pamt_expect_log 'pam_ldlm\(s_allow:session\): the LDLM server did not grant a slot .*on_error=allow'
 
-pamt_service_session_only s_deny "$c" server=127.0.0.1:$port timeout=1 max_sessions=2 on_error=deny
+pamt_service_session_only s_deny mode=direct "$c" server=127.0.0.1:$port timeout=1 max_sessions=2 on_error=deny
 pamt_run s_deny alice
 pamt_expect_code OPEN_SESSION PAM_SESSION_ERR
 pamt_expect_within OPEN_SESSION $((1000 + slack))
@@ -65,7 +65,7 @@ pamt_log "ok: session-only stacks"
 # verbose and the module's debug on, gRPC's lines arrive through syslog
 # (copied to stderr by the driver's LOG_PERROR, with the syslog prefix),
 # and no stderr line bypasses syslog.
-pamt_service chatty "$c" server=127.0.0.1:$port timeout=1 max_sessions=2 debug
+pamt_service chatty mode=direct "$c" server=127.0.0.1:$port timeout=1 max_sessions=2 debug
 export GRPC_VERBOSITY=DEBUG
 pamt_run chatty alice
 unset GRPC_VERBOSITY

@@ -16,8 +16,8 @@ srv="server=$LDLM_SRV_ADDR"
 slack=700
 
 # ---- a stopped server: bounded decisions ----
-pamt_service allow "$c" "$srv" timeout=2 max_sessions=2
-pamt_service deny "$c" "$srv" timeout=2 max_sessions=2 on_error=deny
+pamt_service allow mode=direct "$c" "$srv" timeout=2 max_sessions=2
+pamt_service deny mode=direct "$c" "$srv" timeout=2 max_sessions=2 on_error=deny
 pamt_run allow alice
 pamt_expect_code ACCOUNT PAM_SUCCESS # a working server first
 ldlm_srv_pause || pamt_fail "could not pause the server"
@@ -34,7 +34,7 @@ ldlm_srv_resume || pamt_fail "could not resume the server"
 pamt_log "ok: stopped server, decisions within timeout=2 (allow $allow_ms ms, deny $(pamt_ms ACCOUNT) ms)"
 
 # ---- restart without a state file: open sessions still count ----
-pamt_service svc "$c" "$srv" timeout=5 max_sessions=2 on_error=deny debug
+pamt_service svc mode=direct "$c" "$srv" timeout=5 max_sessions=2 on_error=deny debug
 pamt_hold a1 svc alice || pamt_fail "a1 refused"
 pamt_hold a2 svc alice || pamt_fail "a2 refused"
 ldlm_srv_restart || pamt_fail "the server did not restart"
@@ -55,7 +55,7 @@ pamt_release a2
 pamt_log "ok: after a restart the open sessions still count (both slots back within $reacquired_ms ms)"
 
 # ---- a slot that cannot be had back is logged ----
-pamt_service one "$c" "$srv" timeout=5 max_sessions=1 on_error=deny
+pamt_service one mode=direct "$c" "$srv" timeout=5 max_sessions=1 on_error=deny
 pamt_hold h1 --rhost 198.51.100.9 one bob || pamt_fail "h1 refused"
 h1_pid=${PAMT_HOLD_PID[h1]}
 kill -STOP "$h1_pid"        # h1 cannot reconnect while the server is back

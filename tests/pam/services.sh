@@ -27,7 +27,7 @@ debug
 CONF
 )
 for svc in sshd login cron sudo systemd-user; do
-    pamt_service "$svc" "conf=$conf"
+    pamt_service "$svc" mode=direct "conf=$conf"
 done
 
 pamt_hold s1 sshd alice || pamt_fail "alice's first ssh login refused"
@@ -49,9 +49,9 @@ pamt_log "ok: ignore_services= (cron, sudo, systemd-user) does not count"
 
 # services=: only the listed ones count. Unlisted services never reach the
 # server (a closed port with on_error=deny would refuse them).
-pamt_service only_sshd "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port \
+pamt_service only_sshd mode=direct "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port \
     timeout=2 on_error=deny max_sessions=1 services=only_sshd,only_login
-pamt_service other_svc "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port \
+pamt_service other_svc mode=direct "conf=$PAMT_EMPTY_CONF" server=127.0.0.1:$port \
     timeout=2 on_error=deny max_sessions=1 services=only_sshd,only_login
 pamt_run other_svc alice
 pamt_expect_code ACCOUNT PAM_SUCCESS

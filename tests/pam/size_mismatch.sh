@@ -22,8 +22,8 @@ ldlm_srv_start --lock_gc_interval 1s --lock_gc_min_idle 1s ||
 base=("conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5)
 
 # ---- a limit changed while sessions are open: in force at once ----
-pamt_service old "${base[@]}" on_error=deny max_sessions=2
-pamt_service new "${base[@]}" on_error=deny max_sessions=3
+pamt_service old mode=direct "${base[@]}" on_error=deny max_sessions=2
+pamt_service new mode=direct "${base[@]}" on_error=deny max_sessions=3
 pamt_hold a1 old alice || pamt_fail "a1 refused"
 pamt_hold a2 old alice || pamt_fail "a2 refused"
 pamt_hold a3 old alice && pamt_fail "the old limit was not enforced"
@@ -78,8 +78,8 @@ stop_tamperers() {
 }
 pamt_on_cleanup stop_tamperers
 
-pamt_service allow "${base[@]}" on_error=allow max_sessions=3
-pamt_service_session_only allow_session "${base[@]}" on_error=allow max_sessions=3
+pamt_service allow mode=direct "${base[@]}" on_error=allow max_sessions=3
+pamt_service_session_only allow_session mode=direct "${base[@]}" on_error=allow max_sessions=3
 tamper_hold bob pam_ldlm/user/bob/3 1000
 
 pamt_run --rhost 192.0.2.20 allow bob
@@ -94,7 +94,7 @@ pamt_expect_log 'pam_ldlm\(allow_session:session\): tampering: lock pam_ldlm/use
 pamt_log "ok: a tampered user lock refuses the login under on_error=allow"
 
 # A pool's lock the same way.
-pamt_service pool "${base[@]}" on_error=allow pool=@students:5
+pamt_service pool mode=direct "${base[@]}" on_error=allow pool=@students:5
 tamper_hold pool pam_ldlm/group/students/5 2
 pamt_run pool alice
 pamt_expect_code ACCOUNT PAM_PERM_DENIED

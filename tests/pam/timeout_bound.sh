@@ -27,13 +27,13 @@ figures=()
 services_for() {
     local common=("conf=$PAMT_EMPTY_CONF" "server=$1" "timeout=$timeout" wait=1
         max_sessions=2 pool=@students:10 pool=@staff:10)
-    pamt_service allow "${common[@]}" on_error=allow
-    pamt_service deny "${common[@]}" on_error=deny
-    pamt_service retries "${common[@]}" on_error=deny max_retries=1000
-    pamt_service_session_only session "${common[@]}" on_error=deny
+    pamt_service allow mode=direct "${common[@]}" on_error=allow
+    pamt_service deny mode=direct "${common[@]}" on_error=deny
+    pamt_service retries mode=direct "${common[@]}" on_error=deny max_retries=1000
+    pamt_service_session_only session mode=direct "${common[@]}" on_error=deny
     # One lock and no wait: its one call gets the whole budget, so the
     # decision comes at timeout= itself (the watchdog's deadline).
-    pamt_service single "conf=$PAMT_EMPTY_CONF" "server=$1" "timeout=$timeout" \
+    pamt_service single mode=direct "conf=$PAMT_EMPTY_CONF" "server=$1" "timeout=$timeout" \
         max_sessions=2 on_error=deny max_retries=1000
 }
 
@@ -70,7 +70,7 @@ bounded stopped
 
 # ---- stopped while a login waits for a slot ----
 ldlm_srv_resume || pamt_fail "could not resume the server"
-pamt_service waiter "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=4 \
+pamt_service waiter mode=direct "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=4 \
     wait=3 max_sessions=1 on_error=deny
 pamt_hold w1 waiter carol || pamt_fail "carol's first login refused"
 pamt_start w2 waiter carol

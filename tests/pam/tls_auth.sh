@@ -46,31 +46,31 @@ config_error() {
 ldlm_srv_start --tls_cert "$LDLM_SRV_SERVER_CERT" --tls_key "$LDLM_SRV_SERVER_KEY" ||
     pamt_fail "the TLS server did not start"
 common=("$c" "server=$LDLM_SRV_ADDR" timeout=5 max_sessions=1 on_error=deny)
-pamt_service tls "${common[@]}" tls "ca_file=$LDLM_SRV_CA"
+pamt_service tls mode=direct "${common[@]}" tls "ca_file=$LDLM_SRV_CA"
 enforced tls
-pamt_service tls_skip "${common[@]}" tls skip_verify
+pamt_service tls_skip mode=direct "${common[@]}" tls skip_verify
 enforced tls_skip
-pamt_service tls_other_ca "${common[@]}" tls "ca_file=$LDLM_SRV_OTHER_CA"
+pamt_service tls_other_ca mode=direct "${common[@]}" tls "ca_file=$LDLM_SRV_OTHER_CA"
 server_error tls_other_ca ''
-pamt_service plain_to_tls "${common[@]}"
+pamt_service plain_to_tls mode=direct "${common[@]}"
 server_error plain_to_tls ''
-pamt_service tls_missing_ca "${common[@]}" tls "ca_file=$PAMT_DIR/none.pem"
+pamt_service tls_missing_ca mode=direct "${common[@]}" tls "ca_file=$PAMT_DIR/none.pem"
 config_error tls_missing_ca 'none\.pem'
 ldlm_srv_stop
 
 # ---- mutual TLS ----
 ldlm_srv_start --tls_cert "$LDLM_SRV_SERVER_CERT" --tls_key "$LDLM_SRV_SERVER_KEY" \
     --client_ca "$LDLM_SRV_CA" || pamt_fail "the mTLS server did not start"
-pamt_service mtls "${common[@]}" tls "ca_file=$LDLM_SRV_CA" \
+pamt_service mtls mode=direct "${common[@]}" tls "ca_file=$LDLM_SRV_CA" \
     "cert=$LDLM_SRV_CLIENT_CERT" "key=$LDLM_SRV_CLIENT_KEY"
 enforced mtls
-pamt_service mtls_no_cert "${common[@]}" tls "ca_file=$LDLM_SRV_CA"
+pamt_service mtls_no_cert mode=direct "${common[@]}" tls "ca_file=$LDLM_SRV_CA"
 server_error mtls_no_cert ''
 
 # The client key: owned by root, no access for group or others, not a
 # symbolic link; checked on the open file, which is the one used.
 mtls_key() { # SERVICE KEY
-    pamt_service "$1" "${common[@]}" tls "ca_file=$LDLM_SRV_CA" \
+    pamt_service "$1" mode=direct "${common[@]}" tls "ca_file=$LDLM_SRV_CA" \
         "cert=$LDLM_SRV_CLIENT_CERT" "key=$2"
 }
 key=$(pamt_file open.key 644 < "$LDLM_SRV_CLIENT_KEY")
@@ -101,11 +101,11 @@ if [ "$(id -u)" = 0 ]; then
     ldlm_srv_start --password "$secret" || pamt_fail "the server did not start"
     good=$(printf '%s\n' "$secret" | pamt_file good.pw 600)
     bad=$(printf 'not-%s\n' "$secret" | pamt_file bad.pw 600)
-    pamt_service pw_good "${common[@]}" "password_file=$good"
+    pamt_service pw_good mode=direct "${common[@]}" "password_file=$good"
     enforced pw_good
-    pamt_service pw_bad "${common[@]}" "password_file=$bad"
+    pamt_service pw_bad mode=direct "${common[@]}" "password_file=$bad"
     server_error pw_bad 'authentication with the lock server failed'
-    pamt_service pw_none "${common[@]}"
+    pamt_service pw_none mode=direct "${common[@]}"
     server_error pw_none 'authentication with the lock server failed'
     ldlm_srv_stop
 
@@ -113,11 +113,11 @@ if [ "$(id -u)" = 0 ]; then
     ldlm_srv_start --password "$secret" --tls_cert "$LDLM_SRV_SERVER_CERT" \
         --tls_key "$LDLM_SRV_SERVER_KEY" || pamt_fail "the server did not start"
     common=("$c" "server=$LDLM_SRV_ADDR" timeout=5 max_sessions=1 on_error=deny)
-    pamt_service pw_tls "${common[@]}" tls "ca_file=$LDLM_SRV_CA" "password_file=$good"
+    pamt_service pw_tls mode=direct "${common[@]}" tls "ca_file=$LDLM_SRV_CA" "password_file=$good"
     enforced pw_tls
-    pamt_service pw_skip "${common[@]}" tls skip_verify "password_file=$good"
+    pamt_service pw_skip mode=direct "${common[@]}" tls skip_verify "password_file=$good"
     config_error pw_skip 'skip_verify: with password_file= \(argument [0-9]+\) the password would go to whoever answers .*insecure_skip_verify_with_password'
-    pamt_service pw_skip_ok "${common[@]}" tls skip_verify "password_file=$good" \
+    pamt_service pw_skip_ok mode=direct "${common[@]}" tls skip_verify "password_file=$good" \
         insecure_skip_verify_with_password
     enforced pw_skip_ok
     case "$PAMT_OUT$PAMT_ERR$(cat "$PAMT_DIR"/hold-*.err 2> /dev/null)" in

@@ -14,7 +14,7 @@ pamt_require_server
 pamt_init
 pamt_empty_conf
 ldlm_srv_start || pamt_fail "the LDLM server did not start"
-pamt_service sudo "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5 \
+pamt_service sudo mode=direct "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5 \
     on_error=deny max_sessions=1
 
 # ---- alice runs sudo -u bob: bob's session is counted, not alice's ----
@@ -51,7 +51,7 @@ pamt_release s2
 pamt_log "ok: sudo to root holds nothing"
 
 # ---- the same user all along: the account phase's decision is kept ----
-pamt_service sudo_debug "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" \
+pamt_service sudo_debug mode=direct "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" \
     timeout=5 on_error=deny max_sessions=1 debug
 pamt_hold s3 --session-user alice sudo_debug alice || pamt_fail "alice refused"
 pamt_expect_log 'pam_ldlm\(sudo_debug:session\): session: already decided earlier in this transaction$'
