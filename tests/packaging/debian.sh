@@ -10,11 +10,16 @@
 #      `apt-get install ./*.deb`, check that the pam-auth-update profile is
 #      registered but off, enable it with `pam-auth-update --enable ldlm`,
 #      and check that common-account and common-session now call pam_ldlm;
-#   3. start the real LDLM server and a real sshd using the system's own
-#      PAM stack, and see a limit of one session enforced on real logins;
-#      run ldlm(1) from ldlm-tools against the same server;
+#   3. check that ldlmd.service is enabled (the scratch root has no
+#      systemd: nothing is started there), start the real LDLM server, then
+#      ldlmd by hand as the unit would (it reads
+#      /etc/security/pam_ldlm.conf), and a real sshd using the system's own
+#      PAM stack, and see a limit of one session enforced on real logins
+#      through ldlmd (pam_ldlm's default mode=agent): `ldlm sessions` shows
+#      the held login; run ldlm(1) from ldlm-tools against the same server;
 #   4. `apt-get purge` the packages and check that the PAM stacks are back
-#      to what they were and no file of the packages is left.
+#      to what they were, no file of the packages is left and the unit is
+#      no longer enabled.
 #
 # Without overlayfs or mount namespaces, steps 2-4 run on the machine
 # itself, and everything they change (PAM stacks, pam-auth-update state, a
@@ -62,10 +67,10 @@ run_steps() {
     local debs=$1 src=$2
     local scratch
     scratch=$(mktemp -d /tmp/ldlm-deb-steps.XXXXXX) || fail "mktemp"
-    local sshd_pid= holder_pid= holder_in= server_pid=
+    local sshd_pid= holder_pid= holder_in= server_pid= ldlmd_pid=
     steps_cleanup() {
         [ -n "$holder_in" ] && exec {holder_in}>&-
-        for pid in $holder_pid $sshd_pid $server_pid; do
+        for pid in $holder_pid $sshd_pid $ldlmd_pid $server_pid; do
             kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null
         done
         rm -rf "$scratch"
@@ -121,6 +126,14 @@ run_steps() {
     done
     say "PASS: installed disabled (no PAM stack changed)"
 
+    # ldlmd.service is enabled (deb-systemd-helper, which works without a
+    # running systemd); the maintainer scripts start it only under systemd.
+    local wants=/etc/systemd/system/multi-user.target.wants/ldlmd.service
+    [ -L "$wants" ] || fail "ldlmd.service is not enabled ($wants missing)"
+    [ -f "$(dpkg -L libpam-ldlm | grep '/ldlmd\.service$')" ] ||
+        fail "libpam-ldlm ships no ldlmd.service"
+    say "PASS: ldlmd.service installed and enabled"
+
     # -- enable -----------------------------------------------------------
     DEBIAN_FRONTEND=noninteractive pam-auth-update --enable ldlm > "$scratch/pau.log" 2>&1 ||
         { cat "$scratch/pau.log"; fail "pam-auth-update --enable ldlm"; }
@@ -152,6 +165,24 @@ on_error = deny
 max_sessions = 1
 EOF
     chmod 0644 /etc/security/pam_ldlm.conf
+
+    # ldlmd as ldlmd.service runs it (no systemd here): its run directory
+    # (the unit's RuntimeDirectory), then the daemon in the foreground,
+    # reading the file above. Ready once `ldlm status` gets an answer.
+    install -d -m 0755 /run/ldlm
+    /usr/sbin/ldlmd < /dev/null > "$scratch/ldlmd.log" 2>&1 &
+    ldlmd_pid=$!
+    local i up=
+    for i in $(seq 1 150); do
+        ldlm status --json > "$scratch/status.json" 2> /dev/null && { up=1; break; }
+        kill -0 "$ldlmd_pid" 2> /dev/null || break
+        sleep 0.1 # ldlmd's readiness goes to systemd, absent here
+    done
+    [ -n "$up" ] || { cat "$scratch/ldlmd.log"; fail "ldlmd did not answer within 15 s"; }
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["connected"] and d["server"]==sys.argv[2] else 1)' \
+        "$scratch/status.json" "$server_addr" ||
+        { cat "$scratch/status.json" "$scratch/ldlmd.log"; fail "ldlmd is not connected to $server_addr"; }
+    say "PASS: ldlmd started by hand, connected to the server of /etc/security/pam_ldlm.conf"
 
     id "$TEST_USER" > /dev/null 2>&1 ||
         useradd --create-home --shell /bin/sh "$TEST_USER" || fail "useradd $TEST_USER"
@@ -196,6 +227,12 @@ EOF
     [ "$line" = READY ] ||
         { cat "$scratch/hold.err" "$scratch/sshd.log"; fail "the first login did not get in"; }
     say "PASS: first sshd login admitted (holds the one slot)"
+    ldlm sessions --json > "$scratch/sessions.json" ||
+        { cat "$scratch/ldlmd.log"; fail "ldlm sessions"; }
+    python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["sessions"]; sys.exit(0 if [(x["user"], x["service"]) for x in s]==[(sys.argv[2], "sshd")] else 1)' \
+        "$scratch/sessions.json" "$TEST_USER" ||
+        { cat "$scratch/sessions.json"; fail "the login's slot is not held by ldlmd"; }
+    say "PASS: the login went through ldlmd (ldlm sessions shows it)"
 
     # A second login of the same user is refused while the first is open.
     local status=0
@@ -232,6 +269,15 @@ EOF
 
     kill "$sshd_pid" && wait "$sshd_pid" 2> /dev/null
     sshd_pid=
+    ldlm sessions --json > "$scratch/sessions.json" || fail "ldlm sessions"
+    python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["sessions"]==[] else 1)' \
+        "$scratch/sessions.json" || { cat "$scratch/sessions.json"; fail "sessions left in ldlmd after the logouts"; }
+    kill "$ldlmd_pid" && wait "$ldlmd_pid"
+    status=$?
+    ldlmd_pid=
+    [ "$status" = 0 ] || { cat "$scratch/ldlmd.log"; fail "ldlmd exited with $status on SIGTERM"; }
+    # What systemd does with the RuntimeDirectory once the unit stops.
+    rm -rf /run/ldlm
     kill "$server_pid" && wait "$server_pid" 2> /dev/null
     server_pid=
     userdel --remove "$TEST_USER" > /dev/null 2>&1
@@ -252,6 +298,10 @@ EOF
     left=$(while read -r d; do [ -e "$d" ] && printf '%s\n' "$d"; done < "$scratch/dirs")
     [ -z "$left" ] || fail "directories left after the purge: $left"
     [ ! -e /etc/security/pam_ldlm.conf ] || fail "/etc/security/pam_ldlm.conf left after the purge"
+    [ ! -e "$wants" ] && [ ! -L "$wants" ] || fail "ldlmd.service is still enabled after the purge"
+    if ls /var/lib/systemd/deb-systemd-helper-enabled 2> /dev/null | grep -q ldlmd; then
+        fail "deb-systemd-helper still remembers ldlmd.service after the purge"
+    fi
     if grep -qx ldlm /var/lib/pam/seen 2> /dev/null; then
         fail "pam-auth-update still remembers the ldlm profile"
     fi
