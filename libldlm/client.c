@@ -243,7 +243,7 @@ ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out)
 
     sigset_t saved; /* the threads started here block signals: signals.h */
     ldlmi_signals_block(&saved);
-    grpc_init();
+    ldlmi_grpc_acquire();
     client->grpc_initialized = true;
     err = create_channel(client, config);
     if (err == LDLM_OK)
@@ -315,7 +315,7 @@ void ldlm_client_free(ldlm_client *client)
         pthread_mutex_unlock(&client->mutex);
         if (client->channel)
             ldlmi_background_stop(client); /* destroys the channel */
-        grpc_shutdown();
+        ldlmi_grpc_release();
     }
     /* In a forked child the channel and gRPC's threads belong to the parent's
      * copy of memory; touching them would corrupt the parent's connection,

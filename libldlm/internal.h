@@ -127,6 +127,15 @@ int64_t ldlmi_safety_margin_ms(int lock_timeout_seconds);
 ldlm_err ldlmi_credentials_create(const ldlm_config *config,
                                   grpc_channel_credentials **out);
 
+/* ---- grpc_life.c ------------------------------------------------------- */
+
+/* grpc_init() for a new client: takes over the reference a freed client
+ * left lingering, if any. Call with the application's signals blocked. */
+void ldlmi_grpc_acquire(void);
+/* grpc_shutdown() for a freed client, deferred a moment when it was the
+ * process's last (see grpc_life.c). */
+void ldlmi_grpc_release(void);
+
 /* ---- log.c ------------------------------------------------------------- */
 
 void ldlmi_log(ldlm_log_level level, const char *fmt, ...)

@@ -39,6 +39,7 @@ libldlm_libldlm_core_la_SOURCES = \
 	libldlm/tls.c \
 	libldlm/call.c \
 	libldlm/client.c \
+	libldlm/grpc_life.c \
 	libldlm/signals.h libldlm/signals.c \
 	libldlm/locks.c \
 	libldlm/handles.c \
@@ -53,6 +54,9 @@ libldlm_libldlm_core_la_LIBADD = $(GRPC_LIBS) $(PROTOBUF_C_LIBS) $(OPENSSL_LIBS)
 
 libldlm_libldlm_la_SOURCES =
 libldlm_libldlm_la_LIBADD = libldlm/libldlm_core.la util/libldlm_util.la
+# -z nodelete: dlclose() never unloads the library, whose thread may keep
+# gRPC initialized a moment after the last client is freed (grpc_life.c).
 libldlm_libldlm_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LDLM_LT_VERSION) \
-	-Wl,--version-script=$(top_srcdir)/libldlm/libldlm.sym -no-undefined
+	-Wl,--version-script=$(top_srcdir)/libldlm/libldlm.sym -no-undefined \
+	-Wl,-z,nodelete
 EXTRA_libldlm_libldlm_la_DEPENDENCIES = libldlm/libldlm.sym
