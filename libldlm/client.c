@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* client.c - client lifecycle: configuration, channel, cancel, free. */
+#include <arpa/inet.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -126,6 +128,42 @@ static ldlm_err validate_config(const ldlm_config *config)
     return LDLM_OK;
 }
 
+/*
+ * The gRPC target for the channel: an IP literal gets gRPC's ipv4: or ipv6:
+ * scheme, which resolves it at once on the calling thread, where the
+ * default dns: scheme hands even a literal to the resolver's executor
+ * thread (a thread hop and a getaddrinfo on every new client). The
+ * channel's authority, hence the TLS server name, is the same text either
+ * way. Names, and IPv6 addresses with a zone, keep the dns: scheme.
+ * malloc'd; NULL when out of memory.
+ */
+static char *channel_target(const char *target)
+{
+    const char *scheme = NULL;
+    char host[64];
+    const char *colon = strrchr(target, ':');
+    size_t len = colon ? (size_t)(colon - target) : 0;
+    if (len > 2 && target[0] == '[' && target[len - 1] == ']' &&
+        len - 2 < sizeof host) {
+        struct in6_addr a6;
+        memcpy(host, target + 1, len - 2);
+        host[len - 2] = '\0';
+        if (inet_pton(AF_INET6, host, &a6) == 1)
+            scheme = "ipv6:";
+    } else if (len > 0 && len < sizeof host) {
+        struct in_addr a4;
+        memcpy(host, target, len);
+        host[len] = '\0';
+        if (inet_pton(AF_INET, host, &a4) == 1)
+            scheme = "ipv4:";
+    }
+    size_t size = strlen(target) + 6;
+    char *out = malloc(size);
+    if (out)
+        snprintf(out, size, "%s%s", scheme ? scheme : "", target);
+    return out;
+}
+
 static ldlm_err create_channel(ldlm_client *client, const ldlm_config *config)
 {
     grpc_channel_credentials *creds = NULL;
@@ -167,7 +205,10 @@ static ldlm_err create_channel(ldlm_client *client, const ldlm_config *config)
         n++;
     }
     grpc_channel_args channel_args = {n, args};
-    client->channel = grpc_channel_create(client->target, creds, &channel_args);
+    char *target = channel_target(client->target);
+    client->channel =
+        target ? grpc_channel_create(target, creds, &channel_args) : NULL;
+    free(target);
     free(args);
     grpc_channel_credentials_release(creds);
     if (!client->channel)
