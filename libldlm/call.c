@@ -3,8 +3,11 @@
  *
  * Each call gets its own pluck completion queue: gRPC allows at most six
  * threads to pluck one queue at once, and a client may be shared by many
- * threads. Active calls are registered on the client so that
+ * threads. The queues of finished calls are kept on the client for the
+ * next ones (creating and destroying one per call was a measurable part of
+ * a call's cost). Active calls are registered on the client so that
  * ldlm_client_cancel() can cancel them from any thread. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -93,12 +96,66 @@ static void unregister_call(ldlm_client *client, ldlmi_active_call *entry)
     pthread_mutex_unlock(&client->mutex);
 }
 
+/* Most queues kept for reuse: enough for every thread of a busy client. */
+#define MAX_POOLED_QUEUES 256
+
+/* A pluck queue for one call: a pooled one, or a new one. */
+static grpc_completion_queue *queue_get(ldlm_client *client)
+{
+    grpc_completion_queue *queue = NULL;
+    pthread_mutex_lock(&client->queue_mutex);
+    if (client->queue_count > 0)
+        queue = client->queues[--client->queue_count];
+    pthread_mutex_unlock(&client->queue_mutex);
+    return queue ? queue : grpc_completion_queue_create_for_pluck(NULL);
+}
+
+static void queue_destroy(grpc_completion_queue *queue)
+{
+    grpc_completion_queue_shutdown(queue);
+    grpc_completion_queue_destroy(queue);
+}
+
+/* Gives back the queue of a finished call (its one event was plucked, so
+ * it is empty): kept for the next call, or destroyed. */
+static void queue_put(ldlm_client *client, grpc_completion_queue *queue)
+{
+    pthread_mutex_lock(&client->queue_mutex);
+    if (client->queue_count == client->queue_capacity &&
+        client->queue_capacity < MAX_POOLED_QUEUES) {
+        size_t capacity =
+            client->queue_capacity ? client->queue_capacity * 2 : 16;
+        grpc_completion_queue **grown =
+            realloc(client->queues, capacity * sizeof *grown);
+        if (grown) {
+            client->queues = grown;
+            client->queue_capacity = capacity;
+        }
+    }
+    if (client->queue_count < client->queue_capacity) {
+        client->queues[client->queue_count++] = queue;
+        queue = NULL;
+    }
+    pthread_mutex_unlock(&client->queue_mutex);
+    if (queue)
+        queue_destroy(queue);
+}
+
+void ldlmi_queues_destroy(ldlm_client *client)
+{
+    for (size_t i = 0; i < client->queue_count; i++)
+        queue_destroy(client->queues[i]);
+    free(client->queues);
+    client->queues = NULL;
+    client->queue_count = client->queue_capacity = 0;
+}
+
 static ldlm_err call_once(ldlm_client *client, const char *method,
                           grpc_byte_buffer *request,
                           const ProtobufCMessageDescriptor *response_desc,
                           int64_t deadline_ms, ProtobufCMessage **response)
 {
-    grpc_completion_queue *queue = grpc_completion_queue_create_for_pluck(NULL);
+    grpc_completion_queue *queue = queue_get(client);
     if (!queue)
         return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
     grpc_slice method_slice = grpc_slice_from_static_string(method);
@@ -106,8 +163,7 @@ static ldlm_err call_once(ldlm_client *client, const char *method,
         client->channel, NULL, GRPC_PROPAGATE_DEFAULTS, queue, method_slice,
         NULL, deadline_to_gpr(deadline_ms), NULL);
     if (!call) {
-        grpc_completion_queue_shutdown(queue);
-        grpc_completion_queue_destroy(queue);
+        queue_put(client, queue);
         return ldlmi_fail(LDLM_ERR_INTERNAL, "gRPC could not create a call");
     }
 
@@ -143,6 +199,7 @@ static ldlm_err call_once(ldlm_client *client, const char *method,
     ops[5].data.recv_status_on_client.status_details = &details;
 
     ldlm_err err = LDLM_OK;
+    bool queue_clean = true; /* no event left in it */
     ldlmi_active_call entry = {call, NULL};
     if (!register_call(client, &entry)) {
         err = ldlmi_fail(LDLM_ERR_CANCELLED, "client cancelled");
@@ -154,8 +211,10 @@ static ldlm_err call_once(ldlm_client *client, const char *method,
         /* The call's deadline (or a cancel) bounds this wait. */
         grpc_event ev = grpc_completion_queue_pluck(
             queue, &entry, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
-        if (ev.type != GRPC_OP_COMPLETE)
+        if (ev.type != GRPC_OP_COMPLETE) {
+            queue_clean = false;
             err = ldlmi_fail(LDLM_ERR_INTERNAL, "gRPC completion queue failed");
+        }
     } else {
         err = ldlmi_fail(LDLM_ERR_INTERNAL, "gRPC refused the call (%d)",
                          (int)started);
@@ -183,8 +242,10 @@ out:
     if (reply)
         grpc_byte_buffer_destroy(reply);
     grpc_slice_unref(details);
-    grpc_completion_queue_shutdown(queue);
-    grpc_completion_queue_destroy(queue);
+    if (queue_clean)
+        queue_put(client, queue);
+    else
+        queue_destroy(queue);
     return err;
 }
 

@@ -232,6 +232,11 @@ static ldlm_err init_sync(ldlm_client *client)
         pthread_cond_destroy(&client->changed);
         return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
     }
+    if (pthread_mutex_init(&client->queue_mutex, NULL) != 0) {
+        pthread_mutex_destroy(&client->mutex);
+        pthread_cond_destroy(&client->changed);
+        return ldlmi_fail(LDLM_ERR_NO_MEMORY, "out of memory");
+    }
     return LDLM_OK;
 }
 
@@ -356,6 +361,7 @@ void ldlm_client_free(ldlm_client *client)
         pthread_mutex_unlock(&client->mutex);
         if (client->channel)
             ldlmi_background_stop(client); /* destroys the channel */
+        ldlmi_queues_destroy(client);
         ldlmi_grpc_release();
     }
     /* In a forked child the channel and gRPC's threads belong to the parent's
@@ -363,8 +369,10 @@ void ldlm_client_free(ldlm_client *client)
      * so only our own allocations are released. */
     ldlmi_detach_handles(client, owner);
     ldlmi_free_releases(client);
+    free(client->queues); /* (a child's copy: the queues are the parent's) */
     if (owner) {
         pthread_mutex_destroy(&client->mutex);
+        pthread_mutex_destroy(&client->queue_mutex);
         pthread_cond_destroy(&client->changed);
     }
     /* In a child, the copies of the mutex and condition variable may be

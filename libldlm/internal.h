@@ -195,6 +195,12 @@ struct ldlm_client {
     grpc_completion_queue *watcher_queue;
     pthread_t keeper_thread;
     bool keeper_started;
+    /* Pluck queues of finished calls, for the next calls (call.c): a
+     * queue per call, but not created and destroyed per call. */
+    pthread_mutex_t queue_mutex;
+    grpc_completion_queue **queues;
+    size_t queue_count;
+    size_t queue_capacity;
     /* The watcher is inside a gRPC function on the channel, without the
      * mutex (so that gRPC's logging never runs under it): the channel must
      * not be destroyed until it is false. */
@@ -251,6 +257,10 @@ int64_t ldlmi_now_ms(void);
  * server's timers ran on. Every bound of a lock is on this clock.
  */
 int64_t ldlmi_belief_now_ms(void);
+
+/* Destroys the pooled completion queues of a client (call.c); no call may
+ * be active. */
+void ldlmi_queues_destroy(ldlm_client *client);
 
 /* Cancels every active call of the client, calling gRPC without the mutex
  * (see client.c). */
