@@ -182,7 +182,19 @@ void ldlmi_track(ldlm_client *client, ldlm_handle *lock,
     lock->tracked = true;
     lock->next = client->locks;
     client->locks = lock;
-    pthread_cond_broadcast(&client->changed); /* the keeper reschedules */
+    /* The keeper reschedules, unless it is waiting and will look again no
+     * later than this lock's first work: a probe, its renewal, or the end
+     * of its bounds. */
+    int64_t due = client->contact_ms + LDLM_PROBE_INTERVAL_MS;
+    if (client->probe_retry_at_ms > due)
+        due = client->probe_retry_at_ms;
+    if (lock->next_renew_ms && lock->next_renew_ms < due)
+        due = lock->next_renew_ms;
+    int64_t until = ldlmi_held_until(client, lock);
+    if (until < due)
+        due = until;
+    if (client->keeper_wake_ms == 0 || client->keeper_wake_ms > due)
+        pthread_cond_broadcast(&client->changed);
     pthread_mutex_unlock(&client->mutex);
 }
 

@@ -195,6 +195,11 @@ struct ldlm_client {
     grpc_completion_queue *watcher_queue;
     pthread_t keeper_thread;
     bool keeper_started;
+    /* When the keeper, waiting, will look again (belief clock): 0 = it is
+     * not waiting (it will choose its work afresh anyway). A new lock
+     * wakes it only if it needs it sooner (ldlmi_track), which saves a
+     * thread wakeup per acquisition. */
+    int64_t keeper_wake_ms;
     /* Pluck queues of finished calls, for the next calls (call.c): a
      * queue per call, but not created and destroyed per call. */
     pthread_mutex_t queue_mutex;

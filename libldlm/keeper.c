@@ -505,16 +505,20 @@ ldlmi_work_kind ldlmi_keeper_next(ldlm_client *client, int64_t now,
  * runs again (readers see the bound at once anyway). Mutex held. */
 static void wait_for(ldlm_client *client, int64_t wake)
 {
-    if (wake == 0) {
-        pthread_cond_wait(&client->changed, &client->mutex);
-        return;
-    }
-    int64_t left = wake - ldlmi_belief_now_ms();
+    int64_t now = ldlmi_belief_now_ms();
+    /* Nothing scheduled: look again after a probe interval all the same,
+     * so that a lock taken meanwhile, whose first work (a probe) is due no
+     * sooner, need not wake the keeper (see ldlmi_track). */
+    if (wake == 0)
+        wake = now + LDLM_PROBE_INTERVAL_MS;
+    int64_t left = wake - now;
     if (left <= 0)
         return;
     int64_t at = ldlmi_now_ms() + left;
     struct timespec ts = {at / 1000, (long)(at % 1000) * 1000000};
+    client->keeper_wake_ms = wake;
     pthread_cond_timedwait(&client->changed, &client->mutex, &ts);
+    client->keeper_wake_ms = 0;
 }
 
 void *ldlmi_keeper_main(void *arg)
