@@ -86,7 +86,9 @@ bench_ldlmd_stop() {
     kill -TERM "$ldlmd_pid" 2> /dev/null
     "$builddir/tests/harness/ldlm_test_tool" wait-exit "$ldlmd_pid" 20000 \
         > /dev/null 2>&1 || kill -KILL "$ldlmd_pid" 2> /dev/null
-    wait "$ldlmd_pid" 2> /dev/null
+    # (braces: bash's "Killed" notice of the scale run's kill -9 is
+    # written while waiting, on the shell's stderr)
+    { wait "$ldlmd_pid"; } 2> /dev/null
     ldlmd_pid=
 }
 

@@ -109,8 +109,14 @@ function row(title, goal,    c) {
     printf "  %s\n", goal
 }
 
+# pam_permit's p50 measured right before LABEL (run.sh's pam_baseline),
+# else the one of the start of the run; -1 if none.
+function baseline(l) {
+    if (stats(p50, "pam_permit@" l SUBSEP "fresh_login")) return med
+    return stats(p50, "pam_permit" SUBSEP "fresh_login") ? med : -1
+}
+
 function fresh_rows(    c, l, base) {
-    base = stats(p50, "pam_permit" SUBSEP "fresh_login") ? med : -1
     for (c = 1; c <= ncol; c++) {
         l = cols[c]
         cell[l] = stats(p50, l SUBSEP "fresh_login") ? ms(med) " ms" : missing(l, "fresh_login")
@@ -118,6 +124,13 @@ function fresh_rows(    c, l, base) {
     row("whole login, fresh process: p50", "")
     for (c = 1; c <= ncol; c++) {
         l = cols[c]
+        base = baseline(l)
+        cell[l] = base >= 0 ? ms(base) " ms" : "-"
+    }
+    row("  pam_permit, measured just before", "")
+    for (c = 1; c <= ncol; c++) {
+        l = cols[c]
+        base = baseline(l)
         cell[l] = (stats(p50, l SUBSEP "fresh_login") && base >= 0) ? signed(ms(med - base)) " ms" : "-"
     }
     row("  over pam_permit (p50 - p50)", "<= +1 ms")

@@ -53,7 +53,9 @@
 #      its own, login p50 at 1, 100 and all held, ldlmd's RSS per session,
 #      and the time until the server freed every slot after kill -9 of
 #      ldlmd (a client taking every slot as it comes free). The 1-minute
-#      load average is recorded before each of these.
+#      load average is recorded before each of these, and pam_permit's
+#      fresh-process login is measured again right before each pam_ldlm
+#      row, the baseline of that row's "over pam_permit".
 #   5. prints the table: each figure is the median of the repetitions with
 #      the spread (min-max), then the ratios libldlm/Go and libldlm/Python.
 #
@@ -461,6 +463,7 @@ pam_agent_rows() {
     fi
     printf 'session required %s conf=%s mode=agent agent_socket=%s max_sessions=1000 timeout=5 on_error=deny\n' \
         "$pam_module" "$pamdir/pam_ldlm.conf" "$ldlmd_sock" > "$pamdir/services/$label"
+    pam_baseline "$label"
     pam_measure "$label" "$label" footprint
     bench_ldlmd_stop
 }
@@ -488,6 +491,16 @@ pam_measure() {
                 "$(sed -n 's/^error\t[^\t]*\t[^\t]*\t//p' "$logs/pam-$label-footprint.tsv" | head -n 1)" >> "$results"
         fi
     fi
+}
+
+# pam_baseline LABEL: pam_permit's whole login in a fresh process, measured
+# right before LABEL's rows ("pam_permit@LABEL"): the machine is shared, and
+# its load moves during a run, so LABEL's figure over pam_permit is taken
+# against a neighbour rather than against the first rows of the run.
+pam_baseline() {
+    run_program "pam_permit@$1" "pam-permit-at-$1-fresh" fresh_login "${pam_env[@]}" \
+        "$builddir/bench/pam_bench" --reps "$reps" --warmup "$pam_warmup" \
+        --logins "$pam_fresh_logins" --fresh-process "pam_permit@$1" permit alice
 }
 
 pam_unavailable() { # pam_unavailable TEXT LABEL...
@@ -522,6 +535,7 @@ if [ "$server_ok" = 1 ]; then
         if [ "$pam_ok" = 1 ]; then
             pam_server_port=$LDLM_SRV_PORT
             pam_ldlm_service ldlm_plain "$LDLM_SRV_ADDR"
+            pam_baseline pam_ldlm_plain
             pam_measure pam_ldlm_plain ldlm_plain footprint
             pam_agent_rows pam_ldlm_agent_plain "$LDLM_SRV_ADDR"
             bench_ldlmd_scale "$scale_sessions" "$scale_levels" "$scale_probes" "$reps" "$LDLM_SRV_ADDR"
@@ -545,6 +559,7 @@ if [ "$server_ok" = 1 ]; then
         if [ "$pam_ok" = 1 ]; then
             pam_server_port=$LDLM_SRV_PORT
             pam_ldlm_service ldlm_tls "$LDLM_SRV_ADDR" tls "ca_file=$LDLM_SRV_CA"
+            pam_baseline pam_ldlm_tls
             pam_measure pam_ldlm_tls ldlm_tls footprint
             pam_agent_rows pam_ldlm_agent_tls "$LDLM_SRV_ADDR" tls "$LDLM_SRV_CA"
             pam_server_port=
