@@ -327,6 +327,7 @@ run_program() {
     for w in $workloads; do
         if ! awk -F '\t' -v c="$client" -v w="$w" \
             '($1 == "rep" || $1 == "error") && $2 == c && $3 == w { found = 1 }
+             $1 == "held" && $2 == c && w == "held" { found = 1 }
              END { exit !found }' "$logs/$name.tsv"; then
             if [ "$rc" = 124 ]; then
                 status "$client" "$w" "timed out after ${client_timeout}s (log: $logs/$name.err)"
