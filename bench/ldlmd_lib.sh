@@ -86,9 +86,7 @@ bench_ldlmd_stop() {
     kill -TERM "$ldlmd_pid" 2> /dev/null
     "$builddir/tests/harness/ldlm_test_tool" wait-exit "$ldlmd_pid" 20000 \
         > /dev/null 2>&1 || kill -KILL "$ldlmd_pid" 2> /dev/null
-    # (braces: bash's "Killed" notice of the scale run's kill -9 is
-    # written while waiting, on the shell's stderr)
-    { wait "$ldlmd_pid"; } 2> /dev/null
+    wait "$ldlmd_pid" 2> /dev/null
     ldlmd_pid=
 }
 
@@ -110,7 +108,7 @@ bench_ldlmd_scale() {
         printf 'scale_how\tthe agent client (this pam_ldlm has no mode=agent)\n' >> "$results"
     fi
     bench_load scale
-    say "ldlmd scale run: $sessions held sessions"
+    say "ldlmd scale run: $sessions held sessions" 2>&1
     timeout -k 10 1800 "${pam_env[@]}" "$builddir/bench/ldlmd_scale" \
         --socket "$ldlmd_sock" --daemon-pid "$ldlmd_pid" --sessions "$sessions" \
         --levels "$levels" --probes "$probes" --reps "$reps" --kill "$server" \
