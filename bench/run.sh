@@ -539,7 +539,9 @@ if [ "$server_ok" = 1 ]; then
             pam_baseline pam_ldlm_plain
             pam_measure pam_ldlm_plain ldlm_plain footprint
             pam_agent_rows pam_ldlm_agent_plain "$LDLM_SRV_ADDR"
-            bench_ldlmd_scale "$scale_sessions" "$scale_levels" "$scale_probes" "$reps" "$LDLM_SRV_ADDR"
+            # (stderr: bash's notice of the kill -9 of ldlmd goes there)
+            bench_ldlmd_scale "$scale_sessions" "$scale_levels" "$scale_probes" "$reps" \
+                "$LDLM_SRV_ADDR" 2>> "$logs/ldlmd-scale-shell.err"
             pam_server_port=
         else
             pam_unavailable "$pam_reason" pam_ldlm_plain pam_ldlm_agent_plain
