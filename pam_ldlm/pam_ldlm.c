@@ -645,6 +645,8 @@ static void free_shown(login *l)
     free((char *)l->tty);
 }
 
+static int close_by_env(pam_handle_t *pamh, const pldlm_options *o, bool debug);
+
 static int decide_and_enforce(login *l, const char *phase)
 {
     pam_handle_t *pamh = l->pamh;
@@ -711,6 +713,24 @@ static int decide_and_enforce(login *l, const char *phase)
             pldlm_decision_free(&d);
             return PAM_PERM_DENIED;
         }
+    }
+
+    if (held == NULL && o->mode == PLDLM_MODE_AGENT &&
+        pam_getenv(pamh, PLDLM_TOKEN_ENV) != NULL) {
+        /* An earlier phase admitted this login in another process and left
+         * only its token here. OpenSSH runs the account phase of
+         * keyboard-interactive logins in a child that exits afterwards and
+         * copies the child's PAM environment back into this handle. That
+         * session would last until ldlmd sees the child exit, so with a
+         * limit of 1 this phase could find the lock full of the login's
+         * own slot: it ends now, and this phase takes a slot of its own. */
+        if (o->debug)
+            pam_syslog(pamh, LOG_DEBUG,
+                       "%s: an earlier phase held a slot in another process "
+                       "(its token is in the PAM environment): ending that "
+                       "session before taking this one's",
+                       phase);
+        (void)close_by_env(pamh, o, o->debug);
     }
 
     rc = fill_shown(l, d.user);

@@ -12,7 +12,11 @@
 #    to its parent; pam_end with PAM_DATA_SILENT in the opener hands it
 #    over (kept), and it still ends when the opener dies;
 #  - kill -9 of the process that opened a session frees its slot within 1 s
-#    (ldlmd watches that process).
+#    (ldlmd watches that process);
+#  - an account phase run in a child that is still alive when the session
+#    opens (OpenSSH's keyboard-interactive logins; the child's PAM
+#    environment is copied back) leaves one session, the session phase's,
+#    even with a limit of 1.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 . "${LDLM_TEST_SRCDIR:-.}/tests/pam/agent_lib.sh"
@@ -76,6 +80,29 @@ for mode in plain silent; do
     slot_free $L 1 || pamt_fail "the parent's close ($mode) did not free the slot"
 done
 pamt_log "ok: a forked child's pam_end (plain, PAM_DATA_SILENT) leaves the session to its parent"
+
+# ---- the account phase in a child that outlives it (OpenSSH kbd-interactive) ----
+# The child is still alive when the session opens: without ending the
+# child's session first, a limit of 1 would be full of the login's own slot.
+pamt_hold kbd --account-in-child --report-env LDLM_SESSION_TOKEN one alice ||
+    pamt_fail "a login whose account phase ran in a child was refused: $PAMT_OUT $PAMT_ERR"
+pamt_expect_out '^ACCOUNT PAM_SUCCESS'
+pamt_expect_out '^OPEN_SESSION PAM_SUCCESS'
+pamt_expect_out '^CHILD_EXIT 0'
+grep -q 'an earlier phase held a slot in another process' "$PAMT_DIR/hold-kbd.err" ||
+    pamt_fail "the session phase did not end the account child's session: $(cat "$PAMT_DIR/hold-kbd.err")"
+tok=$(agent_token)
+agent_sessions a
+python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["sessions"]
+assert [(x["token"], x["pid"]) for x in s] == [(sys.argv[2], int(sys.argv[3]))], s
+' "$T/out" "$tok" "${PAMT_HOLD_PID[kbd]}" ||
+    pamt_fail "ldlmd should hold one session, the session phase's: $(cat "$T/out")"
+pamt_release kbd
+pamt_expect_code CLOSE_SESSION PAM_SUCCESS
+slot_free $L 1 || pamt_fail "the slot is still held after the close"
+pamt_log "ok: an account phase run in a child hands over to the session phase (one slot, limit 1)"
 
 # ---- pam_end with PAM_DATA_SILENT in the opener: handed over, kept ----
 pamt_hold hand --end-silent one alice || pamt_fail "alice refused (hand-off)"

@@ -48,6 +48,13 @@
  *                      close, as a daemon handing its session over;
  *                      reports END_SILENT <PAM_CODE>, then holds (with
  *                      --hold) and exits without any other PAM call
+ *   --account-in-child the account phase runs in a forked child, as
+ *                      OpenSSH runs it for keyboard-interactive logins: the
+ *                      child reports ACCOUNT, sends its PAM environment
+ *                      back (the parent pam_putenv()s it, as sshd does),
+ *                      and stays alive until the session has opened; then
+ *                      it exits without pam_end and CHILD_EXIT <status> is
+ *                      reported
  *   --close-with-env NAME=VALUE
  *                      only pam_start, pam_putenv(NAME=VALUE),
  *                      pam_close_session and pam_end: a fresh transaction
@@ -205,6 +212,95 @@ static int fork_and_end(pam_handle_t *pamh, bool silent)
                                                          : PAM_SYSTEM_ERR;
 }
 
+/* The child of --account-in-child. */
+typedef struct account_child {
+    pid_t pid;
+    int release_fd; /* closed by the parent: the child may exit */
+} account_child;
+
+/*
+ * --account-in-child: pam_acct_mgmt in a forked child that passes its PAM
+ * environment back through a pipe, one "NAME=VALUE" line each after a line
+ * with its result, and waits for the parent to close release_fd before it
+ * exits (without pam_end, as OpenSSH's child does). Returns the child's
+ * account result; *c is filled when the child started.
+ */
+static int account_in_child(pam_handle_t *pamh, int flags, account_child *c)
+{
+    int env_pipe[2], release_pipe[2];
+    c->pid = -1;
+    c->release_fd = -1;
+    if (pipe(env_pipe) != 0 || pipe(release_pipe) != 0) {
+        perror("pam_driver: pipe");
+        return PAM_SYSTEM_ERR;
+    }
+    fflush(stdout);
+    pid_t child = fork();
+    if (child < 0) {
+        perror("pam_driver: fork");
+        return PAM_SYSTEM_ERR;
+    }
+    if (child == 0) {
+        close(env_pipe[0]);
+        close(release_pipe[1]);
+        long started = now_ms();
+        int rc = pam_acct_mgmt(pamh, flags);
+        report("ACCOUNT", rc, started);
+        FILE *out = fdopen(env_pipe[1], "w");
+        if (out == NULL)
+            _exit(1);
+        fprintf(out, "%d\n", rc);
+        char **env = pam_getenvlist(pamh);
+        for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
+            fprintf(out, "%s\n", env[i]);
+            free(env[i]);
+        }
+        free(env);
+        fclose(out);
+        char byte;
+        ssize_t n;
+        do
+            n = read(release_pipe[0], &byte, 1);
+        while (n > 0 || (n < 0 && errno == EINTR));
+        _exit(rc == PAM_SUCCESS ? 0 : 1);
+    }
+    close(env_pipe[1]);
+    close(release_pipe[0]);
+    c->pid = child;
+    c->release_fd = release_pipe[1];
+    FILE *in = fdopen(env_pipe[0], "r");
+    if (in == NULL) {
+        close(env_pipe[0]);
+        return PAM_SYSTEM_ERR;
+    }
+    char line[2048];
+    int rc = PAM_SYSTEM_ERR;
+    if (fgets(line, sizeof(line), in) != NULL)
+        rc = atoi(line);
+    while (fgets(line, sizeof(line), in) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        int put = pam_putenv(pamh, line);
+        if (put != PAM_SUCCESS)
+            fprintf(stderr, "pam_driver: pam_putenv: %s\n", code_name(put));
+    }
+    fclose(in);
+    return rc;
+}
+
+/* Lets the --account-in-child child exit and reports how it did. */
+static void end_account_child(account_child *c)
+{
+    if (c->pid <= 0)
+        return;
+    close(c->release_fd);
+    int status = 0;
+    while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    printf("CHILD_EXIT %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    fflush(stdout);
+    c->pid = -1;
+}
+
 /* Forks a child that executes this program to close the session by the
  * PAM environment variable `name`; waits for it. */
 static int exec_close(pam_handle_t *pamh, const char *name, const char *service,
@@ -265,7 +361,8 @@ static void usage(void)
             "usage: pam_driver [--rhost HOST] [--no-account] [--no-session] "
             "[--silent] [--hold] [--fork-end silent|plain] "
             "[--session-user USER] [--no-user] [--report-env NAME] "
-            "[--exec-close NAME] [--end-silent] [--close-with-env NAME=VALUE] "
+            "[--exec-close NAME] [--end-silent] [--account-in-child] "
+            "[--close-with-env NAME=VALUE] "
             "SERVICE "
             "USER\n");
 }
@@ -305,7 +402,7 @@ int main(int argc, char **argv)
     const char *session_user = NULL;
     const char *report_env = NULL, *exec_close_name = NULL;
     const char *close_env = NULL;
-    bool no_user = false, end_silent = false;
+    bool no_user = false, end_silent = false, child_account = false;
     bool account = true, session = true, hold = false;
     int flags = 0;
     int i = 1;
@@ -324,6 +421,8 @@ int main(int argc, char **argv)
             close_env = argv[++i];
         else if (strcmp(argv[i], "--end-silent") == 0)
             end_silent = true;
+        else if (strcmp(argv[i], "--account-in-child") == 0)
+            child_account = true;
         else if (strcmp(argv[i], "--no-user") == 0)
             no_user = true;
         else if (strcmp(argv[i], "--no-account") == 0)
@@ -372,7 +471,11 @@ int main(int argc, char **argv)
 
     bool all_ok = true;
     long started;
-    if (account) {
+    account_child child = {.pid = -1, .release_fd = -1};
+    if (account && child_account) {
+        rc = account_in_child(pamh, flags, &child);
+        all_ok = rc == PAM_SUCCESS;
+    } else if (account) {
         started = now_ms();
         rc = pam_acct_mgmt(pamh, flags);
         report("ACCOUNT", rc, started);
@@ -393,6 +496,7 @@ int main(int argc, char **argv)
         opened = rc == PAM_SUCCESS;
         all_ok = opened;
     }
+    end_account_child(&child);
     if (opened && report_env != NULL) {
         const char *value = pam_getenv(pamh, report_env);
         printf("ENV %s %s\n", report_env, value != NULL ? value : "-");
