@@ -195,7 +195,7 @@ function scale_table(    i, L, w) {
     if (fill_n != "" && (fill_n in d_rss) && (0 in d_rss))
         printf "ldlmd's RSS per held session: %.2f kB ((%d - %d) / %d); filling took %s s (%s logins/s)\n",
             (d_rss[fill_n] - d_rss[0]) / fill_n, d_rss[fill_n], d_rss[0], fill_n, fill_s,
-            fill_s > 0 ? sprintf("%.0f", fill_n / fill_s) : "?"
+            (fill_s > 0 ? sprintf("%.0f", fill_n / fill_s) : "?")
     if (rel_slots != "")
         printf "kill -9 of ldlmd: the server freed the first slot %s ms after it, all %s after %s ms (a client taking every slot as it came free)\n",
             rel_first, rel_slots, rel_all
