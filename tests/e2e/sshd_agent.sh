@@ -49,11 +49,16 @@ import json, sys
 s = json.load(open(sys.argv[1]))["sessions"]
 assert len(s) == 2 and all(x["service"] == "sshd" for x in s), s
 ' "$T/out" || pamt_fail "ldlmd does not hold the two sessions: $(cat "$T/out")"
+mapped_module=0
 for pid in $(sshdt_connection_pids); do
-    if grep -q -E 'libgrpc|libldlm|pam_ldlm_slots' "/proc/$pid/maps" 2> /dev/null; then
+    grep -q '/pam_ldlm\.so$' "/proc/$pid/maps" 2> /dev/null && mapped_module=1
+    # File names only: a build directory may be called libldlm-VERSION.
+    if awk 'NF >= 6 { sub(/.*\//, "", $6); print $6 }' "/proc/$pid/maps" 2> /dev/null |
+        grep -q -E '^(libgrpc|libldlm|pam_ldlm_slots)'; then
         pamt_fail "sshd process $pid mapped gRPC or libldlm in mode=agent"
     fi
 done
+[ "$mapped_module" = 1 ] || pamt_fail "no sshd process of the connections maps pam_ldlm.so: the check above is blind"
 pamt_log "ok: 2 admitted through ldlmd (one ssh -N), the third refused, no gRPC in sshd"
 
 # ---- logout frees the slot ----
