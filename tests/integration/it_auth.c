@@ -9,14 +9,8 @@
 
 static int setup_password_server(void **state)
 {
-    if (it_setup_server_dir(state) != 0)
-        return -1;
     const char *flags[] = {"--password", PASSWORD, NULL};
-    if (ldlm_test_server_start(*state, flags) != 0) {
-        it_teardown_server(state);
-        return -1;
-    }
-    return 0;
+    return it_setup_server_with(state, flags);
 }
 
 static ldlm_client *client_with_password(const ldlm_test_server *srv,
@@ -78,10 +72,7 @@ static void test_wrong_password(void **state)
 
     /* Nothing was taken: a client with the password gets the lock. */
     ldlm_client *ok = client_with_password(srv, PASSWORD);
-    ldlm_handle *lock = it_try_acquire(ok, "not-for-you", 0);
-    assert_non_null(lock);
-    it_assert_ok(ldlm_handle_unlock(lock));
-    ldlm_handle_free(lock);
+    it_take_and_release(ok, "not-for-you", 0, 0);
     ldlm_client_free(ok);
     ldlm_client_free(a);
 }

@@ -38,9 +38,15 @@ int it_setup_server_dir(void **state)
 
 int it_setup_server(void **state)
 {
+    return it_setup_server_with(state, NULL);
+}
+
+int it_setup_server_with(void **state, const char *const *flags)
+{
     if (it_setup_server_dir(state) != 0)
         return -1;
-    if (ldlm_test_server_start(*state, NULL) != 0) {
+    if (ldlm_test_server_start(*state, flags) != 0) {
+        /* cmocka runs no teardown after a failed setup. */
         it_teardown_server(state);
         return -1;
     }
@@ -98,6 +104,26 @@ ldlm_handle *it_try_acquire(ldlm_client *client, const char *name, int size)
         return lock;
     ldlm_handle_free(lock);
     return NULL;
+}
+
+void it_take_and_release(ldlm_client *client, const char *name, int size,
+                         int within_ms)
+{
+    ldlm_handle *lock = within_ms > 0
+                            ? it_acquire_within(client, name, size, within_ms)
+                            : it_try_acquire(client, name, size);
+    assert_non_null(lock);
+    it_assert_ok(ldlm_handle_unlock(lock));
+    ldlm_handle_free(lock);
+}
+
+void it_lock_round_trip(ldlm_client *client, const char *name)
+{
+    ldlm_handle *lock = NULL;
+    it_assert_ok(ldlm_lock(client, name, NULL, &lock));
+    assert_true(ldlm_handle_locked(lock));
+    it_assert_ok(ldlm_handle_unlock(lock));
+    ldlm_handle_free(lock);
 }
 
 bool it_lock_is_free(const ldlm_test_server *srv, const char *name, int size)
@@ -199,4 +225,11 @@ void it_config_reporting(ldlm_config *cfg, const ldlm_test_server *srv,
     it_config(cfg, srv);
     cfg->lost_lock_callback = it_lost_lock_cb;
     cfg->lost_lock_userdata = log;
+}
+
+ldlm_client *it_client_reporting(const ldlm_test_server *srv, it_lost_log *log)
+{
+    ldlm_config cfg;
+    it_config_reporting(&cfg, srv, log);
+    return it_client_new(&cfg);
 }

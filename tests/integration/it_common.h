@@ -45,6 +45,11 @@ void it_check_err_(ldlm_err got, ldlm_err expected, const char *what,
 int it_setup_server_dir(void **state);
 /* it_setup_server_dir + start with no extra flags. */
 int it_setup_server(void **state);
+/*
+ * it_setup_server_dir + start with `flags` (NULL-terminated); for the
+ * fixtures of tests that need a server started with options.
+ */
+int it_setup_server_with(void **state, const char *const *flags);
 /* Stops the server, removes its dir, frees it. */
 int it_teardown_server(void **state);
 
@@ -61,6 +66,20 @@ ldlm_client *it_client_new(const ldlm_config *cfg);
 
 /* A default client for srv. */
 ldlm_client *it_client_for(const ldlm_test_server *srv);
+
+/*
+ * Try-locks `name` on `client` (retrying up to within_ms; 0 = one try),
+ * fails the test unless it gets it, and releases it again: shows that
+ * the lock is free for that client.
+ */
+void it_take_and_release(ldlm_client *client, const char *name, int size,
+                         int within_ms);
+
+/*
+ * A full round trip: locks `name` on `client` (no options), checks that
+ * the handle reads locked, and releases it.
+ */
+void it_lock_round_trip(ldlm_client *client, const char *name);
 
 /*
  * Try-locks `name` (with `size`, 0 = not set) on `client` and fails the
@@ -103,6 +122,8 @@ void it_lost_log_init(it_lost_log *log);
  * initialises; destroy it with it_lost_log_destroy). */
 void it_config_reporting(ldlm_config *cfg, const ldlm_test_server *srv,
                          it_lost_log *log);
+/* A client of that config: reports its lost locks into *log. */
+ldlm_client *it_client_reporting(const ldlm_test_server *srv, it_lost_log *log);
 void it_lost_log_destroy(it_lost_log *log);
 /* ldlm_lost_lock_fn; userdata is an it_lost_log *. */
 void it_lost_lock_cb(ldlm_handle *lock, ldlm_err reason, void *userdata);

@@ -73,10 +73,17 @@ static void assert_all_read_cleanly(const handle_set *set)
     assert_int_equal(set->unlock_not_refused, 0);
 }
 
-/* Makes one handle of every kind on client `a` (b helps). */
-static void make_every_kind(ldlm_test_server *srv, ldlm_client *a,
-                            ldlm_client *b, it_lost_log *lost, handle_set *set)
+/*
+ * Makes clients a (reporting its losses into *lost) and b of srv, and one
+ * handle of every kind on a (b helps).
+ */
+static void make_every_kind(ldlm_test_server *srv, it_lost_log *lost,
+                            ldlm_client **a_out, ldlm_client **b_out,
+                            handle_set *set)
 {
+    ldlm_client *a = *a_out = it_client_reporting(srv, lost);
+    ldlm_client *b = *b_out = it_client_for(srv);
+    memset(set, 0, sizeof *set);
     for (int i = 0; i < HANDLE_KINDS; i++)
         snprintf(set->names[i], sizeof set->names[i], "handles-%s",
                  kind_names[i]);
@@ -123,29 +130,18 @@ static void make_every_kind(ldlm_test_server *srv, ldlm_client *a,
     if (!ldlm_test_event_wait(&lost->event, 1, 15000))
         fail_msg("the lock freed by B was not reported lost within 15 s");
     assert_true(it_lost_reported(lost, set->locks[LOST], NULL));
-    (void)srv;
 }
 
 static void test_every_kind_of_handle_outlives_its_client(void **state)
 {
-    ldlm_test_server *srv = *state;
     it_lost_log lost;
-    ldlm_config cfg;
-    it_config_reporting(&cfg, srv, &lost);
-    ldlm_client *a = it_client_new(&cfg);
-    ldlm_client *b = it_client_for(srv);
+    ldlm_client *a, *b;
     handle_set set;
-    memset(&set, 0, sizeof set);
-
-    make_every_kind(srv, a, b, &lost, &set);
+    make_every_kind(*state, &lost, &a, &b, &set);
     ldlm_client_free(a);
 
     /* The client's connection is closed: its held locks are free again. */
-    ldlm_handle *again =
-        it_acquire_within(b, set.names[HELD_PLAIN], 0, IT_RELEASE_TIMEOUT_MS);
-    assert_non_null(again);
-    it_assert_ok(ldlm_handle_unlock(again));
-    ldlm_handle_free(again);
+    it_take_and_release(b, set.names[HELD_PLAIN], 0, IT_RELEASE_TIMEOUT_MS);
 
     read_all(&set);
     assert_all_read_cleanly(&set);
@@ -197,26 +193,17 @@ test_handle_waiting_for_reacquisition_outlives_its_client(void **state)
 /* Handles freed before their client, in any order, leave it working. */
 static void test_handles_freed_before_the_client(void **state)
 {
-    ldlm_test_server *srv = *state;
     it_lost_log lost;
-    ldlm_config cfg;
-    it_config_reporting(&cfg, srv, &lost);
-    ldlm_client *a = it_client_new(&cfg);
-    ldlm_client *b = it_client_for(srv);
+    ldlm_client *a, *b;
     handle_set set;
-    memset(&set, 0, sizeof set);
-
-    make_every_kind(srv, a, b, &lost, &set);
+    make_every_kind(*state, &lost, &a, &b, &set);
     /* Middle, first, last: every position of the client's list. */
     int order[HANDLE_KINDS] = {3, 6, 0, 5, 1, 4, 2};
     for (int i = 0; i < HANDLE_KINDS; i++) {
         ldlm_handle_free(set.locks[order[i]]);
         set.locks[order[i]] = NULL;
     }
-    ldlm_handle *after = it_try_acquire(a, "handles-after", 0);
-    assert_non_null(after);
-    it_assert_ok(ldlm_handle_unlock(after));
-    ldlm_handle_free(after);
+    it_take_and_release(a, "handles-after", 0, 0);
     ldlm_client_free(a);
     ldlm_client_free(b);
     it_lost_log_destroy(&lost);

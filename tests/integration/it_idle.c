@@ -12,24 +12,16 @@
 
 static int setup_keepalive_server(void **state)
 {
-    if (it_setup_server_dir(state) != 0)
-        return -1;
     const char *flags[] = {"--keepalive_interval", "2s", "--keepalive_timeout",
                            "1s", NULL};
-    if (ldlm_test_server_start(*state, flags) != 0) {
-        it_teardown_server(state);
-        return -1;
-    }
-    return 0;
+    return it_setup_server_with(state, flags);
 }
 
 static void test_lock_held_across_idleness(void **state)
 {
     ldlm_test_server *srv = *state;
     it_lost_log lost;
-    ldlm_config cfg;
-    it_config_reporting(&cfg, srv, &lost);
-    ldlm_client *a = it_client_new(&cfg);
+    ldlm_client *a = it_client_reporting(srv, &lost);
     ldlm_handle *lock = NULL;
 
     /* No lock timeout: no renewals, so nothing but keepalive on the wire. */
@@ -47,11 +39,8 @@ static void test_lock_held_across_idleness(void **state)
     assert_null(it_try_acquire(b, "idle", 0));
     /* ...and our key still releases it. */
     it_assert_ok(ldlm_handle_unlock(lock));
-    ldlm_handle *now_b = it_try_acquire(b, "idle", 0);
-    assert_non_null(now_b);
-    it_assert_ok(ldlm_handle_unlock(now_b));
+    it_take_and_release(b, "idle", 0, 0);
 
-    ldlm_handle_free(now_b);
     ldlm_handle_free(lock);
     ldlm_client_free(b);
     ldlm_client_free(a);

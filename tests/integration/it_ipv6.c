@@ -71,11 +71,7 @@ static void test_ipv6_tls_verifies_ip_san(void **state)
     cfg.use_tls = true;
     cfg.ca_file = certs.ca_cert;
     ldlm_client *a = it_client_new(&cfg);
-    ldlm_handle *lock = NULL;
-    it_assert_ok(ldlm_lock(a, "v6-tls", NULL, &lock));
-    assert_true(ldlm_handle_locked(lock));
-    it_assert_ok(ldlm_handle_unlock(lock));
-    ldlm_handle_free(lock);
+    it_lock_round_trip(a, "v6-tls");
     ldlm_client_free(a);
 }
 

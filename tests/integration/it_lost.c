@@ -38,6 +38,30 @@ static void wait_reconnected(ldlm_client *client)
 }
 
 /*
+ * A client that reports its lost locks into *lost and re-acquires them
+ * when it can (reacquire_lost_locks).
+ */
+static ldlm_client *client_reacquiring(const ldlm_test_server *srv,
+                                       it_lost_log *lost)
+{
+    ldlm_config cfg;
+    it_config_reporting(&cfg, srv, lost);
+    cfg.reacquire_lost_locks = true;
+    return it_client_new(&cfg);
+}
+
+/* Asserts that `lock` was reported lost as LDLM_ERR_LOCK_LOST (the end of
+ * its connection) and reads not locked. */
+static void assert_lost_with_connection(it_lost_log *lost,
+                                        const ldlm_handle *lock)
+{
+    ldlm_err reason = LDLM_OK;
+    assert_true(it_lost_reported(lost, lock, &reason));
+    assert_int_equal(reason, LDLM_ERR_LOCK_LOST);
+    assert_false(ldlm_handle_locked(lock));
+}
+
+/*
  * Another client frees A's lock by its key: A must report the loss at its
  * first refused renewal (reason: the server's "does not exist or invalid
  * key"), not when its own timer of the lock runs out (LDLM_ERR_LOCK_LOST).
@@ -46,9 +70,7 @@ static void test_lost_when_server_forgets(void **state)
 {
     ldlm_test_server *srv = *state;
     it_lost_log lost;
-    ldlm_config cfg;
-    it_config_reporting(&cfg, srv, &lost);
-    ldlm_client *a = it_client_new(&cfg);
+    ldlm_client *a = it_client_reporting(srv, &lost);
     ldlm_client *b = it_client_for(srv);
     /* Renewed every 2 s; A's own timer would end at 4 s. */
     ldlm_lock_options opts = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 4);
@@ -83,11 +105,8 @@ static void test_lost_when_server_forgets(void **state)
     assert_int_equal(it_lost_count(&lost), 1);
 
     /* The client itself still works. */
-    ldlm_handle *again = it_try_acquire(a, "forgotten", 0);
-    assert_non_null(again);
-    it_assert_ok(ldlm_handle_unlock(again));
+    it_take_and_release(a, "forgotten", 0, 0);
 
-    ldlm_handle_free(again);
     ldlm_handle_free(lock);
     ldlm_client_free(b);
     ldlm_client_free(a);
@@ -103,13 +122,21 @@ static void test_lost_when_server_forgets(void **state)
  * is even back (this bounds the report from the end of the restart). */
 #define REPORTED_AFTER_RESTART_MS 2000
 
+/* Waits (bounded by REPORTED_AFTER_RESTART_MS) for the two lost-lock
+ * callbacks of a restart. */
+static void wait_two_lost_on_restart(it_lost_log *lost)
+{
+    if (!ldlm_test_event_wait(&lost->event, 2, REPORTED_AFTER_RESTART_MS))
+        fail_msg("%d lost-lock callbacks within %d ms of the restart, "
+                 "expected 2",
+                 it_lost_count(lost), REPORTED_AFTER_RESTART_MS);
+}
+
 static void test_lost_on_restart_without_state_file(void **state)
 {
     ldlm_test_server *srv = *state;
     it_lost_log lost;
-    ldlm_config cfg;
-    it_config_reporting(&cfg, srv, &lost);
-    ldlm_client *a = it_client_new(&cfg);
+    ldlm_client *a = it_client_reporting(srv, &lost);
     ldlm_lock_options timed = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 30);
     ldlm_handle *plain = NULL, *renewed = NULL;
 
@@ -122,20 +149,12 @@ static void test_lost_on_restart_without_state_file(void **state)
 
     /* The connection ended with the old server: lost then, whatever the
      * new one knows. */
-    if (!ldlm_test_event_wait(&lost.event, 2, REPORTED_AFTER_RESTART_MS))
-        fail_msg("%d lost-lock callbacks within %d ms of the restart, "
-                 "expected 2",
-                 it_lost_count(&lost), REPORTED_AFTER_RESTART_MS);
+    wait_two_lost_on_restart(&lost);
     print_message("both locks reported lost by %lld ms after the server was "
                   "back\n",
                   (long long)(ldlm_test_now_ms() - back));
-    ldlm_err reason = LDLM_OK;
-    assert_true(it_lost_reported(&lost, plain, &reason));
-    assert_int_equal(reason, LDLM_ERR_LOCK_LOST);
-    assert_true(it_lost_reported(&lost, renewed, &reason));
-    assert_int_equal(reason, LDLM_ERR_LOCK_LOST);
-    assert_false(ldlm_handle_locked(plain));
-    assert_false(ldlm_handle_locked(renewed));
+    assert_lost_with_connection(&lost, plain);
+    assert_lost_with_connection(&lost, renewed);
     assert_int_equal(it_lost_count(&lost), 2);
 
     /* Indeed free for others. */
@@ -158,13 +177,7 @@ static void test_restart_then_taken_by_another(void **state)
 {
     ldlm_test_server *srv = *state;
     it_lost_log lost;
-    it_lost_log_init(&lost);
-    ldlm_config cfg;
-    it_config(&cfg, srv);
-    cfg.reacquire_lost_locks = true;
-    cfg.lost_lock_callback = it_lost_lock_cb;
-    cfg.lost_lock_userdata = &lost;
-    ldlm_client *a = it_client_new(&cfg);
+    ldlm_client *a = client_reacquiring(srv, &lost);
     ldlm_lock_options timed = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 30);
     ldlm_handle *mine = NULL;
     it_assert_ok(ldlm_lock(a, "taken-meanwhile", &timed, &mine));
@@ -187,10 +200,7 @@ static void test_restart_then_taken_by_another(void **state)
                      RESOLVED_AFTER_RESTART_MS, (int)ldlm_handle_locked(mine));
         print_message("A reported the loss %lld ms after B took the lock\n",
                       (long long)(ldlm_test_now_ms() - taken));
-        ldlm_err reason = LDLM_OK;
-        assert_true(it_lost_reported(&lost, mine, &reason));
-        assert_int_equal(reason, LDLM_ERR_LOCK_LOST);
-        assert_false(ldlm_handle_locked(mine));
+        assert_lost_with_connection(&lost, mine);
         it_assert_ok(ldlm_handle_unlock(theirs));
         ldlm_handle_free(theirs);
     }
@@ -215,9 +225,7 @@ static void test_lost_on_restart_with_state_file(void **state)
     it_start_server(srv, flags);
 
     it_lost_log lost;
-    ldlm_config cfg;
-    it_config_reporting(&cfg, srv, &lost);
-    ldlm_client *a = it_client_new(&cfg);
+    ldlm_client *a = it_client_reporting(srv, &lost);
     ldlm_lock_options timed = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 6);
     ldlm_handle *plain = NULL, *renewed = NULL;
 
@@ -231,17 +239,9 @@ static void test_lost_on_restart_with_state_file(void **state)
      */
     assert_int_equal(ldlm_test_server_kill9(srv), 0);
     assert_int_equal(ldlm_test_server_restart(srv), 0);
-    if (!ldlm_test_event_wait(&lost.event, 2, REPORTED_AFTER_RESTART_MS))
-        fail_msg("%d lost-lock callbacks within %d ms of the restart, "
-                 "expected 2",
-                 it_lost_count(&lost), REPORTED_AFTER_RESTART_MS);
-    ldlm_err reason = LDLM_OK;
-    assert_true(it_lost_reported(&lost, plain, &reason));
-    assert_int_equal(reason, LDLM_ERR_LOCK_LOST);
-    assert_true(it_lost_reported(&lost, renewed, &reason));
-    assert_int_equal(reason, LDLM_ERR_LOCK_LOST);
-    assert_false(ldlm_handle_locked(plain));
-    assert_false(ldlm_handle_locked(renewed));
+    wait_two_lost_on_restart(&lost);
+    assert_lost_with_connection(&lost, plain);
+    assert_lost_with_connection(&lost, renewed);
     it_assert_err(ldlm_handle_unlock(plain), LDLM_ERR_NOT_LOCKED);
 
     /* The server restored both (10 minutes by default); A gives them back
@@ -289,13 +289,7 @@ static void test_reacquired_after_restart(void **state)
 {
     ldlm_test_server *srv = *state;
     it_lost_log lost;
-    it_lost_log_init(&lost);
-    ldlm_config cfg;
-    it_config(&cfg, srv);
-    cfg.reacquire_lost_locks = true;
-    cfg.lost_lock_callback = it_lost_lock_cb;
-    cfg.lost_lock_userdata = &lost;
-    ldlm_client *a = it_client_new(&cfg);
+    ldlm_client *a = client_reacquiring(srv, &lost);
     ldlm_lock_options sized =
         LDLM_LOCK_OPTIONS(.size = 2, .lock_timeout_seconds = 30);
     ldlm_handle *plain = NULL, *shared = NULL;

@@ -53,16 +53,6 @@ static void tls_config(ldlm_config *cfg, const tls_fixture *fx)
     cfg->ca_file = fx->certs.ca_cert;
 }
 
-/* A full round trip over the TLS connection: lock, then unlock. */
-static void round_trip(ldlm_client *client, const char *name)
-{
-    ldlm_handle *lock = NULL;
-    it_assert_ok(ldlm_lock(client, name, NULL, &lock));
-    assert_true(ldlm_handle_locked(lock));
-    it_assert_ok(ldlm_handle_unlock(lock));
-    ldlm_handle_free(lock);
-}
-
 /*
  * The connection must be refused: a transport error (gRPC reports failed
  * handshakes as UNAVAILABLE; UNAUTHENTICATED or a generic transport error
@@ -108,7 +98,7 @@ static void test_tls_with_ca_file(void **state)
     ldlm_config cfg;
     tls_config(&cfg, fx);
     ldlm_client *client = it_client_new(&cfg);
-    round_trip(client, "tls-ca");
+    it_lock_round_trip(client, "tls-ca");
     ldlm_client_free(client);
 }
 
@@ -130,7 +120,7 @@ static void test_tls_wrong_ca_refused(void **state)
     /* The server itself is fine: the right CA gets through. */
     tls_config(&cfg, fx);
     ldlm_client *client = it_client_new(&cfg);
-    round_trip(client, "tls-wrong-ca");
+    it_lock_round_trip(client, "tls-wrong-ca");
     ldlm_client_free(client);
 }
 
@@ -150,7 +140,7 @@ static void test_skip_verify_accepts_wrong_name(void **state)
     skip.use_tls = true;
     skip.skip_verify = true;
     ldlm_client *client = it_client_new(&skip);
-    round_trip(client, "tls-wrong-name");
+    it_lock_round_trip(client, "tls-wrong-name");
     ldlm_client_free(client);
 }
 
@@ -165,7 +155,7 @@ static void test_mutual_tls(void **state)
     with_cert.tls_cert = fx->certs.client_cert;
     with_cert.tls_key = fx->certs.client_key;
     ldlm_client *client = it_client_new(&with_cert);
-    round_trip(client, "mtls");
+    it_lock_round_trip(client, "mtls");
 
     /* The server demands a client certificate. */
     ldlm_config without_cert;
@@ -173,7 +163,7 @@ static void test_mutual_tls(void **state)
     expect_refused(&without_cert, "mtls-anonymous");
 
     /* The refused client did not disturb the authenticated one. */
-    round_trip(client, "mtls");
+    it_lock_round_trip(client, "mtls");
     ldlm_client_free(client);
 }
 
