@@ -10,6 +10,7 @@ if HAVE_CMOCKA
 check_PROGRAMS += tests/cli/test_child
 TESTS += tests/cli/test_child
 tests_cli_test_child_SOURCES = tests/cli/test_child.c \
+	tests/cli/test_signals.h tests/cli/test_signals.c \
 	cli/child.h cli/child.c cli/events.h cli/events.c cli/report.h cli/report.c
 tests_cli_test_child_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
 tests_cli_test_child_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
@@ -19,6 +20,7 @@ tests_cli_test_child_LDADD = libldlm/libldlm.la $(CMOCKA_LIBS)
 check_PROGRAMS += tests/cli/test_hold_wait
 TESTS += tests/cli/test_hold_wait
 tests_cli_test_hold_wait_SOURCES = tests/cli/test_hold_wait.c \
+	tests/cli/test_signals.h tests/cli/test_signals.c \
 	cli/hold_wait.h cli/hold_wait.c cli/events.h cli/events.c \
 	cli/report.h cli/report.c
 tests_cli_test_hold_wait_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli

@@ -24,30 +24,16 @@
 
 #include "child.h"
 #include "events.h"
+#include "test_signals.h"
 
 static char *dir;
 static char *ready_fifo;
-
-/*
- * The test's own process may have been started with signals ignored (under
- * nohup, or as some CI runners start jobs). ldlm keeps a signal ignored on
- * entry ignored, as shells do, so these tests would then wait for ever for
- * a signal that never arrives: they run with the default dispositions of a
- * login shell instead. And a watchdog turns any hang into a failure.
- */
-static void normal_signals_and_watchdog(void)
-{
-    static const int reset[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM};
-    for (size_t i = 0; i < sizeof(reset) / sizeof(reset[0]); i++)
-        signal(reset[i], SIG_DFL);
-    alarm(120); /* SIGALRM ends the test program: reported as a failure */
-}
 
 static int setup_group(void **state)
 {
     (void)state;
     static const int caught[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD};
-    normal_signals_and_watchdog();
+    cli_test_normal_signals_and_watchdog();
     if (cli_events_open() < 0 || cli_events_catch(caught, 4) < 0)
         return -1;
     const char *base = getenv("TMPDIR");
@@ -218,15 +204,16 @@ static void lost_lock_stops_the_command(void **state)
     assert_true(now_ms() - start < 5000);
 }
 
+/* A command that ignores SIGTERM: only SIGKILL ends it. */
+static const char ignores_term[] = "trap '' TERM; echo ready > \"$0\";"
+                                   " while :; do sleep 1; done";
+
 static void lost_lock_kills_after_grace(void **state)
 {
     (void)state;
     bool lost = false;
     int e;
-    /* The script ignores SIGTERM; only SIGKILL ends it. */
-    int ws = run_script("trap '' TERM; echo ready > \"$0\";"
-                        " while :; do sleep 1; done",
-                        lose_lock, 1, &lost, &e);
+    int ws = run_script(ignores_term, lose_lock, 1, &lost, &e);
     assert_true(lost);
     assert_true(WIFSIGNALED(ws));
     assert_int_equal(WTERMSIG(ws), SIGKILL);
@@ -240,17 +227,26 @@ static void lose_lock_timed(pid_t child)
     lose_lock(child);
 }
 
-static void grace_period_is_respected(void **state)
+/*
+ * Runs ignores_term, loses its lock with a grace period of `grace` s and
+ * checks that the loss was seen and SIGKILL ended the command; returns how
+ * long after the loss it ended (ms).
+ */
+static int64_t ms_to_kill_after_loss(int grace)
 {
-    (void)state;
     bool lost = false;
     int e;
-    int ws = run_script("trap '' TERM; echo ready > \"$0\";"
-                        " while :; do sleep 1; done",
-                        lose_lock_timed, 2, &lost, &e);
+    int ws = run_script(ignores_term, lose_lock_timed, grace, &lost, &e);
     int64_t waited = now_ms() - lose_lock_at;
     assert_true(lost);
     assert_int_equal(WTERMSIG(ws), SIGKILL);
+    return waited;
+}
+
+static void grace_period_is_respected(void **state)
+{
+    (void)state;
+    int64_t waited = ms_to_kill_after_loss(2);
     assert_true(waited >= 1900);
     assert_true(waited < 10000);
 }
@@ -258,15 +254,7 @@ static void grace_period_is_respected(void **state)
 static void zero_grace_kills_at_once(void **state)
 {
     (void)state;
-    bool lost = false;
-    int e;
-    int ws = run_script("trap '' TERM; echo ready > \"$0\";"
-                        " while :; do sleep 1; done",
-                        lose_lock_timed, 0, &lost, &e);
-    int64_t waited = now_ms() - lose_lock_at;
-    assert_true(lost);
-    assert_int_equal(WTERMSIG(ws), SIGKILL);
-    assert_true(waited < 1500);
+    assert_true(ms_to_kill_after_loss(0) < 1500);
 }
 
 int main(void)

@@ -20,29 +20,15 @@
 
 #include "events.h"
 #include "hold_wait.h"
+#include "test_signals.h"
 
 static int stdin_saved = -1;
-
-/*
- * The test's own process may have been started with signals ignored (under
- * nohup, or as some CI runners start jobs). ldlm keeps a signal ignored on
- * entry ignored, as shells do, so these tests would then wait for ever for
- * a signal that never arrives: they run with the default dispositions of a
- * login shell instead. And a watchdog turns any hang into a failure.
- */
-static void normal_signals_and_watchdog(void)
-{
-    static const int reset[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM};
-    for (size_t i = 0; i < sizeof(reset) / sizeof(reset[0]); i++)
-        signal(reset[i], SIG_DFL);
-    alarm(120); /* SIGALRM ends the test program: reported as a failure */
-}
 
 static int setup_group(void **state)
 {
     (void)state;
     static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
-    normal_signals_and_watchdog();
+    cli_test_normal_signals_and_watchdog();
     stdin_saved = dup(STDIN_FILENO);
     return cli_events_open() < 0 || cli_events_catch(caught, 3) < 0 ? -1 : 0;
 }
