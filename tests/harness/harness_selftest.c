@@ -346,6 +346,26 @@ static void test_process_states(void **state)
 
 /* ---- TLS material ------------------------------------------------------------------- */
 
+/*
+ * `openssl verify -CAfile ca OPTIONS... cert`, quietly: the options follow
+ * cert in the call, ended by NULL. Returns its exit status.
+ */
+static int verify_cert(const char *ca, const char *cert, ...)
+{
+    const char *argv[16] = {"openssl", "verify", "-CAfile", ca};
+    size_t n = 4;
+    va_list ap;
+    va_start(ap, cert);
+    for (const char *o; (o = va_arg(ap, const char *)) != NULL;) {
+        assert_true(n < 14); /* room for cert and the NULL */
+        argv[n++] = o;
+    }
+    va_end(ap);
+    argv[n++] = cert;
+    argv[n] = NULL;
+    return run_quietly(argv);
+}
+
 static void test_certs_verify(void **state)
 {
     (void)state;
@@ -357,45 +377,34 @@ static void test_certs_verify(void **state)
     assert_string_equal(c.dir, certdir);
 
     /* The server certificate: right CA, right IP and host names. */
-    const char *server_ip[] = {
-        "openssl",   "verify",     "-CAfile",   c.ca_cert,     "-purpose",
-        "sslserver", "-verify_ip", "127.0.0.1", c.server_cert, NULL};
-    assert_int_equal(run_quietly(server_ip), 0);
-    const char *server_ip6[] = {"openssl",     "verify",     "-CAfile",
-                                c.ca_cert,     "-verify_ip", "::1",
-                                c.server_cert, NULL};
-    assert_int_equal(run_quietly(server_ip6), 0);
-    const char *server_host[] = {
-        "openssl",          "verify",    "-CAfile",     c.ca_cert,
-        "-verify_hostname", "localhost", c.server_cert, NULL};
-    assert_int_equal(run_quietly(server_host), 0);
+    assert_int_equal(verify_cert(c.ca_cert, c.server_cert, "-purpose",
+                                 "sslserver", "-verify_ip", "127.0.0.1", NULL),
+                     0);
+    assert_int_equal(
+        verify_cert(c.ca_cert, c.server_cert, "-verify_ip", "::1", NULL), 0);
+    assert_int_equal(verify_cert(c.ca_cert, c.server_cert, "-verify_hostname",
+                                 "localhost", NULL),
+                     0);
 
     /* The wrong-name certificate: good chain, wrong name. */
-    const char *wrong_chain[] = {"openssl", "verify",          "-CAfile",
-                                 c.ca_cert, c.wrong_name_cert, NULL};
-    assert_int_equal(run_quietly(wrong_chain), 0);
-    const char *wrong_ip[] = {"openssl",         "verify",     "-CAfile",
-                              c.ca_cert,         "-verify_ip", "127.0.0.1",
-                              c.wrong_name_cert, NULL};
-    assert_int_not_equal(run_quietly(wrong_ip), 0);
-    const char *wrong_host[] = {
-        "openssl",          "verify",        "-CAfile",         c.ca_cert,
-        "-verify_hostname", "wrong.example", c.wrong_name_cert, NULL};
-    assert_int_equal(run_quietly(wrong_host), 0);
+    assert_int_equal(verify_cert(c.ca_cert, c.wrong_name_cert, NULL), 0);
+    assert_int_not_equal(verify_cert(c.ca_cert, c.wrong_name_cert, "-verify_ip",
+                                     "127.0.0.1", NULL),
+                         0);
+    assert_int_equal(verify_cert(c.ca_cert, c.wrong_name_cert,
+                                 "-verify_hostname", "wrong.example", NULL),
+                     0);
 
     /* The other CA vouches for none of ours. */
-    const char *other_ca[] = {"openssl",       "verify",      "-CAfile",
-                              c.other_ca_cert, c.server_cert, NULL};
-    assert_int_not_equal(run_quietly(other_ca), 0);
+    assert_int_not_equal(verify_cert(c.other_ca_cert, c.server_cert, NULL), 0);
 
     /* The client certificate: our CA, for client use only. */
-    const char *client[] = {"openssl",  "verify",    "-CAfile",     c.ca_cert,
-                            "-purpose", "sslclient", c.client_cert, NULL};
-    assert_int_equal(run_quietly(client), 0);
-    const char *client_as_server[] = {"openssl",     "verify",   "-CAfile",
-                                      c.ca_cert,     "-purpose", "sslserver",
-                                      c.client_cert, NULL};
-    assert_int_not_equal(run_quietly(client_as_server), 0);
+    assert_int_equal(
+        verify_cert(c.ca_cert, c.client_cert, "-purpose", "sslclient", NULL),
+        0);
+    assert_int_not_equal(
+        verify_cert(c.ca_cert, c.client_cert, "-purpose", "sslserver", NULL),
+        0);
 
     /* Each key matches its certificate. */
     const char *pairs[][2] = {{c.server_cert, c.server_key},
