@@ -66,6 +66,17 @@ static void assert_error_at(const fixture *f, const char *path, unsigned line,
     assert_null(strchr(ldlm_conf_error(&f->conf), '\n'));
 }
 
+/* Parses `text` as a file, which must be refused with the error
+ * "PATH:LINE: <starts with msg>" (see assert_error_at). */
+static void assert_text_refused_at(fixture *f, const char *text, unsigned line,
+                                   const char *msg)
+{
+    char *path;
+    assert_int_equal(parse_text(f, text, &path), -1);
+    assert_error_at(f, path, line, msg);
+    free(path);
+}
+
 static void basic_settings(void **state)
 {
     fixture *f = *state;
@@ -156,43 +167,29 @@ static void quoted_values(void **state)
 static void quote_errors(void **state)
 {
     fixture *f = *state;
-    char *path;
-    assert_int_equal(parse_text(f, "ok=1\nmsg=\"unterminated\n", &path), -1);
-    assert_error_at(f, path, 2, "missing closing '\"'");
-    free(path);
-    assert_int_equal(parse_text(f, "msg=\"a\" b\n", &path), -1);
-    assert_error_at(f, path, 1, "unexpected text after the closing '\"'");
-    free(path);
-    assert_int_equal(parse_text(f, "\n\nmsg=\"a\\nb\"\n", &path), -1);
-    assert_error_at(f, path, 3, "unsupported escape");
-    free(path);
+    assert_text_refused_at(f, "ok=1\nmsg=\"unterminated\n", 2,
+                           "missing closing '\"'");
+    assert_text_refused_at(f, "msg=\"a\" b\n", 1,
+                           "unexpected text after the closing '\"'");
+    assert_text_refused_at(f, "\n\nmsg=\"a\\nb\"\n", 3, "unsupported escape");
     assert_int_equal(f->conf.count, 0);
 }
 
 static void missing_equals(void **state)
 {
     fixture *f = *state;
-    char *path;
-    assert_int_equal(parse_text(f, "server=x\nmax sessions 3\n", &path), -1);
-    assert_error_at(f, path, 2, "expected name=value, got \"max sessions 3\"");
+    assert_text_refused_at(f, "server=x\nmax sessions 3\n", 2,
+                           "expected name=value, got \"max sessions 3\"");
     /* A failed file adds nothing, not even its valid first line. */
     assert_int_equal(f->conf.count, 0);
-    free(path);
 }
 
 static void empty_name(void **state)
 {
     fixture *f = *state;
-    char *path;
-    assert_int_equal(parse_text(f, "=value\n", &path), -1);
-    assert_error_at(f, path, 1, "empty name before '='");
-    free(path);
-    assert_int_equal(parse_text(f, "# c\n   = value\n", &path), -1);
-    assert_error_at(f, path, 2, "empty name before '='");
-    free(path);
-    assert_int_equal(parse_text(f, "na\"me=value\n", &path), -1);
-    assert_error_at(f, path, 1, "expected name=value");
-    free(path);
+    assert_text_refused_at(f, "=value\n", 1, "empty name before '='");
+    assert_text_refused_at(f, "# c\n   = value\n", 2, "empty name before '='");
+    assert_text_refused_at(f, "na\"me=value\n", 1, "expected name=value");
 }
 
 static void duplicates_override(void **state)
@@ -220,14 +217,11 @@ static void line_length_limit(void **state)
     assert_int_equal(strlen(ldlm_conf_get(&f->conf, "k")->value), len - 2);
 
     /* ...one byte more is refused, on the right line. */
-    char *path;
     text[0] = '\n';
     memcpy(text + 1, "k=", 2);
     memset(text + 3, 'v', len - 1);
     strcpy(text + len + 2, "\n");
-    assert_int_equal(parse_text(f, text, &path), -1);
-    assert_error_at(f, path, 2, "line too long");
-    free(path);
+    assert_text_refused_at(f, text, 2, "line too long");
     free(text);
 }
 
@@ -246,10 +240,7 @@ static void nul_byte(void **state)
 static void control_character(void **state)
 {
     fixture *f = *state;
-    char *path;
-    assert_int_equal(parse_text(f, "a=x\x1by\n", &path), -1);
-    assert_error_at(f, path, 1, "control character (byte 0x1b)");
-    free(path);
+    assert_text_refused_at(f, "a=x\x1by\n", 1, "control character (byte 0x1b)");
 }
 
 static void crlf_and_last_line_without_newline(void **state)
