@@ -17,6 +17,20 @@ mkdir -p "$scratch/server"
 printf 'go: example.invalid/server@v0: 403 Forbidden (recorded by %s)\n' "$0" \
     > "$scratch/server/install-error.txt"
 
+# Runs $program with no server to be found and CI set to $1: sets rc and out.
+run_without_server() {
+    rc=0
+    out=$(CI=$1 LDLM_SERVER_BIN=/nonexistent/ldlm-server LDLM_TEST_CACHE=$scratch \
+        timeout 60 "$program" 2>&1) || rc=$?
+}
+
+# Counts a failure: says why ($1), then shows the program's output, indented.
+fail_with_output() {
+    echo "FAIL: $1"
+    printf '%s\n' "$out" | sed 's/^/    /'
+    failures=$((failures + 1))
+}
+
 failures=0
 checked=0
 for source in "$srcdir"/tests/integration/it_*.c; do
@@ -29,31 +43,21 @@ for source in "$srcdir"/tests/integration/it_*.c; do
         continue
     fi
     # A developer's machine: SKIP (77) with the reason.
-    rc=0
-    out=$(CI= LDLM_SERVER_BIN=/nonexistent/ldlm-server LDLM_TEST_CACHE=$scratch \
-        timeout 60 "$program" 2>&1) || rc=$?
+    run_without_server ""
     checked=$((checked + 1))
     if [ "$rc" -ne 77 ]; then
-        echo "FAIL: $name exited $rc without a server, expected 77 (SKIP)"
-        printf '%s\n' "$out" | sed 's/^/    /'
-        failures=$((failures + 1))
+        fail_with_output "$name exited $rc without a server, expected 77 (SKIP)"
     elif ! printf '%s\n' "$out" |
         grep -q '^SKIP: LDLM server unavailable (.*): go: example.invalid/server@v0: 403 Forbidden'; then
-        echo "FAIL: $name skipped without the reason line"
-        printf '%s\n' "$out" | sed 's/^/    /'
-        failures=$((failures + 1))
+        fail_with_output "$name skipped without the reason line"
     else
         echo "ok: $name skips without a server"
     fi
     # CI: the same must FAIL (exit 1), never pass or skip.
-    rc=0
-    out=$(CI=true LDLM_SERVER_BIN=/nonexistent/ldlm-server LDLM_TEST_CACHE=$scratch \
-        timeout 60 "$program" 2>&1) || rc=$?
+    run_without_server true
     if [ "$rc" -ne 1 ] || ! printf '%s\n' "$out" |
         grep -q '^FAIL: LDLM server unavailable (CI=true.*): go: example.invalid/server@v0'; then
-        echo "FAIL: $name under CI=true exited $rc without a server, expected 1 with the reason"
-        printf '%s\n' "$out" | sed 's/^/    /'
-        failures=$((failures + 1))
+        fail_with_output "$name under CI=true exited $rc without a server, expected 1 with the reason"
     else
         echo "ok: $name fails under CI=true without a server"
     fi
