@@ -9,7 +9,6 @@
  */
 #include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,19 +62,8 @@ enum {
     GIVEN_LAST = GIVEN_SOCKET
 };
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("ldlm: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs(" (see 'ldlm --help')\n", stderr);
-    return CLI_EXIT_USAGE;
-}
+/* "ldlm: MESSAGE (see 'ldlm --help')", and the exit code that goes with it. */
+#define usage_error(...) ldlmu_usage_error("ldlm", CLI_EXIT_USAGE, __VA_ARGS__)
 
 /* Strict decimal number in [min, max]: no sign games, blanks or suffixes. */
 static int parse_number(const char *what, const char *text, long min, long max,

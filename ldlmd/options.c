@@ -5,7 +5,6 @@
 #include "options.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,18 +26,9 @@ enum {
     OPT_MAX_CONNECTIONS
 };
 
-static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("ldlmd: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs(" (see 'ldlmd --help')\n", stderr);
-    return EX_USAGE;
-}
+/* "ldlmd: MESSAGE (see 'ldlmd --help')", and the exit code that goes with
+ * it. */
+#define usage(...) ldlmu_usage_error("ldlmd", EX_USAGE, __VA_ARGS__)
 
 void ldlmd_print_help(FILE *out)
 {

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "signals.h"
+#include "ldlm_util.h"
 
 /*
  * Keepalive pings, against the server's flags. The server tolerates a ping
@@ -287,14 +287,14 @@ ldlm_err ldlm_client_new(const ldlm_config *config, ldlm_client **out)
         return err;
     }
 
-    sigset_t saved; /* the threads started here block signals: signals.h */
-    ldlmi_signals_block(&saved);
+    sigset_t saved; /* threads started here block signals: ldlm_util.h */
+    ldlmu_signals_block(&saved);
     ldlmi_grpc_acquire();
     client->grpc_initialized = true;
     err = create_channel(client, config);
     if (err == LDLM_OK)
         err = ldlmi_background_start(client);
-    ldlmi_signals_restore(&saved);
+    ldlmu_signals_restore(&saved);
     if (err != LDLM_OK) {
         ldlm_client_free(client);
         return err;

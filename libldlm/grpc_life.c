@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "signals.h"
+#include "ldlm_util.h"
 
 /* Long enough to cover a program that frees a client and makes the next
  * one (connections in a loop, a retry), short enough that a host sees
@@ -137,9 +137,9 @@ void ldlmi_grpc_release(void)
     if (keep && !reaper_started) {
         reaper_exiting = false;
         sigset_t saved;
-        ldlmi_signals_block(&saved);
+        ldlmu_signals_block(&saved);
         keep = pthread_create(&reaper, NULL, reaper_main, NULL) == 0;
-        ldlmi_signals_restore(&saved);
+        ldlmu_signals_restore(&saved);
         reaper_started = keep;
     }
     if (keep) {

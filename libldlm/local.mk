@@ -40,7 +40,6 @@ libldlm_libldlm_core_la_SOURCES = \
 	libldlm/call.c \
 	libldlm/client.c \
 	libldlm/grpc_life.c \
-	libldlm/signals.h libldlm/signals.c \
 	libldlm/locks.c \
 	libldlm/handles.c \
 	libldlm/rpc.c \

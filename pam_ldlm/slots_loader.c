@@ -15,7 +15,7 @@
  * stays for the life of the process.
  *
  * Signals: every call into the backend runs with the host's asynchronous
- * signals blocked in the calling thread. The threads that libldlm and gRPC
+ * signals blocked in the calling thread (ldlmu_signals_block). The threads that libldlm and gRPC
  * start inherit the mask of the thread that creates them, and gRPC starts
  * some (executors, timers, the resolver) from whichever thread happens to
  * call it; with the mask they all block the host's signals, which are then
@@ -33,6 +33,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <ldlm_util.h>
+
 #ifndef PLDLM_BACKEND_PATH
 #error "PLDLM_BACKEND_PATH must name the installed pam_ldlm_slots.so"
 #endif
@@ -42,30 +44,6 @@ static _Atomic(const pldlm_slots_backend *) backend;
 /* Serialises attempts to load, so that threads of one host racing for the
  * first slot open the backend once. */
 static pthread_mutex_t load_mutex = PTHREAD_MUTEX_INITIALIZER;
-
-/*
- * Blocks every signal that can be blocked in the calling thread, except
- * the synchronous faults: those only ever go to the thread that caused
- * them, and blocking them would turn a crash (and its report) into a
- * silent kill.
- */
-static void block_signals(sigset_t *saved)
-{
-    sigset_t set;
-    sigfillset(&set);
-    sigdelset(&set, SIGSEGV);
-    sigdelset(&set, SIGBUS);
-    sigdelset(&set, SIGFPE);
-    sigdelset(&set, SIGILL);
-    sigdelset(&set, SIGTRAP);
-    sigdelset(&set, SIGSYS);
-    pthread_sigmask(SIG_BLOCK, &set, saved);
-}
-
-static void restore_signals(const sigset_t *saved)
-{
-    pthread_sigmask(SIG_SETMASK, saved, NULL);
-}
 
 /* Opens one candidate; on failure appends why to `why`. */
 static const pldlm_slots_backend *open_backend(const char *path, char *why,
@@ -211,7 +189,7 @@ pldlm_acquire_status pldlm_slots_acquire(
     char why[400];
     host_events host;
     pldlm_slot_events wrapped;
-    block_signals(&host.saved);
+    ldlmu_signals_block(&host.saved);
     const pldlm_slots_backend *b = get_backend(why, sizeof(why));
     pldlm_acquire_status st;
     if (b == NULL) {
@@ -225,7 +203,7 @@ pldlm_acquire_status pldlm_slots_acquire(
         st = b->acquire(settings, wrap_events(events, &host, &wrapped),
                         requests, count, who, out, res);
     }
-    restore_signals(&host.saved);
+    ldlmu_signals_restore(&host.saved);
     return st;
 }
 
@@ -247,9 +225,9 @@ void pldlm_slots_release(pldlm_slots *s, const pldlm_slot_events *events)
         return;
     host_events host;
     pldlm_slot_events wrapped;
-    block_signals(&host.saved);
+    ldlmu_signals_block(&host.saved);
     atomic_load(&backend)->release(s, wrap_events(events, &host, &wrapped));
-    restore_signals(&host.saved);
+    ldlmu_signals_restore(&host.saved);
 }
 
 void pldlm_slots_forget(pldlm_slots *s)

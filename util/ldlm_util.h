@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ldlm_util.h - one of each small tool, shared by libldlm, conf/, pam_ldlm
- * and the ldlm tool (a convenience library linked into each, never
+ * ldlm_util.h - one of each small tool, shared by libldlm, conf/, pam_ldlm,
+ * ldlmd and the ldlm tool (a convenience library linked into each, never
  * installed). Names start with ldlmu_, which libldlm's version script keeps
  * private.
  *
@@ -11,6 +11,7 @@
 #ifndef LDLM_UTIL_H
 #define LDLM_UTIL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -65,5 +66,34 @@ typedef enum {
  */
 ldlmu_number_status ldlmu_parse_long(const char *text, long min, long max,
                                      long *out);
+
+/* ---- Command lines ------------------------------------------------------------ */
+
+/*
+ * A mistake on the command line of ldlm(1) or ldlmd, in the one form both
+ * use: "PROGRAM: MESSAGE (see 'PROGRAM --help')" on stderr. Returns
+ * `status`, the program's exit code for a usage error.
+ */
+int ldlmu_usage_error(const char *program, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- Signals ------------------------------------------------------------------ */
+
+/*
+ * A thread starts with the signal mask of the thread that creates it. The
+ * threads a library starts (libldlm's and gRPC's, in libldlm or in
+ * pam_ldlm's backend) are created between ldlmu_signals_block and
+ * ldlmu_signals_restore, with every asynchronous signal blocked: a signal
+ * sent to the process then never runs the application's handler on a
+ * library thread (where it would not interrupt the application's own
+ * blocking calls, and where a sigwait or signalfd design would lose it).
+ */
+
+/* Blocks every signal but the synchronous faults in the calling thread;
+ * *saved receives the mask to restore. */
+void ldlmu_signals_block(sigset_t *saved);
+
+/* Puts the mask saved by ldlmu_signals_block back. */
+void ldlmu_signals_restore(const sigset_t *saved);
 
 #endif /* LDLM_UTIL_H */

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # tests/signals: the threads of a libldlm client block the application's
-# signals (libldlm/signals.h). No server needed.
+# signals (ldlmu_signals_block, util/ldlm_util.h). No server needed.
 check_PROGRAMS += tests/signals/test_library_threads
 tests_signals_test_library_threads_SOURCES = \
 	tests/signals/test_library_threads.c

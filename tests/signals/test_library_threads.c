@@ -35,7 +35,7 @@ static void on_signal(int sig)
 
 /* What a library thread must block: everything but the signals that
  * cannot be blocked, glibc's two internal ones and the synchronous faults
- * (signals.h). */
+ * (ldlmu_signals_block). */
 static uint64_t required(void)
 {
     uint64_t mask = UINT64_MAX;

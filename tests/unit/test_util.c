@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the toolkit (util/): the one UTF-8 check, the one escaper
- * and the one strict number parser that libldlm, conf, pam_ldlm and the
- * ldlm tool share. */
+/* Unit tests of the toolkit (util/): the one UTF-8 check, the one escaper,
+ * the one strict number parser, the usage error line and the signal mask
+ * of library threads that libldlm, conf, pam_ldlm, ldlmd and the ldlm tool
+ * share. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <pthread.h>
+#include <signal.h>
 
 #include <cmocka.h>
 
@@ -123,6 +129,59 @@ static void numbers_are_strict(void **state)
     assert_int_equal(v, 5);
 }
 
+static void usage_error_is_one_line_naming_help(void **state)
+{
+    (void)state;
+    /* stderr into a file for the length of the call. */
+    FILE *capture = tmpfile();
+    assert_non_null(capture);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    assert_true(saved >= 0);
+    assert_int_equal(dup2(fileno(capture), STDERR_FILENO), STDERR_FILENO);
+    int rc = ldlmu_usage_error("prog", 64, "--size: got '%s', %d", "x", 7);
+    fflush(stderr);
+    assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+    close(saved);
+    assert_int_equal(rc, 64);
+
+    char text[128] = "";
+    rewind(capture);
+    size_t n = fread(text, 1, sizeof text - 1, capture);
+    fclose(capture);
+    text[n] = '\0';
+    assert_string_equal(text, "prog: --size: got 'x', 7 (see 'prog --help')\n");
+}
+
+static void signals_block_all_but_faults_and_restore(void **state)
+{
+    (void)state;
+    sigset_t before, during, after;
+    /* One signal already blocked by the caller must stay so after. */
+    sigemptyset(&before);
+    sigaddset(&before, SIGUSR2);
+    assert_int_equal(pthread_sigmask(SIG_SETMASK, &before, NULL), 0);
+
+    sigset_t saved;
+    ldlmu_signals_block(&saved);
+    assert_int_equal(pthread_sigmask(SIG_BLOCK, NULL, &during), 0);
+    const int blocked[] = {SIGINT,  SIGTERM, SIGHUP,  SIGCHLD, SIGALRM,
+                           SIGPIPE, SIGUSR1, SIGUSR2, SIGQUIT, SIGRTMAX};
+    for (size_t i = 0; i < sizeof blocked / sizeof *blocked; i++)
+        assert_int_equal(sigismember(&during, blocked[i]), 1);
+    const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS};
+    for (size_t i = 0; i < sizeof faults / sizeof *faults; i++)
+        assert_int_equal(sigismember(&during, faults[i]), 0);
+
+    ldlmu_signals_restore(&saved);
+    assert_int_equal(pthread_sigmask(SIG_BLOCK, NULL, &after), 0);
+    assert_int_equal(sigismember(&after, SIGUSR2), 1);
+    assert_int_equal(sigismember(&after, SIGINT), 0);
+    assert_int_equal(sigismember(&after, SIGTERM), 0);
+    sigemptyset(&before);
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +191,8 @@ int main(void)
         cmocka_unit_test(tidy_line_keeps_length_and_backslashes),
         cmocka_unit_test(printable_into_is_bounded),
         cmocka_unit_test(numbers_are_strict),
+        cmocka_unit_test(usage_error_is_one_line_naming_help),
+        cmocka_unit_test(signals_block_all_but_faults_and_restore),
     };
     return cmocka_run_group_tests_name("util toolkit", tests, NULL, NULL);
 }
