@@ -312,6 +312,38 @@ static ldlm_agent_status exchange(ldlm_agent *a, Ldlmd__Request *req,
     }
 }
 
+/*
+ * exchange() for a request whose success answer carries `body`: a final
+ * answer that says OK without it breaks the protocol, "ldlmd answered
+ * WITHOUT" (*out NULL, the connection dropped). Any other final answer is
+ * in *out, whatever its status, for answer_status() or the caller.
+ */
+static ldlm_agent_status
+exchange_for(ldlm_agent *a, Ldlmd__Request *req, ldlm_agent_waiting_fn waiting,
+             void *context, Ldlmd__Response__BodyCase body, const char *without,
+             Ldlmd__Response **out)
+{
+    ldlm_agent_status st = exchange(a, req, waiting, context, out);
+    if (st != LDLM_AGENT_OK)
+        return st;
+    Ldlmd__Response *r = *out;
+    if (r->status == LDLMD__STATUS__STATUS_OK && r->body_case != body) {
+        ldlmd__response__free_unpacked(r, NULL);
+        *out = NULL;
+        disconnect(a);
+        return fail(a, LDLM_AGENT_PROTOCOL, "ldlmd answered %s", without);
+    }
+    return LDLM_AGENT_OK;
+}
+
+/* The end of a request: ldlmd's status as ours (from_daemon); frees r. */
+static ldlm_agent_status answer_status(ldlm_agent *a, Ldlmd__Response *r)
+{
+    ldlm_agent_status st = from_daemon(a, r);
+    ldlmd__response__free_unpacked(r, NULL);
+    return st;
+}
+
 /* A copy for the wire: protobuf-c's "" default is static, never freed. */
 static char *wire_string(const char *s)
 {
@@ -381,9 +413,12 @@ ldlm_agent_acquire(ldlm_agent *a, const ldlm_agent_lock *locks, size_t count,
     req.acquire = &acq;
 
     Ldlmd__Response *r = NULL;
-    ldlm_agent_status st = exchange(a, &req, waiting, context, &r);
+    ldlm_agent_status st =
+        exchange_for(a, &req, waiting, context, LDLMD__RESPONSE__BODY_ACQUIRED,
+                     "an acquisition without its result", &r);
     if (st != LDLM_AGENT_OK)
         return st;
+    /* Also on a failure: which lock failed, and the server's error. */
     if (r->body_case == LDLMD__RESPONSE__BODY_ACQUIRED) {
         const Ldlmd__AcquireReply *ar = r->acquired;
         res->failed_lock = ar->failed_lock;
@@ -398,15 +433,8 @@ ldlm_agent_acquire(ldlm_agent *a, const ldlm_agent_lock *locks, size_t count,
             }
             memcpy(res->token, ar->token, LDLM_AGENT_TOKEN_LEN + 1);
         }
-    } else if (r->status == LDLMD__STATUS__STATUS_OK) {
-        ldlmd__response__free_unpacked(r, NULL);
-        disconnect(a);
-        return fail(a, LDLM_AGENT_PROTOCOL,
-                    "ldlmd answered an acquisition without its result");
     }
-    st = from_daemon(a, r);
-    ldlmd__response__free_unpacked(r, NULL);
-    return st;
+    return answer_status(a, r);
 }
 
 ldlm_agent_status ldlm_agent_release(ldlm_agent *a, const char *token,
@@ -430,9 +458,7 @@ ldlm_agent_status ldlm_agent_release(ldlm_agent *a, const char *token,
         return st;
     if (r->body_case == LDLMD__RESPONSE__BODY_RELEASED && released != NULL)
         *released = r->released->released;
-    st = from_daemon(a, r);
-    ldlmd__response__free_unpacked(r, NULL);
-    return st;
+    return answer_status(a, r);
 }
 
 const char *ldlm_agent_slot_state_name(ldlm_agent_slot_state s)
@@ -563,20 +589,14 @@ ldlm_agent_status ldlm_agent_list(ldlm_agent *a, ldlm_agent_sessions **out)
     req.body_case = LDLMD__REQUEST__BODY_LIST;
     req.list = &list;
     Ldlmd__Response *r = NULL;
-    ldlm_agent_status st = exchange(a, &req, NULL, NULL, &r);
+    ldlm_agent_status st =
+        exchange_for(a, &req, NULL, NULL, LDLMD__RESPONSE__BODY_SESSIONS,
+                     "a list request without the list", &r);
     if (st != LDLM_AGENT_OK)
         return st;
-    if (r->status == LDLMD__STATUS__STATUS_OK &&
-        r->body_case == LDLMD__RESPONSE__BODY_SESSIONS)
-        return build_sessions(a, r, out);
-    st = from_daemon(a, r);
-    ldlmd__response__free_unpacked(r, NULL);
-    if (st == LDLM_AGENT_OK) {
-        disconnect(a);
-        return fail(a, LDLM_AGENT_PROTOCOL,
-                    "ldlmd answered a list request without the list");
-    }
-    return st;
+    if (r->status != LDLMD__STATUS__STATUS_OK)
+        return answer_status(a, r);
+    return build_sessions(a, r, out);
 }
 
 void ldlm_agent_daemon_info_free(ldlm_agent_daemon_info *info)
@@ -596,20 +616,13 @@ ldlm_agent_status ldlm_agent_daemon_status(ldlm_agent *a,
     req.body_case = LDLMD__REQUEST__BODY_STATUS;
     req.status = &sr;
     Ldlmd__Response *r = NULL;
-    ldlm_agent_status st = exchange(a, &req, NULL, NULL, &r);
+    ldlm_agent_status st =
+        exchange_for(a, &req, NULL, NULL, LDLMD__RESPONSE__BODY_DAEMON,
+                     "a status request without it", &r);
     if (st != LDLM_AGENT_OK)
         return st;
-    if (r->status != LDLMD__STATUS__STATUS_OK ||
-        r->body_case != LDLMD__RESPONSE__BODY_DAEMON) {
-        st = from_daemon(a, r);
-        ldlmd__response__free_unpacked(r, NULL);
-        if (st == LDLM_AGENT_OK) {
-            disconnect(a);
-            return fail(a, LDLM_AGENT_PROTOCOL,
-                        "ldlmd answered a status request without it");
-        }
-        return st;
-    }
+    if (r->status != LDLMD__STATUS__STATUS_OK)
+        return answer_status(a, r);
     ldlm_agent_daemon_info *info = calloc(1, sizeof *info);
     if (info == NULL) {
         ldlmd__response__free_unpacked(r, NULL);
