@@ -177,16 +177,37 @@ void ldlmd_sessions_restore(ldlmd_sessions *t, ldlmd_session *s)
     pthread_mutex_unlock(&t->mutex);
 }
 
-ldlmd_session *ldlmd_sessions_take_token(ldlmd_sessions *t, const char *token)
+static ldlmd_session *find_id(ldlmd_sessions *t, uint64_t id)
 {
-    pthread_mutex_lock(&t->mutex);
+    ldlmd_session *s = t->head;
+    while (s != NULL && s->id != id)
+        s = s->next;
+    return s;
+}
+
+static ldlmd_session *find_token(ldlmd_sessions *t, const char *token)
+{
     ldlmd_session *s = t->head;
     while (s != NULL && strcmp(s->token, token) != 0)
         s = s->next;
+    return s;
+}
+
+/* Takes s (found under the mutex; NULL for none) out of the table and its
+ * file out of the run directory. */
+static ldlmd_session *take(ldlmd_sessions *t, ldlmd_session *s)
+{
     if (s != NULL) {
         unlink_session(t, s);
         ldlmd_store_remove(t->d->store, s->token);
     }
+    return s;
+}
+
+ldlmd_session *ldlmd_sessions_take_token(ldlmd_sessions *t, const char *token)
+{
+    pthread_mutex_lock(&t->mutex);
+    ldlmd_session *s = take(t, find_token(t, token));
     pthread_mutex_unlock(&t->mutex);
     return s;
 }
@@ -194,13 +215,7 @@ ldlmd_session *ldlmd_sessions_take_token(ldlmd_sessions *t, const char *token)
 ldlmd_session *ldlmd_sessions_take_id(ldlmd_sessions *t, uint64_t id)
 {
     pthread_mutex_lock(&t->mutex);
-    ldlmd_session *s = t->head;
-    while (s != NULL && s->id != id)
-        s = s->next;
-    if (s != NULL) {
-        unlink_session(t, s);
-        ldlmd_store_remove(t->d->store, s->token);
-    }
+    ldlmd_session *s = take(t, find_id(t, id));
     pthread_mutex_unlock(&t->mutex);
     return s;
 }
@@ -216,14 +231,6 @@ ldlmd_session *ldlmd_sessions_take_all(ldlmd_sessions *t)
     t->head = t->tail = NULL;
     pthread_mutex_unlock(&t->mutex);
     return list;
-}
-
-static ldlmd_session *find_id(ldlmd_sessions *t, uint64_t id)
-{
-    ldlmd_session *s = t->head;
-    while (s != NULL && s->id != id)
-        s = s->next;
-    return s;
 }
 
 /* One held slot: lost, or re-acquired under a new key? True if the
