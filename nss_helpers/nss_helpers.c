@@ -48,21 +48,25 @@ static int failure(int err)
     return err > 0 ? -err : -EIO;
 }
 
-int nssh_user_lookup(const char *name, nssh_user **out)
+/*
+ * One lookup through a *_r function. `attempt` calls it with the buffer
+ * given (its entry and result live in `ctx`), returns its error number and
+ * sets *found; `copy` then takes what is needed out of the entry, whose
+ * strings live in that buffer, and returns NSSH_OK or -ENOMEM. The buffer
+ * starts at NSSH_FIRST_BUFFER and doubles on ERANGE up to NSSH_MAX_BUFFER.
+ */
+static int lookup(int (*attempt)(void *ctx, char *buf, size_t size,
+                                 bool *found),
+                  int (*copy)(void *ctx), void *ctx)
 {
-    *out = NULL;
-    if (name == NULL || name[0] == '\0')
-        return NSSH_NOT_FOUND;
-
     size_t size = NSSH_FIRST_BUFFER;
     for (;;) {
         char *buf = malloc(size);
         if (buf == NULL)
             return -ENOMEM;
-        struct passwd pw;
-        struct passwd *result = NULL;
+        bool found = false;
         errno = 0;
-        int err = getpwnam_r(name, &pw, buf, size, &result);
+        int err = attempt(ctx, buf, size, &found);
         err = lookup_error(err, errno);
         if (err == ERANGE) {
             free(buf);
@@ -71,22 +75,52 @@ int nssh_user_lookup(const char *name, nssh_user **out)
             size *= 2;
             continue;
         }
-        if (result == NULL) {
+        if (!found) {
             free(buf);
             return is_not_found_error(err) ? NSSH_NOT_FOUND : failure(err);
         }
-        nssh_user *user = calloc(1, sizeof(*user));
-        if (user == NULL || (user->name = strdup(pw.pw_name)) == NULL) {
-            free(user);
-            free(buf);
-            return -ENOMEM;
-        }
-        user->uid = pw.pw_uid;
-        user->gid = pw.pw_gid;
+        int rc = copy(ctx);
         free(buf);
-        *out = user;
-        return NSSH_OK;
+        return rc;
     }
+}
+
+typedef struct user_query {
+    const char *name;
+    struct passwd pw;
+    nssh_user **out;
+} user_query;
+
+static int user_attempt(void *ctx, char *buf, size_t size, bool *found)
+{
+    user_query *u = ctx;
+    struct passwd *result = NULL;
+    int err = getpwnam_r(u->name, &u->pw, buf, size, &result);
+    *found = result != NULL;
+    return err;
+}
+
+static int user_copy(void *ctx)
+{
+    user_query *u = ctx;
+    nssh_user *user = calloc(1, sizeof(*user));
+    if (user == NULL || (user->name = strdup(u->pw.pw_name)) == NULL) {
+        free(user);
+        return -ENOMEM;
+    }
+    user->uid = u->pw.pw_uid;
+    user->gid = u->pw.pw_gid;
+    *u->out = user;
+    return NSSH_OK;
+}
+
+int nssh_user_lookup(const char *name, nssh_user **out)
+{
+    *out = NULL;
+    if (name == NULL || name[0] == '\0')
+        return NSSH_NOT_FOUND;
+    user_query u = {.name = name, .out = out};
+    return lookup(user_attempt, user_copy, &u);
 }
 
 /*
@@ -123,37 +157,38 @@ static int copy_group(const struct group *gr, bool with_members,
     return NSSH_OK;
 }
 
+typedef struct group_query {
+    const char *name; /* by name when not NULL, else by gid */
+    gid_t gid;
+    bool with_members;
+    struct group gr;
+    nssh_group **out;
+} group_query;
+
+static int group_attempt(void *ctx, char *buf, size_t size, bool *found)
+{
+    group_query *g = ctx;
+    struct group *result = NULL;
+    int err = g->name != NULL ? getgrnam_r(g->name, &g->gr, buf, size, &result)
+                              : getgrgid_r(g->gid, &g->gr, buf, size, &result);
+    *found = result != NULL;
+    return err;
+}
+
+static int group_copy(void *ctx)
+{
+    group_query *g = ctx;
+    return copy_group(&g->gr, g->with_members, g->out);
+}
+
 /* One group lookup, by name when name != NULL, else by gid. */
 static int group_lookup(const char *name, gid_t gid, bool with_members,
                         nssh_group **out)
 {
     *out = NULL;
-    size_t size = NSSH_FIRST_BUFFER;
-    for (;;) {
-        char *buf = malloc(size);
-        if (buf == NULL)
-            return -ENOMEM;
-        struct group gr;
-        struct group *result = NULL;
-        errno = 0;
-        int err = name != NULL ? getgrnam_r(name, &gr, buf, size, &result)
-                               : getgrgid_r(gid, &gr, buf, size, &result);
-        err = lookup_error(err, errno);
-        if (err == ERANGE) {
-            free(buf);
-            if (size >= NSSH_MAX_BUFFER)
-                return -ERANGE;
-            size *= 2;
-            continue;
-        }
-        if (result == NULL) {
-            free(buf);
-            return is_not_found_error(err) ? NSSH_NOT_FOUND : failure(err);
-        }
-        int rc = copy_group(&gr, with_members, out);
-        free(buf);
-        return rc;
-    }
+    group_query g = {
+        .name = name, .gid = gid, .with_members = with_members, .out = out};
+    return lookup(group_attempt, group_copy, &g);
 }
 
 int nssh_group_lookup(const char *name, nssh_group **out)
