@@ -71,6 +71,7 @@
 
 #include "agent_client.h"
 #include "bench_stats.h"
+#include "pam_host.h"
 
 #define LABEL "ldlmd_scale"
 #define CALL_TIMEOUT_MS 30000
@@ -102,18 +103,8 @@ static settings S;
 /* ---- logins (in the child processes) -------------------------------------
  */
 
-static int quiet_conversation(int n, const struct pam_message **msg,
-                              struct pam_response **resp, void *appdata)
-{
-    (void)msg;
-    (void)appdata;
-    if (n <= 0)
-        return PAM_CONV_ERR;
-    *resp = calloc((size_t)n, sizeof(**resp));
-    return *resp == NULL ? PAM_BUF_ERR : PAM_SUCCESS;
-}
-
-static const struct pam_conv conversation = {quiet_conversation, NULL};
+/* Answers every prompt with an empty string and shows nothing. */
+static const struct pam_conv conversation = {pam_host_quiet_conv, NULL};
 
 /* A session of this process: the PAM handle or the agent token. */
 typedef struct held {
@@ -333,11 +324,9 @@ static void print_daemon(int held_now)
 
 static int reap(pid_t pid)
 {
-    int status = 0;
     if (pid <= 0)
         return -1;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
+    int status = pam_host_wait(pid);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

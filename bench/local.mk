@@ -15,7 +15,8 @@ bench_ldlm_bench_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 bench_ldlm_bench_LDADD = libldlm/libldlm.la $(PTHREAD_LIBS) -lm
 
 bench_pam_bench_SOURCES = bench/pam_bench.c bench/bench_stats.c \
-	bench/bench_stats.h
+	bench/bench_stats.h tests/pam/pam_host.c tests/pam/pam_host.h
+bench_pam_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/pam
 bench_pam_bench_LDADD = $(PAM_LIBS) -lm
 
 EXTRA_DIST += \
@@ -34,8 +35,9 @@ check_PROGRAMS += bench/ldlmd_scale
 endif
 endif
 bench_ldlmd_scale_SOURCES = bench/ldlmd_scale.c bench/bench_stats.c \
-	bench/bench_stats.h
-bench_ldlmd_scale_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ldlmd
+	bench/bench_stats.h tests/pam/pam_host.c tests/pam/pam_host.h
+bench_ldlmd_scale_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ldlmd \
+	-I$(top_srcdir)/tests/pam
 bench_ldlmd_scale_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 bench_ldlmd_scale_LDADD = ldlmd/libldlm_agent.la libldlm/libldlm.la \
 	$(PROTOBUF_C_LIBS) $(PAM_LIBS) $(PTHREAD_LIBS) -lm

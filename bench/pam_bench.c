@@ -38,34 +38,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <security/pam_appl.h>
 
 #include "bench_stats.h"
+#include "pam_host.h"
 
 /* Answers every prompt with an empty string and shows nothing. */
-static int quiet_conversation(int n, const struct pam_message **msg,
-                              struct pam_response **resp, void *appdata)
-{
-    (void)appdata;
-    if (n <= 0)
-        return PAM_CONV_ERR;
-    struct pam_response *r = calloc((size_t)n, sizeof(*r));
-    if (r == NULL)
-        return PAM_BUF_ERR;
-    for (int i = 0; i < n; i++) {
-        if (msg[i]->msg_style == PAM_PROMPT_ECHO_ON ||
-            msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
-            r[i].resp = strdup("");
-    }
-    *resp = r;
-    return PAM_SUCCESS;
-}
-
-static const struct pam_conv conversation = {quiet_conversation, NULL};
+static const struct pam_conv conversation = {pam_host_quiet_conv, NULL};
 
 typedef struct login_result {
     int failed_step; /* 0 = none, else which step failed */
@@ -155,9 +137,7 @@ static login_result fresh_process_login(const char *service, const char *user)
         n = read(fds[0], &got, sizeof got);
     } while (n < 0 && errno == EINTR);
     close(fds[0]);
-    int status = 0;
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-        ;
+    pam_host_wait(child);
     if (n == (ssize_t)sizeof got)
         r = got;
     return r;

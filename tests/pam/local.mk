@@ -32,7 +32,11 @@ endif
 
 # The login program stand-in used by the shell tests below.
 check_PROGRAMS += tests/pam/pam_driver
-tests_pam_pam_driver_SOURCES = tests/pam/pam_driver.c
+# What the PAM host programs of tests/pam and bench share (conversation,
+# code names, waiting for a child).
+PAM_HOST_SOURCES = tests/pam/pam_host.c tests/pam/pam_host.h
+
+tests_pam_pam_driver_SOURCES = tests/pam/pam_driver.c $(PAM_HOST_SOURCES)
 tests_pam_pam_driver_LDADD = $(PAM_LIBS)
 
 # A loopback port where connections hang (timeout_bound.sh).
@@ -74,11 +78,11 @@ EXTRA_DIST += $(PAM_MODULE_TESTS) tests/pam/pam_lib.sh tests/pam/rules.sh
 # A long-lived PAM host: thousands of logins in one process, the backend
 # loaded again after a failure (tests/pam/long_lived.c, host_logins.c).
 check_PROGRAMS += tests/pam/long_lived
-tests_pam_long_lived_SOURCES = tests/pam/long_lived.c
+tests_pam_long_lived_SOURCES = tests/pam/long_lived.c $(PAM_HOST_SOURCES)
 tests_pam_long_lived_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 tests_pam_long_lived_LDADD = $(PAM_LIBS) $(PTHREAD_LIBS) -ldl
 check_PROGRAMS += tests/pam/host_logins
-tests_pam_host_logins_SOURCES = tests/pam/host_logins.c
+tests_pam_host_logins_SOURCES = tests/pam/host_logins.c $(PAM_HOST_SOURCES)
 tests_pam_host_logins_LDADD = $(PAM_LIBS)
 PAM_HOST_TESTS = tests/pam/long_lived.sh tests/pam/backend_retry.sh
 if HAVE_CWRAP

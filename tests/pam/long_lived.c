@@ -67,12 +67,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <security/pam_appl.h>
+
+#include "pam_host.h"
 
 /* ---- what the run found ------------------------------------------------ */
 
@@ -567,24 +568,18 @@ typedef struct conv_state {
     char error[256]; /* the last PAM_ERROR_MSG */
 } conv_state;
 
+/* Keeps the text of the last PAM_ERROR_MSG in the conv_state `arg`. */
+static void keep_error(const struct pam_message *m, void *arg)
+{
+    conv_state *cs = arg;
+    if (m->msg_style == PAM_ERROR_MSG && m->msg != NULL)
+        snprintf(cs->error, sizeof(cs->error), "%s", m->msg);
+}
+
 static int conversation(int n, const struct pam_message **msg,
                         struct pam_response **resp, void *appdata)
 {
-    conv_state *cs = appdata;
-    if (n <= 0)
-        return PAM_CONV_ERR;
-    struct pam_response *r = calloc((size_t)n, sizeof(*r));
-    if (r == NULL)
-        return PAM_BUF_ERR;
-    for (int i = 0; i < n; i++) {
-        if (msg[i]->msg_style == PAM_ERROR_MSG && msg[i]->msg != NULL)
-            snprintf(cs->error, sizeof(cs->error), "%s", msg[i]->msg);
-        if (msg[i]->msg_style == PAM_PROMPT_ECHO_ON ||
-            msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
-            r[i].resp = strdup("");
-    }
-    *resp = r;
-    return PAM_SUCCESS;
+    return pam_host_answer(n, msg, resp, keep_error, appdata);
 }
 
 /* A session kept open across later logins. */
@@ -985,9 +980,7 @@ int main(int argc, char **argv)
     /* Stop the signals, then let any still pending be handled. */
     if (signaller > 0) {
         close(stop_fd);
-        int status;
-        while (waitpid(signaller, &status, 0) < 0 && errno == EINTR)
-            ;
+        pam_host_wait(signaller);
     }
     atomic_store(&mon.stop, true);
     pthread_join(mon.thread, NULL);

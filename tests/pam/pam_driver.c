@@ -76,50 +76,14 @@
 
 #include <security/pam_appl.h>
 
+#include "pam_host.h"
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_stop_signal(int sig)
 {
     (void)sig;
     stop_requested = 1;
-}
-
-static const char *code_name(int rc)
-{
-    switch (rc) {
-    case PAM_SUCCESS:
-        return "PAM_SUCCESS";
-    case PAM_OPEN_ERR:
-        return "PAM_OPEN_ERR";
-    case PAM_SYMBOL_ERR:
-        return "PAM_SYMBOL_ERR";
-    case PAM_SERVICE_ERR:
-        return "PAM_SERVICE_ERR";
-    case PAM_SYSTEM_ERR:
-        return "PAM_SYSTEM_ERR";
-    case PAM_BUF_ERR:
-        return "PAM_BUF_ERR";
-    case PAM_PERM_DENIED:
-        return "PAM_PERM_DENIED";
-    case PAM_AUTH_ERR:
-        return "PAM_AUTH_ERR";
-    case PAM_USER_UNKNOWN:
-        return "PAM_USER_UNKNOWN";
-    case PAM_ACCT_EXPIRED:
-        return "PAM_ACCT_EXPIRED";
-    case PAM_SESSION_ERR:
-        return "PAM_SESSION_ERR";
-    case PAM_CONV_ERR:
-        return "PAM_CONV_ERR";
-    case PAM_MODULE_UNKNOWN:
-        return "PAM_MODULE_UNKNOWN";
-    case PAM_IGNORE:
-        return "PAM_IGNORE";
-    case PAM_ABORT:
-        return "PAM_ABORT";
-    default:
-        return "PAM_OTHER";
-    }
 }
 
 static const char *style_name(int style)
@@ -138,30 +102,25 @@ static const char *style_name(int style)
     }
 }
 
+/* Prints one CONV line for a message: newlines inside become spaces. */
+static void print_message(const struct pam_message *m, void *arg)
+{
+    (void)arg;
+    const char *text = m->msg != NULL ? m->msg : "";
+    printf("CONV %s ", style_name(m->msg_style));
+    for (const char *p = text; *p != '\0'; p++)
+        putchar(*p == '\n' ? ' ' : *p);
+    putchar('\n');
+}
+
 /* Prints each message; answers prompts with an empty string. */
 static int conversation(int n, const struct pam_message **msg,
                         struct pam_response **resp, void *appdata)
 {
     (void)appdata;
-    if (n <= 0)
-        return PAM_CONV_ERR;
-    struct pam_response *r = calloc((size_t)n, sizeof(*r));
-    if (r == NULL)
-        return PAM_BUF_ERR;
-    for (int i = 0; i < n; i++) {
-        /* One line per message: newlines inside become spaces. */
-        const char *text = msg[i]->msg != NULL ? msg[i]->msg : "";
-        printf("CONV %s ", style_name(msg[i]->msg_style));
-        for (const char *p = text; *p != '\0'; p++)
-            putchar(*p == '\n' ? ' ' : *p);
-        putchar('\n');
-        if (msg[i]->msg_style == PAM_PROMPT_ECHO_ON ||
-            msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
-            r[i].resp = strdup("");
-    }
+    int rc = pam_host_answer(n, msg, resp, print_message, NULL);
     fflush(stdout);
-    *resp = r;
-    return PAM_SUCCESS;
+    return rc;
 }
 
 static long now_ms(void)
@@ -173,7 +132,7 @@ static long now_ms(void)
 
 static void report(const char *what, int rc, long started)
 {
-    printf("%s %s %ld\n", what, code_name(rc), now_ms() - started);
+    printf("%s %s %ld\n", what, pam_host_code_name(rc), now_ms() - started);
     fflush(stdout);
 }
 
@@ -190,26 +149,40 @@ static void hold_until_told(void)
     }
 }
 
-/* Forks a child that ends its copy of the PAM handle, then waits for it. */
-static int fork_and_end(pam_handle_t *pamh, bool silent)
+/*
+ * fork() with stdout flushed first, so that the child does not print the
+ * parent's buffered lines again; says why on stderr when it fails.
+ */
+static pid_t fork_flushed(void)
 {
     fflush(stdout);
     pid_t child = fork();
-    if (child < 0) {
+    if (child < 0)
         perror("pam_driver: fork");
+    return child;
+}
+
+/* Waits for a child: PAM_SUCCESS if it exited with status 0. */
+static int child_result(pid_t child)
+{
+    int status = pam_host_wait(child);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? PAM_SUCCESS
+                                                         : PAM_SYSTEM_ERR;
+}
+
+/* Forks a child that ends its copy of the PAM handle, then waits for it. */
+static int fork_and_end(pam_handle_t *pamh, bool silent)
+{
+    pid_t child = fork_flushed();
+    if (child < 0)
         return PAM_SYSTEM_ERR;
-    }
     if (child == 0) {
         int rc = pam_end(pamh, PAM_SUCCESS | (silent ? PAM_DATA_SILENT : 0));
-        printf("CHILD_END %s\n", code_name(rc));
+        printf("CHILD_END %s\n", pam_host_code_name(rc));
         fflush(stdout);
         _exit(rc == PAM_SUCCESS ? 0 : 1);
     }
-    int status = 0;
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-        ;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? PAM_SUCCESS
-                                                         : PAM_SYSTEM_ERR;
+    return child_result(child);
 }
 
 /* The child of --account-in-child. */
@@ -234,12 +207,9 @@ static int account_in_child(pam_handle_t *pamh, int flags, account_child *c)
         perror("pam_driver: pipe");
         return PAM_SYSTEM_ERR;
     }
-    fflush(stdout);
-    pid_t child = fork();
-    if (child < 0) {
-        perror("pam_driver: fork");
+    pid_t child = fork_flushed();
+    if (child < 0)
         return PAM_SYSTEM_ERR;
-    }
     if (child == 0) {
         close(env_pipe[0]);
         close(release_pipe[1]);
@@ -281,7 +251,8 @@ static int account_in_child(pam_handle_t *pamh, int flags, account_child *c)
         line[strcspn(line, "\n")] = '\0';
         int put = pam_putenv(pamh, line);
         if (put != PAM_SUCCESS)
-            fprintf(stderr, "pam_driver: pam_putenv: %s\n", code_name(put));
+            fprintf(stderr, "pam_driver: pam_putenv: %s\n",
+                    pam_host_code_name(put));
     }
     fclose(in);
     return rc;
@@ -293,9 +264,7 @@ static void end_account_child(account_child *c)
     if (c->pid <= 0)
         return;
     close(c->release_fd);
-    int status = 0;
-    while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
-        ;
+    int status = pam_host_wait(c->pid);
     printf("CHILD_EXIT %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     fflush(stdout);
     c->pid = -1;
@@ -310,12 +279,9 @@ static int exec_close(pam_handle_t *pamh, const char *name, const char *service,
     char assignment[1024];
     snprintf(assignment, sizeof(assignment), "%s=%s", name,
              value != NULL ? value : "");
-    fflush(stdout);
-    pid_t child = fork();
-    if (child < 0) {
-        perror("pam_driver: fork");
+    pid_t child = fork_flushed();
+    if (child < 0)
         return PAM_SYSTEM_ERR;
-    }
     if (child == 0) {
         /* Its reports must not mix with the parent's on stdout. */
         dup2(STDERR_FILENO, STDOUT_FILENO);
@@ -325,11 +291,7 @@ static int exec_close(pam_handle_t *pamh, const char *name, const char *service,
         perror("pam_driver: exec");
         _exit(2);
     }
-    int status = 0;
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-        ;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? PAM_SUCCESS
-                                                         : PAM_SYSTEM_ERR;
+    return child_result(child);
 }
 
 /* --close-with-env: a transaction that only closes. */
@@ -339,18 +301,18 @@ static int close_only(const char *assignment, const char *service,
     pam_handle_t *pamh = NULL;
     int rc = pam_start(service, user, conv, &pamh);
     if (rc != PAM_SUCCESS) {
-        fprintf(stderr, "pam_driver: pam_start: %s\n", code_name(rc));
+        fprintf(stderr, "pam_driver: pam_start: %s\n", pam_host_code_name(rc));
         return 2;
     }
     rc = pam_putenv(pamh, assignment);
     if (rc != PAM_SUCCESS)
-        fprintf(stderr, "pam_driver: pam_putenv: %s\n", code_name(rc));
+        fprintf(stderr, "pam_driver: pam_putenv: %s\n", pam_host_code_name(rc));
     long started = now_ms();
     rc = pam_close_session(pamh, flags);
     report("CLOSE_SESSION", rc, started);
     bool ok = rc == PAM_SUCCESS;
     rc = pam_end(pamh, ok ? PAM_SUCCESS : PAM_ABORT);
-    printf("END %s\n", code_name(rc));
+    printf("END %s\n", pam_host_code_name(rc));
     fflush(stdout);
     return ok ? 0 : 1;
 }
@@ -463,7 +425,7 @@ int main(int argc, char **argv)
     pam_handle_t *pamh = NULL;
     int rc = pam_start(service, no_user ? NULL : user, &conv, &pamh);
     if (rc != PAM_SUCCESS) {
-        fprintf(stderr, "pam_driver: pam_start: %s\n", code_name(rc));
+        fprintf(stderr, "pam_driver: pam_start: %s\n", pam_host_code_name(rc));
         return 2;
     }
     if (rhost != NULL)
@@ -487,7 +449,7 @@ int main(int argc, char **argv)
         all_ok = rc == PAM_SUCCESS;
         if (!all_ok)
             fprintf(stderr, "pam_driver: pam_set_item(PAM_USER): %s\n",
-                    code_name(rc));
+                    pam_host_code_name(rc));
     }
     if (all_ok && session) {
         started = now_ms();
@@ -504,7 +466,8 @@ int main(int argc, char **argv)
     }
     if (all_ok && exec_close_name != NULL) {
         rc = exec_close(pamh, exec_close_name, service, user);
-        printf("CHILD_CLOSE %s\n", code_name(rc == PAM_SUCCESS ? rc : -1));
+        printf("CHILD_CLOSE %s\n",
+               pam_host_code_name(rc == PAM_SUCCESS ? rc : -1));
         fflush(stdout);
         all_ok = rc == PAM_SUCCESS;
     }
@@ -513,7 +476,7 @@ int main(int argc, char **argv)
             fork_and_end(pamh, strcmp(fork_end, "silent") == 0) == PAM_SUCCESS;
     if (all_ok && end_silent) {
         rc = pam_end(pamh, PAM_SUCCESS | PAM_DATA_SILENT);
-        printf("END_SILENT %s\n", code_name(rc));
+        printf("END_SILENT %s\n", pam_host_code_name(rc));
         fflush(stdout);
         pamh = NULL;
         opened = false;
@@ -532,7 +495,7 @@ int main(int argc, char **argv)
     }
     if (pamh != NULL) {
         rc = pam_end(pamh, all_ok ? PAM_SUCCESS : PAM_ABORT);
-        printf("END %s\n", code_name(rc));
+        printf("END %s\n", pam_host_code_name(rc));
         fflush(stdout);
     }
     closelog();
