@@ -118,6 +118,19 @@ static ldlm_err new_client(const bench_options *o, bool tls, ldlm_client **out)
     return ldlm_client_new(&config, out);
 }
 
+/* A plain client for a workload's run, or -1 with an "error" line. */
+static int open_client(const bench_options *o, const char *workload,
+                       ldlm_client **out)
+{
+    ldlm_err err = new_client(o, false, out);
+    if (err == LDLM_OK)
+        return 0;
+    char err_buf[1024];
+    describe(err_buf, sizeof err_buf, "client", err);
+    bench_print_error(CLIENT_NAME, workload, err_buf);
+    return -1;
+}
+
 /*
  * Acquires `name` (ldlm_lock, or ldlm_try_lock when `try`) and releases it.
  * The lock must be free: not getting it is an error here.
@@ -182,12 +195,8 @@ static int run_single_thread(const bench_options *o, const char *workload,
 {
     char err_buf[1024];
     ldlm_client *client = NULL;
-    ldlm_err err = new_client(o, false, &client);
-    if (err != LDLM_OK) {
-        describe(err_buf, sizeof err_buf, "client", err);
-        bench_print_error(CLIENT_NAME, workload, err_buf);
+    if (open_client(o, workload, &client) != 0)
         return -1;
-    }
     uint64_t *lat = calloc((size_t)o->ops, sizeof(*lat));
     int rc = lat == NULL ? -1 : 0;
     if (lat == NULL)
@@ -307,11 +316,7 @@ static int run_multi_thread(const bench_options *o, const char *workload,
     int per_thread =
         (int)(((int64_t)o->threads * o->mt_ops + nthreads - 1) / nthreads);
     pthread_mutex_init(&s.err_mutex, NULL);
-    char err_buf[1024];
-    ldlm_err err = new_client(o, false, &s.client);
-    if (err != LDLM_OK) {
-        describe(err_buf, sizeof err_buf, "client", err);
-        bench_print_error(CLIENT_NAME, workload, err_buf);
+    if (open_client(o, workload, &s.client) != 0) {
         pthread_mutex_destroy(&s.err_mutex);
         return -1;
     }
@@ -421,12 +426,9 @@ static int run_held(const bench_options *o, const char *workload)
 {
     char err_buf[1024];
     ldlm_client *client = NULL;
-    ldlm_err err = new_client(o, false, &client);
-    if (err != LDLM_OK) {
-        describe(err_buf, sizeof err_buf, "client", err);
-        bench_print_error(CLIENT_NAME, workload, err_buf);
+    if (open_client(o, workload, &client) != 0)
         return -1;
-    }
+    ldlm_err err;
     ldlm_handle **locks = calloc((size_t)o->held, sizeof(*locks));
     int rc = locks == NULL ? -1 : 0;
     if (locks == NULL)
@@ -487,6 +489,30 @@ static void usage(void)
             "           lock_unlock_mt256 connect_plain connect_tls held\n");
 }
 
+/*
+ * The options that take a positive count: sets the one named `opt` from
+ * `val` (bench_positive_int exits on a bad value); false if `opt` is none.
+ */
+static bool set_count(bench_options *o, const char *opt, const char *val)
+{
+    const struct {
+        const char *name;
+        int *value;
+    } counts[] = {
+        {"--reps", &o->reps},     {"--warmup", &o->warmup},
+        {"--ops", &o->ops},       {"--threads", &o->threads},
+        {"--mt-ops", &o->mt_ops}, {"--connect-ops", &o->connect_ops},
+        {"--held", &o->held},     {"--hold-seconds", &o->hold_seconds},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        if (strcmp(opt, counts[i].name) == 0) {
+            *counts[i].value = bench_positive_int(opt, val);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* gRPC's own messages go to stderr, errors only: stdout stays results. */
 static void log_to_stderr(ldlm_log_level level, const char *message,
                           void *userdata)
@@ -524,23 +550,7 @@ int main(int argc, char **argv)
             o.tag = val;
         else if (strcmp(opt, "--run") == 0)
             snprintf(o.run, sizeof o.run, "%s", val);
-        else if (strcmp(opt, "--reps") == 0)
-            o.reps = bench_positive_int(opt, val);
-        else if (strcmp(opt, "--warmup") == 0)
-            o.warmup = bench_positive_int(opt, val);
-        else if (strcmp(opt, "--ops") == 0)
-            o.ops = bench_positive_int(opt, val);
-        else if (strcmp(opt, "--threads") == 0)
-            o.threads = bench_positive_int(opt, val);
-        else if (strcmp(opt, "--mt-ops") == 0)
-            o.mt_ops = bench_positive_int(opt, val);
-        else if (strcmp(opt, "--connect-ops") == 0)
-            o.connect_ops = bench_positive_int(opt, val);
-        else if (strcmp(opt, "--held") == 0)
-            o.held = bench_positive_int(opt, val);
-        else if (strcmp(opt, "--hold-seconds") == 0)
-            o.hold_seconds = bench_positive_int(opt, val);
-        else {
+        else if (!set_count(&o, opt, val)) {
             usage();
             return 2;
         }
