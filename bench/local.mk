@@ -41,4 +41,4 @@ bench_ldlmd_scale_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ldlmd \
 bench_ldlmd_scale_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 bench_ldlmd_scale_LDADD = ldlmd/libldlm_agent.la libldlm/libldlm.la \
 	$(PROTOBUF_C_LIBS) $(PAM_LIBS) $(PTHREAD_LIBS) -lm
-EXTRA_DIST += bench/ldlmd_lib.sh bench/report_pam.awk
+EXTRA_DIST += bench/ldlmd_lib.sh bench/report_pam.awk bench/stats.awk

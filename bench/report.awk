@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: MIT
 # report.awk - turns the result lines of one bench/run.sh run into its table.
+# Loaded after bench/stats.awk, whose stats() it uses:
+#   awk -f bench/stats.awk -f bench/report.awk
 #
 # Input (tab-separated, any order):
 #   rep CLIENT WORKLOAD REP OPS SECONDS P50_US P99_US [CPU_SECONDS]
@@ -58,27 +60,6 @@ $1 == "error" { k = $2 SUBSEP $3; if (!(k in err)) err[k] = "failed: " $4; next 
 $1 == "status" { st[$2 SUBSEP $3] = $4; next }
 $1 == "footprint" { fp_threads[$2, $3] = $4; fp_uss[$2, $3] = $5; fp_seen[$2] = 1; next }
 $1 == "fstatus" { fst[$2] = $3; next }
-
-# Sorts vals[1..m] (insertion sort: m is small).
-function sort_values(vals, m,    i, j, v) {
-    for (i = 2; i <= m; i++) {
-        v = vals[i]
-        for (j = i - 1; j >= 1 && vals[j] > v; j--)
-            vals[j + 1] = vals[j]
-        vals[j + 1] = v
-    }
-}
-
-# Median, min and max of series[k, 1..n[k]] into stat_med/stat_min/stat_max.
-function stats(series, k,    m, i, vals) {
-    m = n[k]
-    for (i = 1; i <= m; i++)
-        vals[i] = series[k, i]
-    sort_values(vals, m)
-    stat_min = vals[1]
-    stat_max = vals[m]
-    stat_med = (m % 2) ? vals[(m + 1) / 2] : (vals[m / 2] + vals[m / 2 + 1]) / 2
-}
 
 function num(v) {
     if (v >= 100) return sprintf("%.0f", v)

@@ -2,6 +2,8 @@
 # report_pam.awk - issue 11's tables from the result lines of one
 # bench/run.sh run: pam_ldlm in-process (mode=direct) next to pam_ldlm
 # through ldlmd (mode=agent), against the goals, and the ldlmd scale run.
+# Loaded after bench/stats.awk, whose stats() it uses:
+#   awk -f bench/stats.awk -f bench/report_pam.awk
 #
 # Input (tab-separated; formats in bench_stats.h, pam_bench.c and
 # ldlmd_scale.c; other lines are ignored):
@@ -59,27 +61,6 @@ $1 == "scale_fill" { fill_n = $2; fill_s = $3; fill_p50 = $4; fill_p99 = $5; nex
 $1 == "scale_fill_window" { win_p50[$3] = $4; win_p99[$3] = $5; win_from[$3] = $2; next }
 $1 == "scale_release" { rel_slots = $2; rel_first = $3; rel_all = $4; next }
 
-function sort_values(vals, m,    i, j, v) {
-    for (i = 2; i <= m; i++) {
-        v = vals[i]
-        for (j = i - 1; j >= 1 && vals[j] > v; j--)
-            vals[j + 1] = vals[j]
-        vals[j + 1] = v
-    }
-}
-
-# Median of series[k, 1..n[k]] (and min, max) into med, lo, hi; 0 if none.
-function stats(series, k,    m, i, vals) {
-    m = n[k]
-    if (m == 0) return 0
-    for (i = 1; i <= m; i++)
-        vals[i] = series[k, i]
-    sort_values(vals, m)
-    lo = vals[1]; hi = vals[m]
-    med = (m % 2) ? vals[(m + 1) / 2] : (vals[m / 2] + vals[m / 2 + 1]) / 2
-    return 1
-}
-
 function num(v) {
     if (v < 0) return "-" num(-v)
     if (v >= 100) return sprintf("%.0f", v)
@@ -112,14 +93,14 @@ function row(title, goal,    c) {
 # pam_permit's p50 measured right before LABEL (run.sh's pam_baseline),
 # else the one of the start of the run; -1 if none.
 function baseline(l) {
-    if (stats(p50, "pam_permit@" l SUBSEP "fresh_login")) return med
-    return stats(p50, "pam_permit" SUBSEP "fresh_login") ? med : -1
+    if (stats(p50, "pam_permit@" l SUBSEP "fresh_login")) return stat_med
+    return stats(p50, "pam_permit" SUBSEP "fresh_login") ? stat_med : -1
 }
 
 function fresh_rows(    c, l, base) {
     for (c = 1; c <= ncol; c++) {
         l = cols[c]
-        cell[l] = stats(p50, l SUBSEP "fresh_login") ? ms(med) " ms" : missing(l, "fresh_login")
+        cell[l] = stats(p50, l SUBSEP "fresh_login") ? ms(stat_med) " ms" : missing(l, "fresh_login")
     }
     row("whole login, fresh process: p50", "")
     for (c = 1; c <= ncol; c++) {
@@ -131,12 +112,12 @@ function fresh_rows(    c, l, base) {
     for (c = 1; c <= ncol; c++) {
         l = cols[c]
         base = baseline(l)
-        cell[l] = (stats(p50, l SUBSEP "fresh_login") && base >= 0) ? signed(ms(med - base)) " ms" : "-"
+        cell[l] = (stats(p50, l SUBSEP "fresh_login") && base >= 0) ? signed(ms(stat_med - base)) " ms" : "-"
     }
     row("  over pam_permit (p50 - p50)", "<= +1 ms")
     for (c = 1; c <= ncol; c++) {
         l = cols[c]
-        cell[l] = stats(p50, l SUBSEP "open_close") ? ms(med) " ms" : missing(l, "open_close")
+        cell[l] = stats(p50, l SUBSEP "open_close") ? ms(stat_med) " ms" : missing(l, "open_close")
     }
     row("open+close in a long-lived process: p50", "")
 }
@@ -187,8 +168,8 @@ function scale_table(    i, L, w) {
     for (i = 1; i <= nlevels; i++) {
         L = levels[i]
         w = "ldlmd_scale" SUBSEP "login_at_" L
-        a = stats(p50, w) ? sprintf("%s (%s-%s)", num(med), num(lo), num(hi)) : "-"
-        b = stats(p99, w) ? sprintf("%s (%s-%s)", num(med), num(lo), num(hi)) : "-"
+        a = stats(p50, w) ? sprintf("%s (%s-%s)", num(stat_med), num(stat_min), num(stat_max)) : "-"
+        b = stats(p99, w) ? sprintf("%s (%s-%s)", num(stat_med), num(stat_min), num(stat_max)) : "-"
         f = (L in win_p50) ? sprintf("%s / %s (%s..%s)", num(win_p50[L]), num(win_p99[L]), win_from[L], L) : "-"
         printf "%-10s  %-24s  %-24s  %-20s  %-10s  %-8s  %s\n", L, a, b, f, d_rss[L] " kB", d_thr[L], d_fds[L]
     }

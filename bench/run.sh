@@ -601,9 +601,9 @@ fi
         "$pam_fresh_logins x $reps in fresh processes; $footprint_sessions held sessions"
     for n in "${notes[@]}"; do echo "note: $n"; done
     echo
-    awk -v threads="$threads" -v reps="$reps" -f "$top/bench/report.awk" "$results"
+    awk -v threads="$threads" -v reps="$reps" -f "$top/bench/stats.awk" -f "$top/bench/report.awk" "$results"
     echo
-    awk -v reps="$reps" -v held="$footprint_sessions" -f "$top/bench/report_pam.awk" "$results"
+    awk -v reps="$reps" -v held="$footprint_sessions" -f "$top/bench/stats.awk" -f "$top/bench/report_pam.awk" "$results"
     echo
     echo "raw results: $results; logs: $logs; took $(($(date +%s) - started_at)) s"
 } | tee "$out/report.txt"
