@@ -20,17 +20,6 @@ sshdt_setup mode=agent "agent_socket=$(host_sock a)" "conf=$PAMT_EMPTY_CONF" \
     timeout=5 max_sessions=2 on_error=deny
 sshdt_start
 
-# hold_eventually ID SECONDS -N|COMMAND : retried until admitted (sshd ends
-# sessions after the client has gone).
-hold_eventually() {
-    local id=$1 deadline=$((SECONDS + $2))
-    shift 2
-    until sshdt_hold "$id" "$@"; do
-        [ "$SECONDS" -lt "$deadline" ] || pamt_fail "connection $id still refused after $2 s"
-        sleep 0.2
-    done
-}
-
 # ---- the limit ----
 sshdt_run 'printf "%s\n" "${LDLM_SESSION_TOKEN:-none}"'
 [ "$SSHDT_STATUS" = 0 ] || pamt_fail "a first login was refused ($SSHDT_STATUS): $SSHDT_ERR"
@@ -64,22 +53,14 @@ pamt_log "ok: 2 admitted through ldlmd (one ssh -N), the third refused, no gRPC 
 # ---- logout frees the slot ----
 sshdt_end tunnel
 wait_slot_free $L 2 10000
-hold_eventually next 20 shell
+sshdt_hold_eventually next 20 shell
 pamt_log "ok: a logout frees its slot"
 
 # ---- kill -9 of the sshd process that opened a session ----
 sshdt_end next
 wait_slot_free $L 2 10000
-before=$(sshdt_session_monitor_pids)
-hold_eventually victim 20 shell
-victim_pid=
-for pid in $(sshdt_session_monitor_pids); do
-    grep -qx "$pid" <<< "$before" || victim_pid+=" $pid"
-done
-victim_pid=${victim_pid# }
-case $victim_pid in
-'' | *' '*) pamt_fail "cannot tell the sshd process of the new connection ('$victim_pid')" ;;
-esac
+sshdt_hold_session victim 20
+victim_pid=$SSHDT_SESSION_PID
 agent_sessions a
 python3 -c '
 import json, sys

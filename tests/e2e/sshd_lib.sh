@@ -188,6 +188,18 @@ sshdt_hold() {
     return 1
 }
 
+# sshdt_hold_eventually ID SECONDS -N|shell : sshdt_hold retried until
+# admitted, failing the test after SECONDS (slots are freed asynchronously:
+# sshd ends sessions after the client has gone).
+sshdt_hold_eventually() {
+    local id=$1 deadline=$((SECONDS + $2))
+    shift 2
+    until sshdt_hold "$id" "$@"; do
+        [ "$SECONDS" -lt "$deadline" ] || pamt_fail "connection $id still refused after $2 s"
+        sleep 0.2
+    done
+}
+
 # sshdt_end ID : the client goes away (stdin closed, then SIGTERM).
 sshdt_end() {
     local id=$1 pid=${SSHDT_CLIENT_PID[$1]}
@@ -224,6 +236,24 @@ sshdt_session_monitor_pids() {
             fi
         done
     done
+}
+
+# sshdt_hold_session ID SECONDS : a shell connection held as with
+# sshdt_hold_eventually; SSHDT_SESSION_PID is then the per-connection sshd
+# process that runs its session (the one a test may kill), the test failing
+# when there is not exactly one new such process.
+sshdt_hold_session() {
+    local before pid
+    before=$(sshdt_session_monitor_pids)
+    sshdt_hold_eventually "$1" "$2" shell
+    SSHDT_SESSION_PID=
+    for pid in $(sshdt_session_monitor_pids); do
+        grep -qx "$pid" <<< "$before" || SSHDT_SESSION_PID+=" $pid"
+    done
+    SSHDT_SESSION_PID=${SSHDT_SESSION_PID# }
+    case $SSHDT_SESSION_PID in
+    '' | *' '*) pamt_fail "cannot tell the sshd process of the new connection ('$SSHDT_SESSION_PID')" ;;
+    esac
 }
 
 # sshdt_kill9 PID : SIGKILL to one sshd process; its own children are

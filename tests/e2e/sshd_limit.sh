@@ -23,17 +23,6 @@ sshdt_setup mode=direct "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=
     max_sessions=2 on_error=deny
 sshdt_start
 
-# hold_eventually ID SECONDS -N|COMMAND : retried until admitted (slots are
-# freed asynchronously: sshd ends sessions after the client has gone).
-hold_eventually() {
-    local id=$1 deadline=$((SECONDS + $2))
-    shift 2
-    until sshdt_hold "$id" "$@"; do
-        [ "$SECONDS" -lt "$deadline" ] || pamt_fail "connection $id still refused after $2 s"
-        sleep 0.2
-    done
-}
-
 sshdt_hold tunnel -N || pamt_fail "the ssh -N connection was refused"
 sshdt_hold shell shell || pamt_fail "the second connection was refused"
 sshdt_run 'echo third'
@@ -43,27 +32,19 @@ sshdt_hold tunnel2 -N && pamt_fail "a third connection (ssh -N) got in"
 pamt_log "ok: 2 admitted (one ssh -N), the third refused"
 
 sshdt_end tunnel
-hold_eventually next 20 shell
+sshdt_hold_eventually next 20 shell
 sshdt_run 'echo again'
 [ "$SSHDT_STATUS" = 255 ] || pamt_fail "admitted beyond the limit after ending one"
 pamt_log "ok: ending a connection admits the next"
 
 # Kill the sshd process that took the slot of connection "victim".
 sshdt_end next
-before=$(sshdt_session_monitor_pids)
-hold_eventually victim 20 shell
-victim_pid=
-for pid in $(sshdt_session_monitor_pids); do
-    grep -qx "$pid" <<< "$before" || victim_pid+=" $pid"
-done
-victim_pid=${victim_pid# }
-case $victim_pid in
-'' | *' '*) pamt_fail "cannot tell the sshd process of the new connection ('$victim_pid')" ;;
-esac
+sshdt_hold_session victim 20
+victim_pid=$SSHDT_SESSION_PID
 sshdt_run 'echo full'
 [ "$SSHDT_STATUS" = 255 ] || pamt_fail "admitted beyond the limit before the kill"
 sshdt_kill9 "$victim_pid"
-hold_eventually after_kill 40 shell
+sshdt_hold_eventually after_kill 40 shell
 pamt_log "ok: killing a session's sshd process frees its slot"
 
 sshdt_finish
