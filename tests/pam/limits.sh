@@ -8,10 +8,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 . "${LDLM_TEST_SRCDIR:-.}/tests/pam/pam_lib.sh"
-pamt_require_server
-pamt_init
-pamt_empty_conf
-ldlm_srv_start || pamt_fail "the LDLM server did not start"
+pamt_init_with_server
 c="conf=$PAMT_EMPTY_CONF"
 srv="server=$LDLM_SRV_ADDR"
 

@@ -6,10 +6,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 . "${LDLM_TEST_SRCDIR:-.}/tests/pam/pam_lib.sh"
-pamt_require_server
-pamt_init
-pamt_empty_conf
-ldlm_srv_start || pamt_fail "the LDLM server did not start"
+pamt_init_with_server
 
 odd=$'j doe/x\xff'          # space, slash, a byte that is not UTF-8
 lookalike='j%20doe%2Fx%FF'  # a different user: the encoding of $odd

@@ -487,3 +487,12 @@ pamt_require_server() {
     . "$LDLM_TEST_SRCDIR/tests/harness/server.sh"
     ldlm_srv_require
 }
+
+# The start of most tests against the real server: pamt_require_server,
+# pamt_init, pamt_empty_conf, then an LDLM server started (LDLM_SRV_ADDR).
+pamt_init_with_server() {
+    pamt_require_server
+    pamt_init
+    pamt_empty_conf
+    ldlm_srv_start || pamt_fail "the LDLM server did not start"
+}

@@ -11,10 +11,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 . "${LDLM_TEST_SRCDIR:-.}/tests/pam/pam_lib.sh"
-pamt_require_server
-pamt_init
-pamt_empty_conf
-ldlm_srv_start || pamt_fail "the LDLM server did not start"
+pamt_init_with_server
 timeout=3
 # Loading the module and gRPC, and scheduling on 2 busy cores (sanitizer
 # builds are several times slower): far less than this in practice.

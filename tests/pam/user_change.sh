@@ -10,10 +10,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 . "${LDLM_TEST_SRCDIR:-.}/tests/pam/pam_lib.sh"
-pamt_require_server
-pamt_init
-pamt_empty_conf
-ldlm_srv_start || pamt_fail "the LDLM server did not start"
+pamt_init_with_server
 pamt_service sudo mode=direct "conf=$PAMT_EMPTY_CONF" "server=$LDLM_SRV_ADDR" timeout=5 \
     on_error=deny max_sessions=1
 
