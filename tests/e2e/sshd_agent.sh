@@ -25,12 +25,7 @@ sshdt_run 'printf "%s\n" "${LDLM_SESSION_TOKEN:-none}"'
 [ "$SSHDT_STATUS" = 0 ] || pamt_fail "a first login was refused ($SSHDT_STATUS): $SSHDT_ERR"
 [[ $SSHDT_OUT =~ ^[0-9a-f]{32}$ ]] || pamt_fail "the session has no LDLM_SESSION_TOKEN: '$SSHDT_OUT'"
 wait_slot_free $L 2 10000
-sshdt_hold tunnel -N || pamt_fail "the ssh -N connection was refused"
-sshdt_hold shell shell || pamt_fail "the second connection was refused"
-sshdt_run 'echo third'
-[ "$SSHDT_STATUS" = 255 ] || pamt_fail "a third connection got in ($SSHDT_STATUS): $SSHDT_OUT"
-sshdt_expect_log "denied user=$SSHDT_USER limit=2 lock=$L service=sshd rhost=127\\.0\\.0\\.1: all slots are in use"
-sshdt_hold tunnel2 -N && pamt_fail "a third connection (ssh -N) got in"
+sshdt_expect_limit_of_two $L
 slot_free $L 2 && pamt_fail "the server has a free slot while two connections hold them"
 agent_sessions a
 python3 -c '

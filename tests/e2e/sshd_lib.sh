@@ -200,6 +200,19 @@ sshdt_hold_eventually() {
     done
 }
 
+# sshdt_expect_limit_of_two LOCK : with max_sessions=2, two connections
+# are admitted and held ("tunnel", an ssh -N, which has no session, and
+# "shell"), and a third is refused, both as a command (the module logging
+# the refusal with LOCK) and as an ssh -N ("tunnel2").
+sshdt_expect_limit_of_two() {
+    sshdt_hold tunnel -N || pamt_fail "the ssh -N connection was refused"
+    sshdt_hold shell shell || pamt_fail "the second connection was refused"
+    sshdt_run 'echo third'
+    [ "$SSHDT_STATUS" = 255 ] || pamt_fail "a third connection got in ($SSHDT_STATUS): $SSHDT_OUT"
+    sshdt_expect_log "denied user=$SSHDT_USER limit=2 lock=$1 service=sshd rhost=127\\.0\\.0\\.1: all slots are in use"
+    sshdt_hold tunnel2 -N && pamt_fail "a third connection (ssh -N) got in"
+}
+
 # sshdt_end ID : the client goes away (stdin closed, then SIGTERM).
 sshdt_end() {
     local id=$1 pid=${SSHDT_CLIENT_PID[$1]}
