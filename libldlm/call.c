@@ -93,6 +93,7 @@ static void unregister_call(ldlm_client *client, ldlmi_active_call *entry)
             break;
         }
     }
+    client->last_call_end_ms = ldlmi_now_ms();
     pthread_mutex_unlock(&client->mutex);
 }
 

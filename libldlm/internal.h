@@ -206,6 +206,9 @@ struct ldlm_client {
     grpc_completion_queue **queues;
     size_t queue_count;
     size_t queue_capacity;
+    /* When the last call of this client ended (ldlmi_now_ms), for the
+     * watcher: it polls gRPC only while the client is quiet (watcher.c). */
+    int64_t last_call_end_ms;
     /* The watcher is inside a gRPC function on the channel, without the
      * mutex (so that gRPC's logging never runs under it): the channel must
      * not be destroyed until it is false. */

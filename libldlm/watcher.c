@@ -6,9 +6,19 @@
  * lock taken on it reads not held (the server releases a lost connection's
  * locks, see ldlm.h), and the keeper reports them. And, because gRPC C core
  * polls sockets only while some thread waits on a completion queue, its
- * permanent wait makes an idle client answer the server's keepalive pings
- * at once (otherwise up to 5 s late, enough for a server with a short
- * keepalive timeout to drop us).
+ * wait makes an idle client answer the server's keepalive pings at once
+ * (otherwise up to 5 s late, enough for a server with a short keepalive
+ * timeout to drop us).
+ *
+ * It polls only while the client is quiet. When it waits in gRPC while
+ * calls run, gRPC often makes it the thread that reads the replies, and
+ * every reply is then handed to the caller waiting in its own queue: a
+ * wakeup through gRPC's eventfd, futexes and two context switches per
+ * call, about a quarter of the client's CPU per call with one thread
+ * (bench/PROFILE.md). So while calls run on a ready connection (and for
+ * QUIET_MS after the last one) it leaves the polling to the callers, whose
+ * waits read the socket anyway, and only looks into its queue every
+ * BUSY_LOOK_MS for a completed watch.
  *
  * The channel is touched only with shutting_down false, inside
  * watcher_in_grpc = true (set under client->mutex): ldlmi_background_stop
@@ -20,6 +30,16 @@
 #include <grpc/support/time.h>
 
 #include "internal.h"
+
+/* Quiet this long after the last call before the watcher polls again: a
+ * program making calls one after the other (or a renewal round of the
+ * keeper) stays on the cheap path between calls. */
+#define QUIET_MS 200
+/* How often a busy client's watcher looks for a completed watch. */
+#define BUSY_LOOK_MS 50
+/* The longest single poll of a quiet client's watcher: a burst of calls
+ * that starts meanwhile pays the handover at most this long. */
+#define QUIET_POLL_MS 500
 
 /* Reads the state, asking for a connection when the channel is IDLE (at
  * start, and after a disconnect). Mutex NOT held; watcher_in_grpc set. */
@@ -57,6 +77,58 @@ static bool publish(ldlm_client *client, grpc_connectivity_state state,
     return left_ready;
 }
 
+/* Connected, and calls are running or ended less than QUIET_MS ago (mutex
+ * held). Never while the channel is not READY: a connection attempt needs
+ * a poller, and calls on a channel in TRANSIENT_FAILURE fail at once
+ * without polling, so a client retrying them would never reconnect. */
+static bool busy(const ldlm_client *client, int64_t now)
+{
+    return client->connection_ready &&
+           (client->active_calls != NULL ||
+            now - client->last_call_end_ms < QUIET_MS);
+}
+
+static gpr_timespec after_ms(int64_t ms)
+{
+    return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
+                        gpr_time_from_millis(ms, GPR_TIMESPAN));
+}
+
+/* Waits for the armed watch to complete. Polls gRPC (the watch's queue)
+ * while the client is quiet; while it is busy, sleeps on client->changed
+ * and takes a look into the queue without polling every BUSY_LOOK_MS.
+ * Mutex NOT held. Returns the queue's event, or a GRPC_QUEUE_SHUTDOWN
+ * event of its own when the client is being freed while busy (the watch
+ * still pending then completes with the channel's destruction, and
+ * ldlmi_background_stop drains the queue). */
+static grpc_event await_watch(ldlm_client *client)
+{
+    grpc_event ev;
+    for (;;) {
+        pthread_mutex_lock(&client->mutex);
+        int64_t now = ldlmi_now_ms();
+        bool stopping = client->shutting_down;
+        bool quiet = !busy(client, now);
+        if (!stopping && !quiet) {
+            int64_t until = now + BUSY_LOOK_MS;
+            struct timespec ts = {until / 1000, (long)(until % 1000) * 1000000};
+            pthread_cond_timedwait(&client->changed, &client->mutex, &ts);
+            stopping = client->shutting_down;
+        }
+        pthread_mutex_unlock(&client->mutex);
+        if (stopping) {
+            ev.type = GRPC_QUEUE_SHUTDOWN;
+            return ev;
+        }
+        /* Quiet: poll for up to QUIET_POLL_MS. Busy: only look (a zero
+         * deadline returns at once if another thread is polling). */
+        ev = grpc_completion_queue_next(
+            client->watcher_queue, after_ms(quiet ? QUIET_POLL_MS : 0), NULL);
+        if (ev.type != GRPC_QUEUE_TIMEOUT)
+            return ev;
+    }
+}
+
 void *ldlmi_watcher_main(void *arg)
 {
     ldlm_client *client = arg;
@@ -89,8 +161,7 @@ void *ldlmi_watcher_main(void *arg)
         grpc_done(client);
         pthread_mutex_unlock(&client->mutex);
         /* The channel's destruction completes the watch: not in gRPC. */
-        grpc_event ev = grpc_completion_queue_next(
-            client->watcher_queue, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
+        grpc_event ev = await_watch(client);
         pthread_mutex_lock(&client->mutex);
         if (ev.type != GRPC_OP_COMPLETE)
             break;

@@ -3,11 +3,13 @@
  * it_lost.c - the lost-lock callback against the real server: when the
  * server forgets a renewed lock, when its connection ends (a restart, with
  * or without a state file: lost at once, and keys the restarted server
- * restored are given back), and re-acquisition of lost locks after a
- * restart.
+ * restored are given back; also while the client is busy with calls), and
+ * re-acquisition of lost locks after a restart.
  */
 #include "it_common.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,6 +165,76 @@ static void test_lost_on_restart_without_state_file(void **state)
 
     ldlm_handle_free(plain);
     ldlm_handle_free(renewed);
+    ldlm_client_free(a);
+    it_lost_log_destroy(&lost);
+}
+
+/*
+ * Calls on A all the time, from a thread of their own, until `stop`. A
+ * busy client's watcher leaves the polling to its callers (watcher.c):
+ * the end of the connection must still be noticed, and the client must
+ * still reconnect, while calls keep coming.
+ */
+typedef struct busy_traffic {
+    ldlm_client *client;
+    ldlm_test_event calls; /* one signal per call that returned */
+    atomic_bool stop;
+} busy_traffic;
+
+static void *busy_traffic_main(void *arg)
+{
+    busy_traffic *t = arg;
+    while (!atomic_load(&t->stop)) {
+        ldlm_handle *h = NULL;
+        if (ldlm_try_lock(t->client, "busy-traffic", NULL, &h) == LDLM_OK)
+            (void)ldlm_handle_unlock(h);
+        ldlm_handle_free(h);
+        ldlm_test_event_signal(&t->calls);
+    }
+    return NULL;
+}
+
+static void test_lost_while_busy(void **state)
+{
+    ldlm_test_server *srv = *state;
+    it_lost_log lost;
+    ldlm_client *a = it_client_reporting(srv, &lost);
+    ldlm_lock_options timed = LDLM_LOCK_OPTIONS(.lock_timeout_seconds = 30);
+    ldlm_handle *held = NULL;
+    it_assert_ok(ldlm_lock(a, "busy-held", &timed, &held));
+
+    busy_traffic traffic = {.client = a};
+    ldlm_test_event_init(&traffic.calls);
+    atomic_init(&traffic.stop, false);
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, busy_traffic_main, &traffic),
+                     0);
+    if (!ldlm_test_event_wait(&traffic.calls, 50, 10000))
+        fail_msg("the traffic thread made %d calls in 10 s",
+                 ldlm_test_event_count(&traffic.calls));
+
+    int64_t killed = ldlm_test_now_ms();
+    assert_int_equal(ldlm_test_server_kill9(srv), 0);
+    if (!ldlm_test_event_wait(&lost.event, 1, REPORTED_AFTER_RESTART_MS))
+        fail_msg("no lost-lock callback within %d ms of kill -9 while the "
+                 "client was busy",
+                 REPORTED_AFTER_RESTART_MS);
+    print_message("busy client reported the loss %lld ms after kill -9\n",
+                  (long long)(ldlm_test_now_ms() - killed));
+    assert_lost_with_connection(&lost, held);
+
+    /* Back, with the traffic still going: the client reconnects. */
+    assert_int_equal(ldlm_test_server_restart(srv), 0);
+    int before = ldlm_test_event_count(&traffic.calls);
+    wait_reconnected(a);
+    if (!ldlm_test_event_wait(&traffic.calls, before + 20, 10000))
+        fail_msg("the traffic thread stalled after the restart");
+
+    atomic_store(&traffic.stop, true);
+    if (!ldlm_test_join(thread, 10000, NULL))
+        fail_msg("the traffic thread did not end within 10 s");
+    ldlm_test_event_destroy(&traffic.calls);
+    ldlm_handle_free(held);
     ldlm_client_free(a);
     it_lost_log_destroy(&lost);
 }
@@ -342,6 +414,8 @@ int main(void)
                                         it_setup_server, it_teardown_server),
         cmocka_unit_test_setup_teardown(test_lost_on_restart_without_state_file,
                                         it_setup_server, it_teardown_server),
+        cmocka_unit_test_setup_teardown(test_lost_while_busy, it_setup_server,
+                                        it_teardown_server),
         cmocka_unit_test_setup_teardown(test_restart_then_taken_by_another,
                                         it_setup_server, it_teardown_server),
         cmocka_unit_test_setup_teardown(test_lost_on_restart_with_state_file,
