@@ -14,6 +14,16 @@ bench_ldlm_bench_SOURCES = bench/ldlm_bench.c bench/bench_stats.c \
 bench_ldlm_bench_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 bench_ldlm_bench_LDADD = libldlm/libldlm.la $(PTHREAD_LIBS) -lm
 
+# grpc_floor: the same calls on gRPC C core alone, in three call models (the
+# floor under libldlm's cost per call; bench/PROFILE.md).
+check_PROGRAMS += bench/grpc_floor
+bench_grpc_floor_SOURCES = bench/grpc_floor.c bench/bench_stats.c \
+	bench/bench_stats.h
+nodist_bench_grpc_floor_SOURCES = proto/ldlm.pb-c.c proto/ldlm.pb-c.h
+bench_grpc_floor_CFLAGS = $(AM_CFLAGS) $(GRPC_CFLAGS) $(PROTOBUF_C_CFLAGS) \
+	$(PTHREAD_CFLAGS)
+bench_grpc_floor_LDADD = $(GRPC_LIBS) $(PROTOBUF_C_LIBS) $(PTHREAD_LIBS) -lm
+
 bench_pam_bench_SOURCES = bench/pam_bench.c bench/bench_stats.c \
 	bench/bench_stats.h tests/pam/pam_host.c tests/pam/pam_host.h
 bench_pam_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/pam

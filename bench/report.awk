@@ -150,6 +150,8 @@ END {
         print line
     }
 
+    floor_table()
+
     held_table()
 
     print ""
@@ -230,5 +232,32 @@ function held_table(    ci, c, k, m, cpu_l, ren, locks) {
         ren = (c in held_renewals) ? sprintf("%.2f", held_renewals[c] / locks / m) : "n/a"
         printf "%-8s %-7s %-8s %-12s %-26s %s\n", c, locks, held_secs[c], sprintf("%.2f", held_acq[c]), \
             sprintf("%.3f", cpu_l), ren
+    }
+}
+
+# gRPC C core alone (bench/grpc_floor) next to libldlm and Go: printed when
+# the run has its rows.
+function floor_table(    wi, w, di, d, k, any, label, ndrivers, drivers) {
+    any = 0
+    for (k in n) if (index(k, "grpc-") == 1) any = 1
+    if (!any) return
+    print ""
+    print "gRPC C core alone: the same Lock + Unlock calls without libldlm (bench/grpc_floor); grpc-pluck: a blocked"
+    print "caller per call, as libldlm; grpc-async: one thread keeps the calls in flight on one queue (an event loop)"
+    printf "%-34s %-11s %-20s %-20s %-22s %s\n", "workload", "driver", "ops/s", "p50 us", "p99 us", "CPU us/op"
+    rule(122)
+    ndrivers = split("libldlm grpc-pluck grpc-async go", drivers, " ")
+    for (wi = 1; wi <= 2; wi++) {
+        w = (wi == 1) ? "lock_unlock" : "lock_unlock_mt"
+        for (di = 1; di <= ndrivers; di++) {
+            d = drivers[di]
+            k = d SUBSEP w
+            label = (di == 1) ? title[w] : ""
+            if (has(k))
+                printf "%-34s %-11s %-20s %-20s %-22s %s\n", label, d, cell(opsps, k), cell(p50, k), \
+                    cell(p99, k), has_cpu(k) ? cell(cpu, k) : "n/a"
+            else
+                printf "%-34s %-11s %s\n", label, d, missing(k)
+        }
     }
 }

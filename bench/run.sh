@@ -56,6 +56,10 @@
 #      load average is recorded before each of these, and pam_permit's
 #      fresh-process login is measured again right before each pam_ldlm
 #      row, the baseline of that row's "over pam_permit".
+#      The same lock+unlock workloads (1 and the 16 threads) are also run
+#      on gRPC C core alone, without libldlm (bench/grpc_floor): a blocked
+#      caller per call as libldlm does, and one thread keeping the calls in
+#      flight: the floor under libldlm's cost per call.
 #   5. prints the table: each figure is the median of the repetitions with
 #      the spread (min-max), then the ratios libldlm/Go and libldlm/Python.
 #
@@ -176,7 +180,7 @@ build_ours() {
     # itself in a build tree) when a login needs a slot.
     make -C "$builddir" -j"$(nproc)" libldlm/libldlm.la pam_ldlm/pam_ldlm.la \
         pam_ldlm/pam_ldlm_slots.la \
-        bench/ldlm_bench bench/pam_bench tests/harness/ldlm_test_tool \
+        bench/ldlm_bench bench/grpc_floor bench/pam_bench tests/harness/ldlm_test_tool \
         ldlmd/ldlmd bench/ldlmd_scale tests/ldlmd/agent_tool \
         > "$logs/build.log" 2>&1 || {
         tail -n 40 "$logs/build.log" >&2
@@ -364,6 +368,18 @@ clients_run() {
     fi
 }
 
+# floor_run ADDRESS: the lock+unlock workloads on gRPC C core alone
+# (bench/grpc_floor, no libldlm), with a blocked caller per call as libldlm
+# does ("pluck") and with one thread keeping the calls in flight ("async").
+floor_run() {
+    local models=(pluck async) floor_common=(--address "$1" --run "$run_id-f" --reps "$reps" --warmup "$warmup")
+    say "gRPC C core alone: lock_unlock lock_unlock_mt"
+    run_program grpc-pluck floor-1 lock_unlock "$builddir/bench/grpc_floor" \
+        "${floor_common[@]}" --tag F1 --ops "$ops" --threads 1 "${models[@]}"
+    run_program grpc-pluck floor-mt lock_unlock_mt "$builddir/bench/grpc_floor" \
+        "${floor_common[@]}" --tag FM --ops "$((threads * mt_ops))" --threads "$threads" "${models[@]}"
+}
+
 # clients_held_run: each client holds $held locks for $hold_seconds on a
 # server of its own at info level, whose log counts the Renew calls that
 # client made ("renewals" lines).
@@ -533,6 +549,7 @@ if [ "$server_ok" = 1 ]; then
     say "starting the LDLM server (plaintext)"
     if start_server; then
         clients_run "$LDLM_SRV_ADDR" "" "${plain_workloads[@]}"
+        floor_run "$LDLM_SRV_ADDR"
         if [ "$pam_ok" = 1 ]; then
             pam_server_port=$LDLM_SRV_PORT
             pam_ldlm_service ldlm_plain "$LDLM_SRV_ADDR"
