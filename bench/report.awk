@@ -97,6 +97,16 @@ function has_cpu(k) {
     return has(k) && ncpu[k] == n[k]
 }
 
+# One row of a client table: its figures, or why it has none. `width` is
+# that of the client column.
+function print_row(label, client, width, k) {
+    if (has(k))
+        printf "%-34s %-*s %-20s %-20s %-22s %s\n", label, width, client, cell(opsps, k), cell(p50, k), \
+            cell(p99, k), has_cpu(k) ? cell(cpu, k) : "n/a"
+    else
+        printf "%-34s %-*s %s\n", label, width, client, missing(k)
+}
+
 function ratio(a, b) {
     if (b <= 0) return "n/a"
     return sprintf("%.2f", a / b)
@@ -116,12 +126,7 @@ END {
         for (ci = 1; ci <= nclients; ci++) {
             c = clients[ci]
             k = c SUBSEP w
-            label = (ci == 1) ? title[w] : ""
-            if (has(k))
-                printf "%-34s %-8s %-20s %-20s %-22s %s\n", label, c, cell(opsps, k), cell(p50, k), \
-                    cell(p99, k), has_cpu(k) ? cell(cpu, k) : "n/a"
-            else
-                printf "%-34s %-8s %s\n", label, c, missing(k)
+            print_row((ci == 1) ? title[w] : "", c, 8, k)
         }
     }
     print ""
@@ -237,7 +242,7 @@ function held_table(    ci, c, k, m, cpu_l, ren, locks) {
 
 # gRPC C core alone (bench/grpc_floor) next to libldlm and Go: printed when
 # the run has its rows.
-function floor_table(    wi, w, di, d, k, any, label, ndrivers, drivers) {
+function floor_table(    wi, w, di, d, k, any, ndrivers, drivers) {
     any = 0
     for (k in n) if (index(k, "grpc-") == 1) any = 1
     if (!any) return
@@ -252,12 +257,7 @@ function floor_table(    wi, w, di, d, k, any, label, ndrivers, drivers) {
         for (di = 1; di <= ndrivers; di++) {
             d = drivers[di]
             k = d SUBSEP w
-            label = (di == 1) ? title[w] : ""
-            if (has(k))
-                printf "%-34s %-11s %-20s %-20s %-22s %s\n", label, d, cell(opsps, k), cell(p50, k), \
-                    cell(p99, k), has_cpu(k) ? cell(cpu, k) : "n/a"
-            else
-                printf "%-34s %-11s %s\n", label, d, missing(k)
+            print_row((di == 1) ? title[w] : "", d, 11, k)
         }
     }
 }
