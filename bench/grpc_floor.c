@@ -340,7 +340,7 @@ static void run_async(int rep, int total, uint64_t *latencies)
         seq[i].next_op = i;
         sequence_lock(&seq[i], q);
     }
-    int finished = 0, active = in_flight;
+    int active = in_flight;
     while (active > 0) {
         grpc_event ev = grpc_completion_queue_next(
             q, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
@@ -362,14 +362,12 @@ static void run_async(int rep, int total, uint64_t *latencies)
         s->key = NULL;
         if (latencies)
             latencies[s->next_op] = bench_now_ns() - s->started_ns;
-        finished++;
         s->next_op += in_flight;
         if (s->next_op < total)
             sequence_lock(s, q);
         else
             active--;
     }
-    (void)finished;
     free(seq);
     grpc_completion_queue_shutdown(q);
     while (
